@@ -1,0 +1,33 @@
+//! The one error type of the translator.
+
+/// Why a statement could not be translated.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TranslateError {
+    /// The text is not valid PostgreSQL SQL (SQLSTATE 42601).
+    #[error("syntax error: {message}")]
+    Syntax { message: String },
+    /// A valid construct that the target cannot express faithfully (SQLSTATE 0A000).
+    #[error("{construct} is not supported on {target}")]
+    Unsupported {
+        construct: String,
+        target: &'static str,
+    },
+}
+
+impl TranslateError {
+    /// The SQLSTATE a client should see for this error.
+    pub fn sqlstate(&self) -> &'static str {
+        match self {
+            TranslateError::Syntax { .. } => "42601",
+            TranslateError::Unsupported { .. } => "0A000",
+        }
+    }
+
+    pub(crate) fn unsupported(construct: impl Into<String>, target: &'static str) -> Self {
+        TranslateError::Unsupported {
+            construct: construct.into(),
+            target,
+        }
+    }
+}

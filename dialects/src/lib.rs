@@ -1,0 +1,74 @@
+//! # pgbridge-dialects
+//!
+//! PostgreSQL SQL in, target SQL out: the pure translation layer of pgbridge (no IO, no tokio).
+//!
+//! 1. [`parse`] reads PostgreSQL text into sqlparser's AST (once per statement).
+//! 2. [`translate`] runs the rewrite passes (one concern per file under `passes/`, in the order
+//!    written in `passes::run`) against a [`TargetDialect`] and prints the target's SQL.
+//! 3. [`infer`] types the parameters and result columns with PostgreSQL's rules, so a front end
+//!    can describe a statement before it runs.
+//! 4. [`schema_change`] tells what a DDL statement declares, so the declared PostgreSQL types
+//!    can be remembered by the backend.
+//!
+//! ```
+//! use pgbridge_dialects::{parse, translate, Target};
+//!
+//! let statements = parse("SELECT name FROM users WHERE id = $1 ORDER BY name").unwrap();
+//! let translated = translate(&statements[0], Target::Sqlite).unwrap();
+//! assert_eq!(translated.sql, "SELECT name FROM users WHERE id = ?1 ORDER BY name NULLS LAST");
+//! assert_eq!(translated.parameter_count, 1);
+//! ```
+//!
+//! What a target cannot express faithfully fails with [`TranslateError::Unsupported`]
+//! (SQLSTATE 0A000), never with SQL that would answer differently.
+
+mod error;
+pub mod infer;
+pub(crate) mod passes;
+mod pg_type;
+mod schema;
+mod target;
+
+pub use error::TranslateError;
+pub use infer::{InferredColumn, SchemaLookup, StatementTypes, infer};
+pub use pg_type::PgType;
+pub use schema::{DeclaredColumn, SchemaChange, schema_change};
+pub use target::{Sqlite, Target, TargetDialect};
+
+use sqlparser::ast::Statement;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+/// A statement translated for one target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// The SQL to run on the target.
+    pub sql: String,
+    /// The number of parameters (`$n`) the statement uses.
+    pub parameter_count: usize,
+}
+
+/// Parses PostgreSQL SQL text into statements.
+pub fn parse(sql: &str) -> Result<Vec<Statement>, TranslateError> {
+    Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|error| TranslateError::Syntax {
+        message: error.to_string().trim_start_matches("sql parser error: ").to_owned(),
+    })
+}
+
+/// Translates one parsed PostgreSQL statement for `target`.
+pub fn translate(statement: &Statement, target: Target) -> Result<Translation, TranslateError> {
+    translate_with(statement, target.dialect())
+}
+
+/// Translates one parsed PostgreSQL statement with a given dialect implementation.
+pub fn translate_with(
+    statement: &Statement,
+    dialect: &dyn TargetDialect,
+) -> Result<Translation, TranslateError> {
+    let mut statement = statement.clone();
+    let parameter_count = passes::run(&mut statement, dialect)?;
+    Ok(Translation {
+        sql: statement.to_string(),
+        parameter_count,
+    })
+}

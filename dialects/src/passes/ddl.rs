@@ -1,0 +1,97 @@
+//! Column types in `CREATE TABLE` and `ALTER TABLE .. ADD COLUMN`: PostgreSQL types become the
+//! target's storage types; `SERIAL` and identity primary keys become the target's
+//! auto-assigned key.
+
+use sqlparser::ast::{
+    AlterTableOperation, ColumnDef, ColumnOption, DataType, Statement, TableConstraint,
+};
+
+use crate::{TargetDialect, TranslateError};
+
+/// True when a column is `serial`/`bigserial`/`smallserial` or `GENERATED .. AS IDENTITY`.
+pub(crate) fn is_auto_increment(column: &ColumnDef) -> bool {
+    let serial = matches!(&column.data_type, DataType::Custom(name, _)
+        if matches!(name.to_string().to_ascii_lowercase().as_str(),
+            "serial" | "bigserial" | "smallserial" | "serial2" | "serial4" | "serial8"));
+    serial || column.options.iter().any(|option| is_identity(&option.option))
+}
+
+fn is_identity(option: &ColumnOption) -> bool {
+    matches!(
+        option,
+        ColumnOption::Generated {
+            generation_expr: None,
+            ..
+        } | ColumnOption::Identity(_)
+    )
+}
+
+fn rewrite_column(
+    column: &mut ColumnDef,
+    primary_key: bool,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    if is_auto_increment(column) {
+        if !primary_key {
+            return Err(TranslateError::unsupported(
+                format!("auto-increment column \"{}\" that is not the primary key", column.name.value),
+                target.name(),
+            ));
+        }
+        column.options.retain(|option| !is_identity(&option.option));
+        column.data_type = DataType::Integer(None);
+        return Ok(());
+    }
+    column.data_type = target.column_type(&column.data_type)?;
+    Ok(())
+}
+
+pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+    match statement {
+        Statement::CreateTable(create) => {
+            let table_key: Vec<String> = create
+                .constraints
+                .iter()
+                .filter_map(|constraint| match constraint {
+                    TableConstraint::PrimaryKey(key) if key.columns.len() == 1 => {
+                        Some(key.columns[0].column.expr.to_string())
+                    }
+                    _ => None,
+                })
+                .collect();
+            for column in &mut create.columns {
+                let primary_key = column
+                    .options
+                    .iter()
+                    .any(|option| matches!(option.option, ColumnOption::PrimaryKey(_)))
+                    || table_key.iter().any(|key| key.eq_ignore_ascii_case(&column.name.value));
+                rewrite_column(column, primary_key, target)?;
+            }
+        }
+        Statement::AlterTable(alter) => {
+            for operation in &mut alter.operations {
+                match operation {
+                    AlterTableOperation::AddColumn { column_def, .. } => {
+                        rewrite_column(column_def, false, target)?;
+                    }
+                    AlterTableOperation::DropColumn { .. }
+                    | AlterTableOperation::RenameColumn { .. }
+                    | AlterTableOperation::RenameTable { .. } => {}
+                    other => {
+                        return Err(TranslateError::unsupported(
+                            format!("ALTER TABLE {}", first_words(&other.to_string())),
+                            target.name(),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The first two words of an operation, to name it in an error.
+fn first_words(text: &str) -> String {
+    text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,57 @@
+//! Functions whose name or calling form differs: `now()` and `CURRENT_TIMESTAMP` become the
+//! target's transaction timestamp, and niladic `current_user` / `session_user` become calls.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{Expr, FunctionArguments, Statement, VisitMut, VisitorMut};
+
+use super::{call, function_name};
+use crate::{TargetDialect, TranslateError};
+
+/// Functions that PostgreSQL answers with the current timestamp with time zone.
+const NOW_FUNCTIONS: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "clock_timestamp",
+];
+
+/// Functions written without parentheses in PostgreSQL that targets expect as calls.
+const NILADIC_FUNCTIONS: &[&str] = &["current_user", "session_user", "user", "current_schema", "current_catalog"];
+
+struct Functions<'a> {
+    target: &'a dyn TargetDialect,
+}
+
+impl VisitorMut for Functions<'_> {
+    type Break = TranslateError;
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
+        let Expr::Function(function) = expr else {
+            return ControlFlow::Continue(());
+        };
+        let name = function_name(function);
+        let niladic = matches!(function.args, FunctionArguments::None);
+        if NOW_FUNCTIONS.contains(&name.as_str()) {
+            *expr = call(self.target.now_function(), vec![]);
+        } else if niladic && NILADIC_FUNCTIONS.contains(&name.as_str()) {
+            let name = if name == "user" || name == "session_user" {
+                "current_user".to_owned()
+            } else if name == "current_catalog" {
+                "current_database".to_owned()
+            } else {
+                name
+            };
+            *expr = call(&name, vec![]);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+    match statement.visit(&mut Functions { target }) {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(error) => Err(error),
+    }
+}

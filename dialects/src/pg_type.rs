@@ -1,0 +1,270 @@
+//! The PostgreSQL types pgbridge speaks on the wire, with their OIDs and names.
+//!
+//! Every column and parameter that crosses a front end carries one of these. The backends map
+//! their native types into this set; the wire front end encodes values by it.
+
+use sqlparser::ast::{DataType, ExactNumberInfo, TimezoneInfo};
+
+/// A PostgreSQL type known to pgbridge.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PgType {
+    Bool,
+    Int2,
+    Int4,
+    Int8,
+    Float4,
+    Float8,
+    Numeric,
+    Text,
+    Varchar,
+    Bpchar,
+    Name,
+    Char,
+    Bytea,
+    Date,
+    Time,
+    Timestamp,
+    Timestamptz,
+    Interval,
+    Uuid,
+    Json,
+    Jsonb,
+    Oid,
+    /// A literal whose type is not known yet (`'abc'` before context decides).
+    Unknown,
+}
+
+impl PgType {
+    /// Every type, in OID order; used for `pg_type` and for lookups by OID.
+    pub const ALL: [PgType; 23] = [
+        PgType::Bool,
+        PgType::Bytea,
+        PgType::Char,
+        PgType::Name,
+        PgType::Int8,
+        PgType::Int2,
+        PgType::Int4,
+        PgType::Text,
+        PgType::Oid,
+        PgType::Json,
+        PgType::Float4,
+        PgType::Float8,
+        PgType::Unknown,
+        PgType::Bpchar,
+        PgType::Varchar,
+        PgType::Date,
+        PgType::Time,
+        PgType::Timestamp,
+        PgType::Timestamptz,
+        PgType::Interval,
+        PgType::Numeric,
+        PgType::Uuid,
+        PgType::Jsonb,
+    ];
+
+    /// The type's OID in `pg_type`.
+    pub fn oid(self) -> u32 {
+        match self {
+            PgType::Bool => 16,
+            PgType::Bytea => 17,
+            PgType::Char => 18,
+            PgType::Name => 19,
+            PgType::Int8 => 20,
+            PgType::Int2 => 21,
+            PgType::Int4 => 23,
+            PgType::Text => 25,
+            PgType::Oid => 26,
+            PgType::Json => 114,
+            PgType::Float4 => 700,
+            PgType::Float8 => 701,
+            PgType::Unknown => 705,
+            PgType::Bpchar => 1042,
+            PgType::Varchar => 1043,
+            PgType::Date => 1082,
+            PgType::Time => 1083,
+            PgType::Timestamp => 1114,
+            PgType::Timestamptz => 1184,
+            PgType::Interval => 1186,
+            PgType::Numeric => 1700,
+            PgType::Uuid => 2950,
+            PgType::Jsonb => 3802,
+        }
+    }
+
+    /// The type's name in `pg_type.typname`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PgType::Bool => "bool",
+            PgType::Int2 => "int2",
+            PgType::Int4 => "int4",
+            PgType::Int8 => "int8",
+            PgType::Float4 => "float4",
+            PgType::Float8 => "float8",
+            PgType::Numeric => "numeric",
+            PgType::Text => "text",
+            PgType::Varchar => "varchar",
+            PgType::Bpchar => "bpchar",
+            PgType::Name => "name",
+            PgType::Char => "char",
+            PgType::Bytea => "bytea",
+            PgType::Date => "date",
+            PgType::Time => "time",
+            PgType::Timestamp => "timestamp",
+            PgType::Timestamptz => "timestamptz",
+            PgType::Interval => "interval",
+            PgType::Uuid => "uuid",
+            PgType::Json => "json",
+            PgType::Jsonb => "jsonb",
+            PgType::Oid => "oid",
+            PgType::Unknown => "unknown",
+        }
+    }
+
+    /// The name `format_type()` prints (`integer`, `character varying`, ...).
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            PgType::Bool => "boolean",
+            PgType::Int2 => "smallint",
+            PgType::Int4 => "integer",
+            PgType::Int8 => "bigint",
+            PgType::Float4 => "real",
+            PgType::Float8 => "double precision",
+            PgType::Varchar => "character varying",
+            PgType::Bpchar => "character",
+            PgType::Char => "\"char\"",
+            PgType::Time => "time without time zone",
+            PgType::Timestamp => "timestamp without time zone",
+            PgType::Timestamptz => "timestamp with time zone",
+            other => other.name(),
+        }
+    }
+
+    /// `pg_type.typlen`: the fixed width in bytes, or -1 for variable-width types.
+    pub fn size(self) -> i16 {
+        match self {
+            PgType::Bool | PgType::Char => 1,
+            PgType::Int2 => 2,
+            PgType::Int4 | PgType::Float4 | PgType::Date | PgType::Oid => 4,
+            PgType::Int8 | PgType::Float8 | PgType::Time => 8,
+            PgType::Timestamp | PgType::Timestamptz => 8,
+            PgType::Interval | PgType::Uuid => 16,
+            PgType::Name => 64,
+            PgType::Unknown => -2,
+            _ => -1,
+        }
+    }
+
+    /// Looks a type up by OID.
+    pub fn from_oid(oid: u32) -> Option<PgType> {
+        PgType::ALL.into_iter().find(|t| t.oid() == oid)
+    }
+
+    /// Looks a type up by any name PostgreSQL accepts for it (`int`, `integer`, `int4`, ...).
+    pub fn from_name(name: &str) -> Option<PgType> {
+        let name = name.trim().to_ascii_lowercase();
+        let name = name.strip_prefix("pg_catalog.").unwrap_or(&name);
+        Some(match name {
+            "bool" | "boolean" => PgType::Bool,
+            "int2" | "smallint" | "smallserial" | "serial2" => PgType::Int2,
+            "int" | "int4" | "integer" | "serial" | "serial4" => PgType::Int4,
+            "int8" | "bigint" | "bigserial" | "serial8" => PgType::Int8,
+            "float4" | "real" => PgType::Float4,
+            "float8" | "float" | "double precision" => PgType::Float8,
+            "numeric" | "decimal" => PgType::Numeric,
+            "text" => PgType::Text,
+            "varchar" | "character varying" => PgType::Varchar,
+            "bpchar" | "character" | "char" => PgType::Bpchar,
+            "name" => PgType::Name,
+            "\"char\"" => PgType::Char,
+            "bytea" => PgType::Bytea,
+            "date" => PgType::Date,
+            "time" | "time without time zone" => PgType::Time,
+            "timestamp" | "timestamp without time zone" => PgType::Timestamp,
+            "timestamptz" | "timestamp with time zone" => PgType::Timestamptz,
+            "interval" => PgType::Interval,
+            "uuid" => PgType::Uuid,
+            "json" => PgType::Json,
+            "jsonb" => PgType::Jsonb,
+            "oid" | "regclass" | "regtype" | "regproc" => PgType::Oid,
+            "unknown" => PgType::Unknown,
+            _ => return None,
+        })
+    }
+
+    /// The PostgreSQL type a parsed data type denotes, if pgbridge supports it.
+    pub fn from_data_type(data_type: &DataType) -> Option<PgType> {
+        Some(match data_type {
+            DataType::Bool | DataType::Boolean => PgType::Bool,
+            DataType::Int2(_) | DataType::SmallInt(_) => PgType::Int2,
+            DataType::Int(_) | DataType::Int4(_) | DataType::Integer(_) => PgType::Int4,
+            DataType::Int8(_) | DataType::BigInt(_) => PgType::Int8,
+            DataType::Float4 | DataType::Real => PgType::Float4,
+            DataType::Float8 | DataType::DoublePrecision | DataType::Double(_) => PgType::Float8,
+            DataType::Float(info) => match info {
+                ExactNumberInfo::Precision(p) if *p <= 24 => PgType::Float4,
+                _ => PgType::Float8,
+            },
+            DataType::Numeric(_) | DataType::Decimal(_) | DataType::Dec(_) => PgType::Numeric,
+            DataType::Text | DataType::String(_) => PgType::Text,
+            DataType::Varchar(_) | DataType::CharacterVarying(_) | DataType::CharVarying(_) => {
+                PgType::Varchar
+            }
+            DataType::Char(_) | DataType::Character(_) => PgType::Bpchar,
+            DataType::Bytea => PgType::Bytea,
+            DataType::Date => PgType::Date,
+            DataType::Time(_, _) => PgType::Time,
+            DataType::Timestamp(_, tz) => match tz {
+                TimezoneInfo::WithTimeZone | TimezoneInfo::Tz => PgType::Timestamptz,
+                _ => PgType::Timestamp,
+            },
+            DataType::Interval { .. } => PgType::Interval,
+            DataType::Uuid => PgType::Uuid,
+            DataType::JSON => PgType::Json,
+            DataType::JSONB => PgType::Jsonb,
+            DataType::Regclass => PgType::Oid,
+            DataType::Custom(name, _) => return PgType::from_name(&name.to_string()),
+            _ => return None,
+        })
+    }
+
+    /// True for the integer types.
+    pub fn is_integer(self) -> bool {
+        matches!(self, PgType::Int2 | PgType::Int4 | PgType::Int8)
+    }
+
+    /// True for every numeric type (integers, floats, numeric).
+    pub fn is_numeric(self) -> bool {
+        self.is_integer() || matches!(self, PgType::Float4 | PgType::Float8 | PgType::Numeric)
+    }
+
+    /// True for the character types.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown
+        )
+    }
+}
+
+impl std::fmt::Display for PgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oids_round_trip() {
+        for t in PgType::ALL {
+            assert_eq!(PgType::from_oid(t.oid()), Some(t));
+            // `char` in SQL means bpchar; the one-byte "char" type is only reached quoted.
+            if t != PgType::Char {
+                assert_eq!(PgType::from_name(t.name()), Some(t));
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Target databases and what differs between them.
+//!
+//! Each target is one file implementing [`TargetDialect`]; the rewrite passes ask the trait and
+//! never test which target they are working for.
+
+mod sqlite;
+
+pub use sqlite::Sqlite;
+
+use sqlparser::ast::DataType;
+
+use crate::{PgType, TranslateError};
+
+/// The database a statement is translated for.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Sqlite,
+}
+
+impl Target {
+    /// The dialect implementation for this target.
+    pub fn dialect(self) -> &'static dyn TargetDialect {
+        match self {
+            Target::Sqlite => &Sqlite,
+        }
+    }
+
+    /// Parses a target name as given on the command line (`sqlite`).
+    pub fn from_name(name: &str) -> Option<Target> {
+        match name.to_ascii_lowercase().as_str() {
+            "sqlite" => Some(Target::Sqlite),
+            _ => None,
+        }
+    }
+}
+
+/// What a target database can express, and how.
+pub trait TargetDialect: Send + Sync {
+    /// The target's name as it appears in error messages (`SQLite`).
+    fn name(&self) -> &'static str;
+
+    /// How the `index`-th (1-based) parameter is written in the target's SQL.
+    fn placeholder(&self, index: usize) -> String;
+
+    /// The column type used in DDL for a PostgreSQL column type.
+    fn column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError>;
+
+    /// The type used in `CAST(.. AS ..)` for a PostgreSQL type.
+    fn cast_type(&self, data_type: &DataType) -> Result<DataType, TranslateError>;
+
+    /// A function that converts a value to `pg_type` with PostgreSQL's input rules (rounding
+    /// to integers, range checks, `'t'`/`'yes'` booleans, errors on bad text), where the target's
+    /// own `CAST` differs. `None` means a plain `CAST(.. AS cast_type)` is faithful.
+    fn cast_function(&self, pg_type: PgType) -> Option<&'static str> {
+        let _ = pg_type;
+        None
+    }
+
+    /// True when `ORDER BY .. NULLS FIRST | LAST` is accepted.
+    fn supports_nulls_ordering(&self) -> bool {
+        true
+    }
+
+    /// True when the target's `LIKE` is case-insensitive (so `ILIKE` needs `lower()`
+    /// only to be explicit) and PostgreSQL's case-sensitive `LIKE` needs help.
+    fn like_is_case_sensitive(&self) -> bool {
+        true
+    }
+
+    /// The function that divides with PostgreSQL's rules (error on zero), if the target's own
+    /// `/` does not.
+    fn checked_division_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The function that computes `%` with PostgreSQL's rules, if the target's own does not.
+    fn checked_modulo_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The function that returns the current transaction's timestamp with time zone.
+    fn now_function(&self) -> &'static str;
+
+    /// True when the target accepts `SELECT .. FOR UPDATE | SHARE`. Targets that lock the whole
+    /// database for a writer drop the clause; the lock it asks for is already held.
+    fn supports_row_locks(&self) -> bool {
+        true
+    }
+}

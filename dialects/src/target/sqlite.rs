@@ -1,0 +1,90 @@
+//! SQLite (3.45, as bundled by rusqlite).
+//!
+//! SQLite keeps values in five storage classes. pgbridge stores PostgreSQL types as:
+//! booleans as 0/1 integers, dates and times as ISO-8601 text (timestamptz normalised to UTC),
+//! uuid and json as text, bytea as blob, numeric with NUMERIC affinity. The declared PostgreSQL
+//! types live in pgbridge's type registry so results come back typed.
+
+use sqlparser::ast::{DataType, ExactNumberInfo};
+
+use super::TargetDialect;
+use crate::{PgType, TranslateError};
+
+/// The SQLite target.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sqlite;
+
+const NAME: &str = "SQLite";
+
+impl TargetDialect for Sqlite {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn placeholder(&self, index: usize) -> String {
+        format!("?{index}")
+    }
+
+    fn column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
+        let pg = PgType::from_data_type(data_type).ok_or_else(|| {
+            TranslateError::unsupported(format!("column type {data_type}"), NAME)
+        })?;
+        Ok(storage_type(pg))
+    }
+
+    fn cast_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
+        self.column_type(data_type)
+    }
+
+    fn cast_function(&self, pg_type: PgType) -> Option<&'static str> {
+        // SQLite's CAST truncates 1.5 to 1, reads 'abc' as 0 and never fails: these functions,
+        // registered on every connection, apply PostgreSQL's input rules instead.
+        Some(match pg_type {
+            PgType::Bool => "pgbridge_bool",
+            PgType::Int2 => "pgbridge_int2",
+            PgType::Int4 => "pgbridge_int4",
+            PgType::Int8 => "pgbridge_int8",
+            PgType::Float4 | PgType::Float8 => "pgbridge_float8",
+            PgType::Numeric => "pgbridge_numeric",
+            PgType::Date => "pgbridge_date",
+            PgType::Timestamp => "pgbridge_timestamp",
+            PgType::Timestamptz => "pgbridge_timestamptz",
+            PgType::Uuid => "pgbridge_uuid",
+            _ => return None,
+        })
+    }
+
+    fn like_is_case_sensitive(&self) -> bool {
+        // pgbridge turns on `PRAGMA case_sensitive_like` on every connection.
+        true
+    }
+
+    fn checked_division_function(&self) -> Option<&'static str> {
+        Some("pgbridge_div")
+    }
+
+    fn checked_modulo_function(&self) -> Option<&'static str> {
+        Some("pgbridge_mod")
+    }
+
+    fn now_function(&self) -> &'static str {
+        "pgbridge_now"
+    }
+
+    fn supports_row_locks(&self) -> bool {
+        false
+    }
+}
+
+/// The SQLite column type that stores a PostgreSQL type.
+fn storage_type(pg: PgType) -> DataType {
+    match pg {
+        PgType::Bool | PgType::Int2 | PgType::Int4 | PgType::Int8 | PgType::Oid => {
+            DataType::Integer(None)
+        }
+        PgType::Float4 | PgType::Float8 => DataType::Real,
+        PgType::Numeric => DataType::Numeric(ExactNumberInfo::None),
+        PgType::Bytea => DataType::Blob(None),
+        _ => DataType::Text,
+    }
+}
