@@ -1,1 +1,39 @@
-pub fn x(){}
+//! # pgbridge
+//!
+//! A PostgreSQL wire protocol v3 server in front of another database. Clients keep their
+//! PostgreSQL drivers and tools; the data lives in SQLite (this release), later MySQL/MariaDB
+//! and SQL Server.
+//!
+//! How a statement flows:
+//!
+//! ```text
+//! client -> pgbridge_proxy::wire (pgwire: messages, formats, cancel)
+//!        -> Session seam (pgbridge_proxy::Session)
+//!        -> engine (this crate): parse once, classify, answer session commands,
+//!           translate with pgbridge_dialects, infer types, keep transaction state
+//!        -> backends::sqlite (worker thread per session, rusqlite)
+//!        -> rows stream back through the seam, encoded by the wire front end
+//! ```
+//!
+//! Embedding: build a [`Config`], bind a listener, call [`run`] with a shutdown future.
+//!
+//! ```no_run
+//! # async fn example() -> anyhow::Result<()> {
+//! let config = pgbridge::Config { backend: "sqlite://app.db".into(), ..Default::default() };
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! println!("listening on {}", listener.local_addr()?);
+//! pgbridge::run(config, listener, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(()) }
+//! ```
+
+#[cfg(feature = "sqlite")]
+pub mod backends;
+pub mod config;
+#[cfg(feature = "sqlite")]
+pub mod engine;
+#[cfg(all(feature = "wire", feature = "sqlite"))]
+mod server;
+
+pub use config::{Config, ConfigError};
+#[cfg(all(feature = "wire", feature = "sqlite"))]
+pub use server::{RunError, run};

@@ -1,1 +1,80 @@
-fn main(){}
+//! The `pgbridge` command: parse flags, load config, run.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+
+/// pgbridge: a PostgreSQL wire protocol server in front of SQLite.
+///
+/// With no arguments it serves 127.0.0.1:6432 from the SQLite file ./pgbridge.db (created if
+/// missing). Connect with: psql "host=127.0.0.1 port=6432 user=postgres"
+#[derive(Debug, Parser)]
+#[command(version, about, long_about)]
+struct Cli {
+    /// Address to listen on for PostgreSQL clients [default: 127.0.0.1:6432; config key `listen`]
+    #[arg(long, env = "PGBRIDGE_LISTEN", value_name = "HOST:PORT")]
+    listen: Option<SocketAddr>,
+    /// Backend database URL: sqlite://PATH or sqlite::memory: [default: sqlite://pgbridge.db; config key `backend`]
+    #[arg(long, env = "PGBRIDGE_BACKEND", value_name = "URL")]
+    backend: Option<String>,
+    /// TOML configuration file (see pgbridge.example.toml); flags override it
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log level: error, warn, info, debug, trace [default: info; config key `log_level`]
+    #[arg(long, value_name = "LEVEL")]
+    log_level: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = match &cli.config {
+        Some(path) => pgbridge::Config::from_file(path)?,
+        None => pgbridge::Config::default(),
+    };
+    if let Some(listen) = cli.listen {
+        config.listen = listen;
+    }
+    if let Some(backend) = cli.backend {
+        config.backend = backend;
+    }
+    if let Some(level) = cli.log_level {
+        config.log_level = level;
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log_level).context("invalid --log-level")?)
+        .with_writer(std::io::stderr)
+        .init();
+    config.check()?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    tracing::info!("listening on {}", listener.local_addr()?);
+    pgbridge::run(config, listener, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => {
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

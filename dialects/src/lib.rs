@@ -51,7 +51,10 @@ pub struct Translation {
 /// Parses PostgreSQL SQL text into statements.
 pub fn parse(sql: &str) -> Result<Vec<Statement>, TranslateError> {
     Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|error| TranslateError::Syntax {
-        message: error.to_string().trim_start_matches("sql parser error: ").to_owned(),
+        message: error
+            .to_string()
+            .trim_start_matches("sql parser error: ")
+            .to_owned(),
     })
 }
 

@@ -1,7 +1,9 @@
 //! What a DDL statement declares, read from the PostgreSQL text before translation, so that
 //! pgbridge can remember the declared PostgreSQL types of the columns it creates.
 
-use sqlparser::ast::{AlterTableOperation, ColumnDef, DataType, ExactNumberInfo, ObjectName, Statement};
+use sqlparser::ast::{
+    AlterTableOperation, ColumnDef, DataType, ExactNumberInfo, ObjectName, Statement,
+};
 
 use crate::PgType;
 use crate::passes::ddl::is_auto_increment;
@@ -19,13 +21,23 @@ pub struct DeclaredColumn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemaChange {
     /// A table was created with these columns.
-    CreateTable { table: String, columns: Vec<DeclaredColumn> },
+    CreateTable {
+        table: String,
+        columns: Vec<DeclaredColumn>,
+    },
     /// Columns were added to a table.
-    AddColumns { table: String, columns: Vec<DeclaredColumn> },
+    AddColumns {
+        table: String,
+        columns: Vec<DeclaredColumn>,
+    },
     /// A column was dropped.
     DropColumn { table: String, column: String },
     /// A column was renamed.
-    RenameColumn { table: String, from: String, to: String },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
     /// A table was renamed.
     RenameTable { from: String, to: String },
     /// Tables were dropped.
@@ -64,15 +76,26 @@ fn declared(column: &ColumnDef) -> Option<DeclaredColumn> {
 fn type_modifier(data_type: &DataType) -> i32 {
     let length = |n: u64| i32::try_from(n).map(|n| n.saturating_add(4)).unwrap_or(-1);
     match data_type {
-        DataType::Varchar(Some(sqlparser::ast::CharacterLength::IntegerLength { length: n, .. }))
-        | DataType::CharacterVarying(Some(sqlparser::ast::CharacterLength::IntegerLength { length: n, .. }))
-        | DataType::Char(Some(sqlparser::ast::CharacterLength::IntegerLength { length: n, .. }))
-        | DataType::Character(Some(sqlparser::ast::CharacterLength::IntegerLength { length: n, .. })) => {
-            length(*n)
-        }
+        DataType::Varchar(Some(sqlparser::ast::CharacterLength::IntegerLength {
+            length: n,
+            ..
+        }))
+        | DataType::CharacterVarying(Some(sqlparser::ast::CharacterLength::IntegerLength {
+            length: n,
+            ..
+        }))
+        | DataType::Char(Some(sqlparser::ast::CharacterLength::IntegerLength {
+            length: n, ..
+        }))
+        | DataType::Character(Some(sqlparser::ast::CharacterLength::IntegerLength {
+            length: n,
+            ..
+        })) => length(*n),
         DataType::Numeric(info) | DataType::Decimal(info) => match info {
             ExactNumberInfo::Precision(p) => packed_numeric(*p, 0),
-            ExactNumberInfo::PrecisionAndScale(p, s) => packed_numeric(*p, u64::try_from(*s).unwrap_or(0)),
+            ExactNumberInfo::PrecisionAndScale(p, s) => {
+                packed_numeric(*p, u64::try_from(*s).unwrap_or(0))
+            }
             ExactNumberInfo::None => -1,
         },
         _ => -1,
@@ -95,33 +118,38 @@ pub fn schema_change(statement: &Statement) -> Option<SchemaChange> {
         }),
         Statement::AlterTable(alter) => {
             let table = table_name(&alter.name);
-            alter.operations.iter().find_map(|operation| match operation {
-                AlterTableOperation::AddColumn { column_def, .. } => Some(SchemaChange::AddColumns {
-                    table: table.clone(),
-                    columns: declared(column_def).into_iter().collect(),
-                }),
-                AlterTableOperation::DropColumn { column_names, .. } => {
-                    column_names.first().map(|column| SchemaChange::DropColumn {
+            alter
+                .operations
+                .iter()
+                .find_map(|operation| match operation {
+                    AlterTableOperation::AddColumn { column_def, .. } => {
+                        Some(SchemaChange::AddColumns {
+                            table: table.clone(),
+                            columns: declared(column_def).into_iter().collect(),
+                        })
+                    }
+                    AlterTableOperation::DropColumn { column_names, .. } => {
+                        column_names.first().map(|column| SchemaChange::DropColumn {
+                            table: table.clone(),
+                            column: column.value.clone(),
+                        })
+                    }
+                    AlterTableOperation::RenameColumn {
+                        old_column_name,
+                        new_column_name,
+                    } => Some(SchemaChange::RenameColumn {
                         table: table.clone(),
-                        column: column.value.clone(),
-                    })
-                }
-                AlterTableOperation::RenameColumn {
-                    old_column_name,
-                    new_column_name,
-                } => Some(SchemaChange::RenameColumn {
-                    table: table.clone(),
-                    from: old_column_name.value.clone(),
-                    to: new_column_name.value.clone(),
-                }),
-                AlterTableOperation::RenameTable { table_name: new_name } => {
-                    Some(SchemaChange::RenameTable {
+                        from: old_column_name.value.clone(),
+                        to: new_column_name.value.clone(),
+                    }),
+                    AlterTableOperation::RenameTable {
+                        table_name: new_name,
+                    } => Some(SchemaChange::RenameTable {
                         from: table.clone(),
                         to: new_name.to_string().trim_matches('"').to_owned(),
-                    })
-                }
-                _ => None,
-            })
+                    }),
+                    _ => None,
+                })
         }
         Statement::Drop {
             object_type: sqlparser::ast::ObjectType::Table,

@@ -1,1 +1,31 @@
+//! # pgbridge-proxy
+//!
+//! The front ends of pgbridge and the one seam they call.
+//!
+//! ```text
+//! client --(PostgreSQL wire v3)--> wire::serve --> Session (the seam) --> engine --> backend
+//! ```
+//!
+//! * [`backend`] is the seam: a [`Backend`] opens one [`Session`] per client connection; the
+//!   session parses, describes and executes statements and owns the transaction state. The
+//!   pgbridge engine implements it; a front end never sees SQL dialects or backend drivers.
+//! * [`value`] holds the typed values that cross the seam ([`Value`], typed by [`PgType`]).
+//! * [`wire`] (feature `wire`) speaks PostgreSQL wire protocol v3 with the `pgwire` crate:
+//!   startup and authentication, simple and extended query, text and binary formats, cancel.
+//!
+//! Unsupported requests are answered with SQLSTATE 0A000 and a message that names what was
+//! refused and where.
 
+pub mod backend;
+pub mod error;
+pub mod value;
+#[cfg(feature = "wire")]
+pub mod wire;
+
+pub use backend::{
+    Backend, CancelToken, Description, Field, Outcome, Row, RowStream, Session, SessionInfo,
+    TransactionState,
+};
+pub use error::SqlError;
+pub use pgbridge_dialects::PgType;
+pub use value::{Interval, Value};

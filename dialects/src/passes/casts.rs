@@ -1,10 +1,14 @@
 //! `x::type`, `CAST(x AS type)` and `type 'literal'` with PostgreSQL's conversion rules: a cast
 //! becomes the target's cast function where the target's own `CAST` differs, otherwise a
-//! standard `CAST` to the target's type.
+//! standard `CAST` to the target's type. A cast to `varchar(n)` / `char(n)` also cuts the text to
+//! `n` characters, as PostgreSQL's explicit casts do. Intervals are refused on a target that
+//! cannot compute with them.
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{CastKind, DataType, Expr, Statement, Value, VisitMut, VisitorMut};
+use sqlparser::ast::{
+    CastKind, CharacterLength, DataType, Expr, Statement, Value, VisitMut, VisitorMut,
+};
 
 use super::call;
 use crate::{PgType, TargetDialect, TranslateError};
@@ -18,14 +22,21 @@ impl Casts<'_> {
         let pg_type = PgType::from_data_type(data_type).ok_or_else(|| {
             TranslateError::unsupported(format!("cast to {data_type}"), self.target.name())
         })?;
+        if pg_type == PgType::Interval && !self.target.supports_intervals() {
+            return Err(TranslateError::unsupported("interval", self.target.name()));
+        }
         if let Some(function) = self.target.cast_function(pg_type) {
             return Ok(call(function, vec![operand]));
         }
-        Ok(Expr::Cast {
+        let cast = Expr::Cast {
             kind: CastKind::Cast,
             expr: Box::new(operand),
             data_type: self.target.cast_type(data_type)?,
             format: None,
+        };
+        Ok(match character_length(data_type) {
+            Some(length) => call("substr", vec![cast, number(1), number(length)]),
+            None => cast,
         })
     }
 }
@@ -43,6 +54,9 @@ impl VisitorMut for Casts<'_> {
                 let operand = std::mem::replace(operand.as_mut(), Expr::value(Value::Null));
                 self.rewrite(operand, data_type)
             }
+            Expr::Interval(_) if !self.target.supports_intervals() => {
+                Err(TranslateError::unsupported("interval", self.target.name()))
+            }
             Expr::TypedString(typed) => {
                 let operand = Expr::Value(typed.value.clone());
                 self.rewrite(operand, &typed.data_type)
@@ -59,7 +73,31 @@ impl VisitorMut for Casts<'_> {
     }
 }
 
-pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+/// The length an explicit cast cuts character strings to: `varchar(n)` and `char(n)` keep `n`
+/// characters, a bare `char` keeps one.
+fn character_length(data_type: &DataType) -> Option<u64> {
+    let length = match data_type {
+        DataType::Varchar(length)
+        | DataType::CharacterVarying(length)
+        | DataType::CharVarying(length) => length.as_ref(),
+        DataType::Char(None) | DataType::Character(None) => return Some(1),
+        DataType::Char(length) | DataType::Character(length) => length.as_ref(),
+        _ => None,
+    };
+    match length {
+        Some(CharacterLength::IntegerLength { length, .. }) => Some(*length),
+        _ => None,
+    }
+}
+
+fn number(value: u64) -> Expr {
+    Expr::value(Value::Number(value.to_string(), false))
+}
+
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
     match statement.visit(&mut Casts { target }) {
         ControlFlow::Continue(()) => Ok(()),
         ControlFlow::Break(error) => Err(error),

@@ -13,7 +13,11 @@ pub(crate) fn is_auto_increment(column: &ColumnDef) -> bool {
     let serial = matches!(&column.data_type, DataType::Custom(name, _)
         if matches!(name.to_string().to_ascii_lowercase().as_str(),
             "serial" | "bigserial" | "smallserial" | "serial2" | "serial4" | "serial8"));
-    serial || column.options.iter().any(|option| is_identity(&option.option))
+    serial
+        || column
+            .options
+            .iter()
+            .any(|option| is_identity(&option.option))
 }
 
 fn is_identity(option: &ColumnOption) -> bool {
@@ -34,7 +38,10 @@ fn rewrite_column(
     if is_auto_increment(column) {
         if !primary_key {
             return Err(TranslateError::unsupported(
-                format!("auto-increment column \"{}\" that is not the primary key", column.name.value),
+                format!(
+                    "auto-increment column \"{}\" that is not the primary key",
+                    column.name.value
+                ),
                 target.name(),
             ));
         }
@@ -46,7 +53,10 @@ fn rewrite_column(
     Ok(())
 }
 
-pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
     match statement {
         Statement::CreateTable(create) => {
             let table_key: Vec<String> = create
@@ -64,7 +74,9 @@ pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) -> Resu
                     .options
                     .iter()
                     .any(|option| matches!(option.option, ColumnOption::PrimaryKey(_)))
-                    || table_key.iter().any(|key| key.eq_ignore_ascii_case(&column.name.value));
+                    || table_key
+                        .iter()
+                        .any(|key| key.eq_ignore_ascii_case(&column.name.value));
                 rewrite_column(column, primary_key, target)?;
             }
         }
@@ -93,5 +105,8 @@ pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) -> Resu
 
 /// The first two words of an operation, to name it in an error.
 fn first_words(text: &str) -> String {
-    text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -23,8 +23,10 @@ impl VisitorMut for Division<'_> {
                 _ => None,
             };
             if let Some(function) = function {
-                let left = std::mem::replace(left.as_mut(), Expr::value(sqlparser::ast::Value::Null));
-                let right = std::mem::replace(right.as_mut(), Expr::value(sqlparser::ast::Value::Null));
+                let left =
+                    std::mem::replace(left.as_mut(), Expr::value(sqlparser::ast::Value::Null));
+                let right =
+                    std::mem::replace(right.as_mut(), Expr::value(sqlparser::ast::Value::Null));
                 *expr = call(function, vec![left, right]);
             }
         }

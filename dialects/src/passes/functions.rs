@@ -18,7 +18,13 @@ const NOW_FUNCTIONS: &[&str] = &[
 ];
 
 /// Functions written without parentheses in PostgreSQL that targets expect as calls.
-const NILADIC_FUNCTIONS: &[&str] = &["current_user", "session_user", "user", "current_schema", "current_catalog"];
+const NILADIC_FUNCTIONS: &[&str] = &[
+    "current_user",
+    "session_user",
+    "user",
+    "current_schema",
+    "current_catalog",
+];
 
 struct Functions<'a> {
     target: &'a dyn TargetDialect,
@@ -28,6 +34,19 @@ impl VisitorMut for Functions<'_> {
     type Break = TranslateError;
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
+        // PostgreSQL reads `current_schema` and `current_catalog` without parentheses as
+        // calls; sqlparser reads them as column names.
+        if let Expr::Identifier(ident) = expr
+            && ident.quote_style.is_none()
+        {
+            let name = ident.value.to_ascii_lowercase();
+            match name.as_str() {
+                "current_schema" => *expr = call("current_schema", vec![]),
+                "current_catalog" => *expr = call("current_database", vec![]),
+                _ => {}
+            }
+            return ControlFlow::Continue(());
+        }
         let Expr::Function(function) = expr else {
             return ControlFlow::Continue(());
         };
@@ -49,7 +68,10 @@ impl VisitorMut for Functions<'_> {
     }
 }
 
-pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
     match statement.visit(&mut Functions { target }) {
         ControlFlow::Continue(()) => Ok(()),
         ControlFlow::Break(error) => Err(error),

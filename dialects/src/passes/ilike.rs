@@ -25,8 +25,20 @@ impl VisitorMut for ILike {
             *expr = Expr::Like {
                 negated: *negated,
                 any: *any,
-                expr: Box::new(call("lower", vec![std::mem::replace(subject, Expr::value(sqlparser::ast::Value::Null))])),
-                pattern: Box::new(call("lower", vec![std::mem::replace(pattern, Expr::value(sqlparser::ast::Value::Null))])),
+                expr: Box::new(call(
+                    "lower",
+                    vec![std::mem::replace(
+                        subject,
+                        Expr::value(sqlparser::ast::Value::Null),
+                    )],
+                )),
+                pattern: Box::new(call(
+                    "lower",
+                    vec![std::mem::replace(
+                        pattern,
+                        Expr::value(sqlparser::ast::Value::Null),
+                    )],
+                )),
                 escape_char: escape_char.take(),
             };
         }

@@ -4,16 +4,24 @@
 //! the target accepts, asking the [`TargetDialect`] what the target can do. A pass that meets a
 //! construct the target cannot keep faithfully stops with [`TranslateError::Unsupported`].
 
+mod arrays;
 mod casts;
+mod collations;
 pub(crate) mod ddl;
+mod distinct_on;
 mod division;
 mod functions;
 mod ilike;
+mod lateral;
 mod nulls_order;
+mod pattern_matching;
 pub(crate) mod placeholders;
 mod relations;
 mod row_locks;
 mod strings;
+mod upsert;
+
+use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList};
 use sqlparser::ast::{FunctionArguments, Ident, ObjectName, Statement};
@@ -25,12 +33,19 @@ pub(crate) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<usize, TranslateError> {
+    // Constructs the target cannot keep are refused before anything is rewritten.
+    upsert::run(statement, target)?;
+    distinct_on::run(statement, target)?;
+    lateral::run(statement, target)?;
+    arrays::run(statement, target)?;
+    pattern_matching::run(statement, target)?;
+    collations::run(statement, target)?;
     ddl::run(statement, target)?;
     relations::run(statement);
     row_locks::run(statement, target);
     strings::run(statement);
     ilike::run(statement, target);
-    nulls_order::run(statement, target);
+    nulls_order::run(statement, target)?;
     functions::run(statement, target)?;
     casts::run(statement, target)?;
     division::run(statement, target);
@@ -68,4 +83,12 @@ pub(crate) fn function_name(function: &Function) -> String {
         .and_then(|part| part.as_ident())
         .map(|ident| ident.value.to_ascii_lowercase())
         .unwrap_or_default()
+}
+
+/// The result of a visit that stops at the first construct it cannot translate.
+pub(crate) fn finish(flow: ControlFlow<TranslateError>) -> Result<(), TranslateError> {
+    match flow {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(error) => Err(error),
+    }
 }

@@ -87,4 +87,37 @@ pub trait TargetDialect: Send + Sync {
     fn supports_row_locks(&self) -> bool {
         true
     }
+
+    /// True when `INSERT .. ON CONFLICT ON CONSTRAINT name` can name a constraint.
+    fn supports_conflict_on_constraint(&self) -> bool {
+        false
+    }
+
+    /// True when `SELECT DISTINCT ON (..)` is accepted with PostgreSQL's meaning.
+    fn supports_distinct_on(&self) -> bool {
+        false
+    }
+
+    /// True when the target stores arrays (`ARRAY[..]`, `int[]`, `= ANY (array)`, `a[1]`).
+    fn supports_arrays(&self) -> bool {
+        false
+    }
+
+    /// True when `FROM` items may be `LATERAL`.
+    fn supports_lateral(&self) -> bool {
+        false
+    }
+
+    /// The target's collation that orders like the PostgreSQL collation `name` (other than
+    /// `"default"`, which is always the target's own), or `None` when there is none.
+    fn collation(&self, name: &str) -> Option<&'static str> {
+        let _ = name;
+        None
+    }
+
+    /// True when the target computes with PostgreSQL intervals (`INTERVAL '1 day'`,
+    /// `x::interval`, timestamp arithmetic with them).
+    fn supports_intervals(&self) -> bool {
+        false
+    }
 }

@@ -26,9 +26,8 @@ impl TargetDialect for Sqlite {
     }
 
     fn column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
-        let pg = PgType::from_data_type(data_type).ok_or_else(|| {
-            TranslateError::unsupported(format!("column type {data_type}"), NAME)
-        })?;
+        let pg = PgType::from_data_type(data_type)
+            .ok_or_else(|| TranslateError::unsupported(format!("column type {data_type}"), NAME))?;
         Ok(storage_type(pg))
     }
 
@@ -73,6 +72,12 @@ impl TargetDialect for Sqlite {
 
     fn supports_row_locks(&self) -> bool {
         false
+    }
+
+    fn collation(&self, name: &str) -> Option<&'static str> {
+        // "C", "POSIX" and "ucs_basic" order by code point; BINARY compares UTF-8 bytes, which
+        // is the same order.
+        matches!(name, "C" | "POSIX" | "ucs_basic").then_some("BINARY")
     }
 }
 

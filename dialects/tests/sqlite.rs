@@ -1,0 +1,613 @@
+//! Golden tests for the SQLite target, in the style of sqlparser's `tests/sqlparser_<dialect>.rs`:
+//! PostgreSQL text in, the exact SQLite text out, or a refusal with SQLSTATE 0A000.
+
+use pgbridge_dialects::{Target, TranslateError, parse, translate};
+
+/// Translates `pg_sql` and returns the SQLite text and parameter count.
+fn translate_sqlite(pg_sql: &str) -> Result<(String, usize), TranslateError> {
+    let statements = parse(pg_sql).unwrap_or_else(|error| panic!("{pg_sql}: {error}"));
+    assert_eq!(statements.len(), 1, "{pg_sql}: expected one statement");
+    translate(&statements[0], Target::Sqlite).map(|t| (t.sql, t.parameter_count))
+}
+
+/// Asserts that `pg_sql` translates to exactly `expected`.
+fn translates_to(pg_sql: &str, expected: &str) {
+    match translate_sqlite(pg_sql) {
+        Ok((sql, _)) => assert_eq!(sql, expected, "translating {pg_sql}"),
+        Err(error) => panic!("{pg_sql}: expected {expected}, got error {error}"),
+    }
+}
+
+/// Asserts that `pg_sql` is refused as unsupported (0A000) with a message naming `construct`.
+fn refuses(pg_sql: &str, construct: &str) {
+    match translate_sqlite(pg_sql) {
+        Ok((sql, _)) => panic!("{pg_sql}: expected a refusal, got {sql}"),
+        Err(error) => {
+            assert!(
+                matches!(error, TranslateError::Unsupported { .. }),
+                "{pg_sql}: {error:?}"
+            );
+            assert_eq!(error.sqlstate(), "0A000");
+            let message = error.to_string();
+            assert!(
+                message.contains(construct) && message.contains("SQLite"),
+                "{pg_sql}: message {message:?} does not name {construct:?}"
+            );
+        }
+    }
+}
+
+fn parameter_count(pg_sql: &str) -> usize {
+    translate_sqlite(pg_sql).unwrap().1
+}
+
+// Parameters
+
+#[test]
+fn placeholders() {
+    translates_to(
+        "SELECT * FROM t WHERE id = $1",
+        "SELECT * FROM t WHERE id = ?1",
+    );
+    assert_eq!(parameter_count("SELECT * FROM t WHERE id = $1"), 1);
+}
+
+#[test]
+fn placeholders_out_of_order_and_repeated() {
+    let sql = "SELECT * FROM t WHERE a = $2 AND b = $1 AND c = $2";
+    translates_to(sql, "SELECT * FROM t WHERE a = ?2 AND b = ?1 AND c = ?2");
+    assert_eq!(parameter_count(sql), 2);
+    // The count is the highest index, as PostgreSQL counts it, even with gaps.
+    assert_eq!(parameter_count("SELECT $3"), 3);
+    assert_eq!(parameter_count("SELECT 1"), 0);
+}
+
+#[test]
+fn placeholders_in_limit_and_offset() {
+    translates_to(
+        "SELECT * FROM t LIMIT $1 OFFSET $2",
+        "SELECT * FROM t LIMIT ?1 OFFSET ?2",
+    );
+}
+
+// Casts and typed literals
+
+#[test]
+fn casts_with_postgres_input_rules() {
+    let cases = [
+        ("x::bool", "pgbridge_bool(x)"),
+        ("x::boolean", "pgbridge_bool(x)"),
+        ("x::int2", "pgbridge_int2(x)"),
+        ("x::smallint", "pgbridge_int2(x)"),
+        ("x::int", "pgbridge_int4(x)"),
+        ("x::int4", "pgbridge_int4(x)"),
+        ("x::integer", "pgbridge_int4(x)"),
+        ("x::int8", "pgbridge_int8(x)"),
+        ("x::bigint", "pgbridge_int8(x)"),
+        ("x::real", "pgbridge_float8(x)"),
+        ("x::float4", "pgbridge_float8(x)"),
+        ("x::float8", "pgbridge_float8(x)"),
+        ("x::double precision", "pgbridge_float8(x)"),
+        ("x::numeric", "pgbridge_numeric(x)"),
+        ("x::numeric(10,2)", "pgbridge_numeric(x)"),
+        ("x::decimal", "pgbridge_numeric(x)"),
+        ("x::date", "pgbridge_date(x)"),
+        ("x::timestamp", "pgbridge_timestamp(x)"),
+        ("x::timestamptz", "pgbridge_timestamptz(x)"),
+        ("x::timestamp with time zone", "pgbridge_timestamptz(x)"),
+        ("x::uuid", "pgbridge_uuid(x)"),
+    ];
+    for (pg, sqlite) in cases {
+        translates_to(&format!("SELECT {pg}"), &format!("SELECT {sqlite}"));
+    }
+}
+
+#[test]
+fn casts_to_storage_types() {
+    let cases = [
+        ("x::text", "CAST(x AS TEXT)"),
+        ("x::varchar", "CAST(x AS TEXT)"),
+        ("x::bytea", "CAST(x AS BLOB)"),
+        ("x::json", "CAST(x AS TEXT)"),
+        ("x::jsonb", "CAST(x AS TEXT)"),
+        ("x::time", "CAST(x AS TEXT)"),
+        ("x::regclass", "CAST(x AS INTEGER)"),
+    ];
+    for (pg, sqlite) in cases {
+        translates_to(&format!("SELECT {pg}"), &format!("SELECT {sqlite}"));
+    }
+}
+
+#[test]
+fn casts_to_bounded_character_types_truncate() {
+    translates_to(
+        "SELECT 'abcdef'::varchar(3)",
+        "SELECT substr(CAST('abcdef' AS TEXT), 1, 3)",
+    );
+    translates_to(
+        "SELECT x::character varying(10)",
+        "SELECT substr(CAST(x AS TEXT), 1, 10)",
+    );
+    translates_to("SELECT x::char(2)", "SELECT substr(CAST(x AS TEXT), 1, 2)");
+    translates_to(
+        "SELECT CAST(x AS CHAR)",
+        "SELECT substr(CAST(x AS TEXT), 1, 1)",
+    );
+}
+
+#[test]
+fn cast_function_syntax() {
+    translates_to("SELECT CAST(x AS INTEGER)", "SELECT pgbridge_int4(x)");
+    translates_to("SELECT CAST(x AS TEXT)", "SELECT CAST(x AS TEXT)");
+    translates_to(
+        "SELECT CAST(x AS TIMESTAMP WITH TIME ZONE)",
+        "SELECT pgbridge_timestamptz(x)",
+    );
+    translates_to(
+        "SELECT a::text::int FROM t",
+        "SELECT pgbridge_int4(CAST(a AS TEXT)) FROM t",
+    );
+    translates_to("SELECT $1::int8", "SELECT pgbridge_int8(?1)");
+}
+
+#[test]
+fn typed_literals() {
+    translates_to(
+        "SELECT DATE '2024-01-01'",
+        "SELECT pgbridge_date('2024-01-01')",
+    );
+    translates_to(
+        "SELECT TIMESTAMP '2024-01-01 00:00:00'",
+        "SELECT pgbridge_timestamp('2024-01-01 00:00:00')",
+    );
+    translates_to(
+        "SELECT TIMESTAMPTZ '2024-01-01 00:00:00+00'",
+        "SELECT pgbridge_timestamptz('2024-01-01 00:00:00+00')",
+    );
+}
+
+#[test]
+fn unsupported_casts() {
+    refuses("SELECT x::int[]", "array type INT[]");
+    refuses("SELECT x::point", "cast to point");
+    refuses("SELECT x::interval", "interval");
+    refuses("SELECT now() - INTERVAL '1 day'", "interval");
+}
+
+// Strings and operators
+
+#[test]
+fn escape_strings() {
+    translates_to("SELECT E'a\\tb''c'", "SELECT 'a\tb''c'");
+    translates_to("SELECT E'it\\'s'", "SELECT 'it''s'");
+    translates_to("SELECT 'plain'", "SELECT 'plain'");
+}
+
+#[test]
+fn ilike() {
+    translates_to(
+        "SELECT * FROM t WHERE a ILIKE 'x%'",
+        "SELECT * FROM t WHERE lower(a) LIKE lower('x%')",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE a NOT ILIKE $1",
+        "SELECT * FROM t WHERE lower(a) NOT LIKE lower(?1)",
+    );
+    // LIKE stays case-sensitive, as the connection's PRAGMA keeps it.
+    translates_to(
+        "SELECT * FROM t WHERE a LIKE 'x%' ESCAPE '!'",
+        "SELECT * FROM t WHERE a LIKE 'x%' ESCAPE '!'",
+    );
+}
+
+#[test]
+fn like_operators() {
+    translates_to("SELECT 'a' ~~ 'b'", "SELECT 'a' LIKE 'b'");
+    translates_to("SELECT 'a' !~~ 'b'", "SELECT 'a' NOT LIKE 'b'");
+    translates_to("SELECT 'a' ~~* 'b'", "SELECT lower('a') LIKE lower('b')");
+    translates_to(
+        "SELECT 'a' !~~* 'b'",
+        "SELECT lower('a') NOT LIKE lower('b')",
+    );
+}
+
+#[test]
+fn division_and_modulo() {
+    translates_to(
+        "SELECT a / b, a % b FROM t",
+        "SELECT pgbridge_div(a, b), pgbridge_mod(a, b) FROM t",
+    );
+    translates_to("SELECT 7 / 2", "SELECT pgbridge_div(7, 2)");
+    translates_to(
+        "SELECT (a + 1) / -b FROM t",
+        "SELECT pgbridge_div((a + 1), -b) FROM t",
+    );
+    translates_to(
+        "SELECT a / b / c FROM t",
+        "SELECT pgbridge_div(pgbridge_div(a, b), c) FROM t",
+    );
+}
+
+#[test]
+fn boolean_literals() {
+    translates_to(
+        "SELECT true, false, NOT true",
+        "SELECT true, false, NOT true",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE active = true",
+        "SELECT * FROM t WHERE active = true",
+    );
+}
+
+#[test]
+fn string_concatenation() {
+    translates_to(
+        "SELECT 'a' || b || 'c' FROM t",
+        "SELECT 'a' || b || 'c' FROM t",
+    );
+}
+
+// ORDER BY
+
+#[test]
+fn order_by_spells_out_postgres_nulls_placement() {
+    translates_to(
+        "SELECT * FROM t ORDER BY a, b ASC, c DESC",
+        "SELECT * FROM t ORDER BY a NULLS LAST, b ASC NULLS LAST, c DESC NULLS FIRST",
+    );
+}
+
+#[test]
+fn order_by_keeps_explicit_nulls() {
+    translates_to(
+        "SELECT * FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST",
+        "SELECT * FROM t ORDER BY a NULLS FIRST, b DESC NULLS LAST",
+    );
+}
+
+#[test]
+fn order_by_using() {
+    translates_to(
+        "SELECT a FROM t ORDER BY a USING <",
+        "SELECT a FROM t ORDER BY a ASC NULLS LAST",
+    );
+    translates_to(
+        "SELECT a FROM t ORDER BY a USING >",
+        "SELECT a FROM t ORDER BY a DESC NULLS FIRST",
+    );
+}
+
+#[test]
+fn order_by_in_windows_aggregates_and_subqueries() {
+    translates_to(
+        "SELECT row_number() OVER (PARTITION BY a ORDER BY b DESC) FROM t",
+        "SELECT row_number() OVER (PARTITION BY a ORDER BY b DESC NULLS FIRST) FROM t",
+    );
+    translates_to(
+        "SELECT first_value(a) OVER w FROM t WINDOW w AS (ORDER BY b)",
+        "SELECT first_value(a) OVER w FROM t WINDOW w AS (ORDER BY b NULLS LAST)",
+    );
+    translates_to(
+        "SELECT string_agg(a, ',' ORDER BY a) FROM t",
+        "SELECT string_agg(a, ',' ORDER BY a NULLS LAST) FROM t",
+    );
+    translates_to(
+        "SELECT * FROM (SELECT a FROM t ORDER BY a DESC LIMIT 3) s",
+        "SELECT * FROM (SELECT a FROM t ORDER BY a DESC NULLS FIRST LIMIT 3) s",
+    );
+}
+
+#[test]
+fn key_columns_are_not_sort_keys() {
+    translates_to(
+        "CREATE INDEX i ON t (a DESC)",
+        "CREATE INDEX i ON t(a DESC)",
+    );
+    translates_to(
+        "CREATE TABLE t (a INT, b INT, UNIQUE (a, b))",
+        "CREATE TABLE t (a INTEGER, b INTEGER, UNIQUE (a, b))",
+    );
+}
+
+// Functions
+
+#[test]
+fn now_and_current_timestamp() {
+    translates_to("SELECT now()", "SELECT pgbridge_now()");
+    translates_to("SELECT CURRENT_TIMESTAMP", "SELECT pgbridge_now()");
+    translates_to("SELECT pg_catalog.now()", "SELECT pgbridge_now()");
+    translates_to("SELECT transaction_timestamp()", "SELECT pgbridge_now()");
+}
+
+#[test]
+fn niladic_functions() {
+    translates_to("SELECT current_user", "SELECT current_user()");
+    translates_to("SELECT session_user", "SELECT current_user()");
+    translates_to("SELECT current_schema", "SELECT current_schema()");
+    translates_to("SELECT current_schema()", "SELECT current_schema()");
+    translates_to("SELECT current_catalog", "SELECT current_database()");
+    translates_to("SELECT version()", "SELECT version()");
+}
+
+// DDL
+
+#[test]
+fn serial_primary_keys() {
+    translates_to(
+        "CREATE TABLE t (id SERIAL PRIMARY KEY, name TEXT NOT NULL)",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+    );
+    translates_to(
+        "CREATE TABLE t (id BIGSERIAL PRIMARY KEY)",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY)",
+    );
+}
+
+#[test]
+fn identity_primary_keys() {
+    translates_to(
+        "CREATE TABLE t (id INT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name TEXT)",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)",
+    );
+    translates_to(
+        "CREATE TABLE t (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY)",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY)",
+    );
+}
+
+#[test]
+fn table_level_primary_key_with_serial() {
+    translates_to(
+        "CREATE TABLE t (id SERIAL, name TEXT, PRIMARY KEY (id))",
+        "CREATE TABLE t (id INTEGER, name TEXT, PRIMARY KEY (id))",
+    );
+}
+
+#[test]
+fn serial_outside_the_primary_key() {
+    refuses(
+        "CREATE TABLE t (id SERIAL PRIMARY KEY, n BIGSERIAL)",
+        "auto-increment column \"n\"",
+    );
+}
+
+#[test]
+fn column_types() {
+    translates_to(
+        "CREATE TABLE t (a BOOLEAN, b TIMESTAMPTZ, c UUID, d JSONB, e BYTEA, f NUMERIC(10,2), \
+         g VARCHAR(20), h DOUBLE PRECISION, i DATE, j SMALLINT)",
+        "CREATE TABLE t (a INTEGER, b TEXT, c TEXT, d TEXT, e BLOB, f NUMERIC, g TEXT, h REAL, \
+         i TEXT, j INTEGER)",
+    );
+    refuses("CREATE TABLE t (tags TEXT[])", "column type TEXT[]");
+}
+
+#[test]
+fn column_defaults() {
+    translates_to(
+        "CREATE TABLE t (created TIMESTAMPTZ NOT NULL DEFAULT now(), flag BOOLEAN DEFAULT false)",
+        "CREATE TABLE t (created TEXT NOT NULL DEFAULT pgbridge_now(), flag INTEGER DEFAULT false)",
+    );
+}
+
+#[test]
+fn public_schema_in_ddl() {
+    translates_to(
+        "CREATE TABLE public.t (id int)",
+        "CREATE TABLE t (id INTEGER)",
+    );
+}
+
+#[test]
+fn alter_table() {
+    translates_to(
+        "ALTER TABLE t ADD COLUMN done BOOLEAN DEFAULT true",
+        "ALTER TABLE t ADD COLUMN done INTEGER DEFAULT true",
+    );
+    translates_to("ALTER TABLE t DROP COLUMN b", "ALTER TABLE t DROP COLUMN b");
+    translates_to(
+        "ALTER TABLE t RENAME COLUMN a TO b",
+        "ALTER TABLE t RENAME COLUMN a TO b",
+    );
+    translates_to("ALTER TABLE t RENAME TO u", "ALTER TABLE t RENAME TO u");
+    refuses(
+        "ALTER TABLE t ALTER COLUMN a TYPE bigint",
+        "ALTER TABLE ALTER COLUMN",
+    );
+    refuses(
+        "ALTER TABLE t ADD CONSTRAINT c UNIQUE (a)",
+        "ALTER TABLE ADD CONSTRAINT",
+    );
+}
+
+// DML
+
+#[test]
+fn insert_returning() {
+    translates_to(
+        "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id",
+        "INSERT INTO t (a, b) VALUES (?1, ?2) RETURNING id",
+    );
+    translates_to(
+        "UPDATE public.t SET a = $1 WHERE id = $2 RETURNING *",
+        "UPDATE t SET a = ?1 WHERE id = ?2 RETURNING *",
+    );
+    translates_to(
+        "DELETE FROM t WHERE id = $1 RETURNING id",
+        "DELETE FROM t WHERE id = ?1 RETURNING id",
+    );
+}
+
+#[test]
+fn insert_on_conflict() {
+    translates_to(
+        "INSERT INTO t (id, x) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET x = EXCLUDED.x",
+        "INSERT INTO t (id, x) VALUES (1, 'a') ON CONFLICT(id) DO UPDATE SET x = EXCLUDED.x",
+    );
+    translates_to(
+        "INSERT INTO t (id, x) VALUES (1, 'a') ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO t (id, x) VALUES (1, 'a') ON CONFLICT(id) DO NOTHING",
+    );
+    translates_to(
+        "INSERT INTO t (id) VALUES (1) ON CONFLICT DO NOTHING",
+        "INSERT INTO t (id) VALUES (1) ON CONFLICT DO NOTHING",
+    );
+}
+
+#[test]
+fn insert_on_conflict_on_constraint() {
+    refuses(
+        "INSERT INTO t (id) VALUES (1) ON CONFLICT ON CONSTRAINT t_pkey DO NOTHING",
+        "ON CONFLICT ON CONSTRAINT t_pkey",
+    );
+}
+
+#[test]
+fn public_schema() {
+    translates_to(
+        "SELECT * FROM public.t JOIN public.u ON t.id = u.id",
+        "SELECT * FROM t JOIN u ON t.id = u.id",
+    );
+    translates_to("SELECT public.t.id FROM public.t", "SELECT t.id FROM t");
+    // Other schemas are SQLite attached databases and stay as written.
+    translates_to("SELECT * FROM other.t", "SELECT * FROM other.t");
+}
+
+#[test]
+fn row_locks_are_dropped() {
+    translates_to(
+        "SELECT * FROM t WHERE id = 1 FOR UPDATE",
+        "SELECT * FROM t WHERE id = 1",
+    );
+    translates_to("SELECT * FROM t FOR SHARE SKIP LOCKED", "SELECT * FROM t");
+    translates_to(
+        "SELECT * FROM t WHERE id IN (SELECT id FROM u FOR UPDATE)",
+        "SELECT * FROM t WHERE id IN (SELECT id FROM u)",
+    );
+}
+
+// Subqueries and set operations
+
+#[test]
+fn any_and_all_over_subqueries() {
+    translates_to(
+        "SELECT 1 FROM t WHERE a = ANY (SELECT b FROM u)",
+        "SELECT 1 FROM t WHERE a IN (SELECT b FROM u)",
+    );
+    translates_to(
+        "SELECT 1 FROM t WHERE a = SOME (SELECT b FROM u)",
+        "SELECT 1 FROM t WHERE a IN (SELECT b FROM u)",
+    );
+    translates_to(
+        "SELECT 1 FROM t WHERE a <> ALL (SELECT b FROM u)",
+        "SELECT 1 FROM t WHERE a NOT IN (SELECT b FROM u)",
+    );
+    refuses("SELECT 1 FROM t WHERE a > ANY (SELECT b FROM u)", "> ANY");
+    refuses("SELECT 1 FROM t WHERE a < ALL (SELECT b FROM u)", "< ALL");
+}
+
+#[test]
+fn set_operations_and_ctes() {
+    translates_to(
+        "WITH x AS (SELECT a FROM t) SELECT a FROM x UNION SELECT b FROM u ORDER BY 1",
+        "WITH x AS (SELECT a FROM t) SELECT a FROM x UNION SELECT b FROM u ORDER BY 1 NULLS LAST",
+    );
+}
+
+// Collations
+
+#[test]
+fn collations() {
+    translates_to(
+        "SELECT a COLLATE \"C\" FROM t",
+        "SELECT a COLLATE BINARY FROM t",
+    );
+    translates_to(
+        "SELECT * FROM t ORDER BY a COLLATE \"C\"",
+        "SELECT * FROM t ORDER BY a COLLATE BINARY NULLS LAST",
+    );
+    translates_to("SELECT a COLLATE \"default\" FROM t", "SELECT a FROM t");
+    translates_to(
+        "CREATE TABLE t (a TEXT COLLATE \"C\", b TEXT COLLATE \"default\")",
+        "CREATE TABLE t (a TEXT COLLATE BINARY, b TEXT)",
+    );
+    refuses("SELECT a COLLATE \"en_US\" FROM t", "COLLATE \"en_US\"");
+    refuses(
+        "CREATE TABLE t (a TEXT COLLATE \"de-x-icu\")",
+        "COLLATE \"de-x-icu\"",
+    );
+}
+
+// Refused constructs
+
+#[test]
+fn similar_to() {
+    refuses("SELECT * FROM t WHERE a SIMILAR TO 'x%'", "SIMILAR TO");
+    refuses("SELECT * FROM t WHERE a NOT SIMILAR TO 'x%'", "SIMILAR TO");
+}
+
+#[test]
+fn regular_expressions() {
+    refuses(
+        "SELECT * FROM t WHERE a ~ 'x'",
+        "regular expression match ~",
+    );
+    refuses(
+        "SELECT * FROM t WHERE a ~* 'x'",
+        "regular expression match ~*",
+    );
+    refuses(
+        "SELECT * FROM t WHERE a !~ 'x'",
+        "regular expression match !~",
+    );
+    refuses(
+        "SELECT * FROM t WHERE a !~* 'x'",
+        "regular expression match !~*",
+    );
+}
+
+#[test]
+fn distinct_on() {
+    refuses(
+        "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
+        "SELECT DISTINCT ON",
+    );
+    translates_to("SELECT DISTINCT a FROM t", "SELECT DISTINCT a FROM t");
+}
+
+#[test]
+fn arrays() {
+    refuses("SELECT ARRAY[1, 2, 3]", "ARRAY[..] constructor");
+    refuses("SELECT ARRAY(SELECT 1)", "array(..)");
+    refuses("SELECT array_agg(a) FROM t", "array_agg(..)");
+    refuses("SELECT a[1] FROM t", "array subscript");
+    refuses("SELECT * FROM t WHERE id = ANY($1)", "= ANY (..)");
+    refuses("SELECT * FROM t WHERE id = ANY(ARRAY[1, 2])", "= ANY (..)");
+    refuses("SELECT * FROM t WHERE id <> ALL($1)", "<> ALL (..)");
+    refuses(
+        "SELECT * FROM t WHERE a LIKE ANY (ARRAY['a', 'b'])",
+        "LIKE ANY",
+    );
+    refuses(
+        "SELECT * FROM t WHERE a ILIKE ANY (ARRAY['a', 'b'])",
+        "LIKE ANY",
+    );
+    refuses("SELECT * FROM unnest($1::int[])", "array type INT[]");
+}
+
+#[test]
+fn lateral() {
+    refuses(
+        "SELECT * FROM t, LATERAL (SELECT * FROM u WHERE u.id = t.id) s",
+        "LATERAL",
+    );
+    refuses(
+        "SELECT * FROM t CROSS JOIN LATERAL generate_series(1, t.n)",
+        "LATERAL",
+    );
+    translates_to(
+        "SELECT * FROM t, (SELECT * FROM u) s",
+        "SELECT * FROM t, (SELECT * FROM u) s",
+    );
+}

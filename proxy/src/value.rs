@@ -1,0 +1,412 @@
+//! Values that cross the seam, typed as PostgreSQL types.
+//!
+//! Backends produce them from their native values; the wire front end encodes them in text or
+//! binary format; parameters arrive as them. The text forms here are PostgreSQL's own output
+//! (DateStyle ISO, TimeZone UTC, extra_float_digits 1).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+use crate::{PgType, SqlError};
+
+/// A PostgreSQL interval: months, days and microseconds, kept apart as PostgreSQL does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    pub months: i32,
+    pub days: i32,
+    pub microseconds: i64,
+}
+
+impl Interval {
+    /// Reads PostgreSQL's interval input (`1 day 02:00:00`, `3 hours`, `P1D`, ...).
+    pub fn parse(text: &str) -> Result<Interval, SqlError> {
+        let trimmed = text.trim();
+        pg_interval::Interval::from_postgres(trimmed)
+            .or_else(|_| pg_interval::Interval::from_iso(trimmed))
+            .or_else(|_| pg_interval::Interval::from_sql(trimmed))
+            .map(|i| Interval {
+                months: i.months,
+                days: i.days,
+                microseconds: i.microseconds,
+            })
+            .map_err(|_| SqlError::invalid_text("interval", text))
+    }
+
+    /// PostgreSQL's output (IntervalStyle postgres).
+    pub fn to_postgres(self) -> String {
+        let formatted =
+            pg_interval::Interval::new(self.months, self.days, self.microseconds).to_postgres();
+        if formatted.is_empty() {
+            "00:00:00".to_owned()
+        } else {
+            formatted
+        }
+    }
+}
+
+/// One value of a result row or a parameter.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int2(i16),
+    Int4(i32),
+    Int8(i64),
+    Float4(f32),
+    Float8(f64),
+    /// An exact decimal in PostgreSQL's text form (`-12.50`, `NaN`).
+    Numeric(String),
+    Text(String),
+    Bytea(Vec<u8>),
+    Date(NaiveDate),
+    Time(NaiveTime),
+    Timestamp(NaiveDateTime),
+    Timestamptz(DateTime<Utc>),
+    Interval(Interval),
+    Uuid([u8; 16]),
+    /// json or jsonb, as text.
+    Json(String),
+}
+
+/// PostgreSQL's timestamp text without a zone (`2024-01-02 03:04:05.123456`).
+pub fn format_timestamp(value: &NaiveDateTime) -> String {
+    let mut text = value.format("%Y-%m-%d %H:%M:%S").to_string();
+    push_fraction(&mut text, value.and_utc().timestamp_subsec_micros());
+    text
+}
+
+/// PostgreSQL's time text (`03:04:05.5`).
+pub fn format_time(value: &NaiveTime) -> String {
+    use chrono::Timelike;
+    let mut text = value.format("%H:%M:%S").to_string();
+    push_fraction(&mut text, value.nanosecond() / 1000);
+    text
+}
+
+/// Appends `.ffffff` with trailing zeros removed, as PostgreSQL prints fractions of seconds.
+fn push_fraction(text: &mut String, micros: u32) {
+    if micros > 0 {
+        let fraction = format!("{:06}", micros.min(999_999));
+        text.push('.');
+        text.push_str(fraction.trim_end_matches('0'));
+    }
+}
+
+/// The canonical lower-case hyphenated text of a uuid.
+pub fn format_uuid(bytes: &[u8; 16]) -> String {
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Reads a uuid in any form PostgreSQL accepts (hyphens optional, braces, upper case).
+pub fn parse_uuid(text: &str) -> Result<[u8; 16], SqlError> {
+    let digits: Vec<u8> = text
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .bytes()
+        .filter(|b| *b != b'-')
+        .collect();
+    let invalid = || SqlError::invalid_text("uuid", text);
+    if digits.len() != 32 {
+        return Err(invalid());
+    }
+    let mut out = [0u8; 16];
+    for (i, pair) in digits.chunks(2).enumerate() {
+        let pair = std::str::from_utf8(pair).map_err(|_| invalid())?;
+        out[i] = u8::from_str_radix(pair, 16).map_err(|_| invalid())?;
+    }
+    Ok(out)
+}
+
+/// PostgreSQL's float text: shortest round-trip digits, exponent past 1e15 or under 1e-4.
+pub fn format_float(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-4..1e15).contains(&magnitude) {
+        let text = format!("{value:e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(digits) => ('-', digits),
+            None => ('+', exponent),
+        };
+        return format!("{mantissa}e{sign}{digits:0>2}");
+    }
+    format!("{value}")
+}
+
+/// Reads a boolean with PostgreSQL's input rules.
+pub fn parse_bool(text: &str) -> Result<bool, SqlError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "t" | "true" | "y" | "yes" | "on" | "1" => Ok(true),
+        "f" | "false" | "n" | "no" | "off" | "0" => Ok(false),
+        _ => Err(SqlError::invalid_text("boolean", text)),
+    }
+}
+
+/// Reads a timestamp without zone; accepts `T` or space, optional fraction, optional zone
+/// (ignored, as PostgreSQL does for `timestamp`).
+pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, SqlError> {
+    let trimmed = text.trim();
+    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+        if let Ok(value) = NaiveDateTime::parse_from_str(trimmed, format) {
+            return Ok(value);
+        }
+    }
+    if let Ok(with_zone) = parse_timestamptz(trimmed) {
+        return Ok(with_zone.naive_utc());
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
+        return Ok(date.and_time(NaiveTime::MIN));
+    }
+    Err(SqlError::invalid_text("timestamp", text))
+}
+
+/// Reads a timestamp with time zone; a value without a zone is taken as UTC (the session
+/// TimeZone pgbridge reports).
+pub fn parse_timestamptz(text: &str) -> Result<DateTime<Utc>, SqlError> {
+    let trimmed = text.trim();
+    let normalized = normalize_offset(trimmed);
+    for format in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z"] {
+        if let Ok(value) = DateTime::parse_from_str(&normalized, format) {
+            return Ok(value.with_timezone(&Utc));
+        }
+    }
+    if let Some(without_zone) = trimmed.strip_suffix('Z').or_else(|| trimmed.strip_suffix(" UTC")) {
+        return parse_timestamp(without_zone).map(|naive| naive.and_utc());
+    }
+    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+        if let Ok(value) = NaiveDateTime::parse_from_str(trimmed, format) {
+            return Ok(value.and_utc());
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
+        return Ok(date.and_time(NaiveTime::MIN).and_utc());
+    }
+    Err(SqlError::invalid_text("timestamp with time zone", text))
+}
+
+/// `+02` and `+0530` become `+02:00` and `+05:30` so one chrono format reads them all.
+fn normalize_offset(text: &str) -> String {
+    let Some(position) = text.rfind(['+', '-']).filter(|p| *p >= 10) else {
+        return text.to_owned();
+    };
+    let (head, offset) = text.split_at(position);
+    let digits = &offset[1..];
+    let sign = &offset[..1];
+    match digits.len() {
+        2 if digits.bytes().all(|b| b.is_ascii_digit()) => format!("{head}{sign}{digits}:00"),
+        4 if digits.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{head}{sign}{}:{}", &digits[..2], &digits[2..])
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// Reads a date (`2024-01-31`).
+pub fn parse_date(text: &str) -> Result<NaiveDate, SqlError> {
+    let trimmed = text.trim();
+    let head = trimmed.get(..10).unwrap_or(trimmed);
+    NaiveDate::parse_from_str(head, "%Y-%m-%d").map_err(|_| SqlError::invalid_text("date", text))
+}
+
+/// Reads a time of day (`13:45`, `13:45:10.25`).
+pub fn parse_time(text: &str) -> Result<NaiveTime, SqlError> {
+    let trimmed = text.trim();
+    NaiveTime::parse_from_str(trimmed, "%H:%M:%S%.f")
+        .or_else(|_| NaiveTime::parse_from_str(trimmed, "%H:%M"))
+        .map_err(|_| SqlError::invalid_text("time without time zone", text))
+}
+
+/// Checks that text is a decimal PostgreSQL's numeric accepts, and returns it trimmed.
+pub fn parse_numeric(text: &str) -> Result<String, SqlError> {
+    let trimmed = text.trim();
+    let lowered = trimmed.to_ascii_lowercase();
+    if lowered == "nan" {
+        return Ok("NaN".to_owned());
+    }
+    let unsigned = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let mut parts = mantissa.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next().unwrap_or("");
+    let digits_ok = whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && !(whole.is_empty() && fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !digits_ok || !exponent_ok {
+        return Err(SqlError::invalid_text("numeric", text));
+    }
+    if exponent.is_some() {
+        // Normalise scientific input through f64 only when exact digits cannot be kept.
+        let value: f64 = trimmed.parse().map_err(|_| SqlError::invalid_text("numeric", text))?;
+        return Ok(format!("{value}"));
+    }
+    Ok(trimmed.trim_start_matches('+').to_owned())
+}
+
+impl Value {
+    /// PostgreSQL's text output of this value, or `None` for NULL.
+    pub fn to_text(&self) -> Option<String> {
+        Some(match self {
+            Value::Null => return None,
+            Value::Bool(b) => if *b { "t" } else { "f" }.to_owned(),
+            Value::Int2(v) => v.to_string(),
+            Value::Int4(v) => v.to_string(),
+            Value::Int8(v) => v.to_string(),
+            Value::Float4(v) => format_float(v.to_string().parse().unwrap_or(f64::NAN)),
+            Value::Float8(v) => format_float(*v),
+            Value::Numeric(v) | Value::Text(v) | Value::Json(v) => v.clone(),
+            Value::Bytea(bytes) => {
+                let mut out = String::with_capacity(2 + bytes.len() * 2);
+                out.push_str("\\x");
+                for b in bytes {
+                    out.push_str(&format!("{b:02x}"));
+                }
+                out
+            }
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::Time(t) => format_time(t),
+            Value::Timestamp(ts) => format_timestamp(ts),
+            Value::Timestamptz(ts) => format!("{}+00", format_timestamp(&ts.naive_utc())),
+            Value::Interval(i) => i.to_postgres(),
+            Value::Uuid(u) => format_uuid(u),
+        })
+    }
+
+    /// Reads PostgreSQL text input as a value of `pg_type`.
+    pub fn from_text(pg_type: PgType, text: &str) -> Result<Value, SqlError> {
+        let int_error = || SqlError::invalid_text(pg_type.sql_name(), text);
+        Ok(match pg_type {
+            PgType::Bool => Value::Bool(parse_bool(text)?),
+            PgType::Int2 => Value::Int2(text.trim().parse().map_err(|_| int_error())?),
+            PgType::Int4 | PgType::Oid => Value::Int4(text.trim().parse().map_err(|_| int_error())?),
+            PgType::Int8 => Value::Int8(text.trim().parse().map_err(|_| int_error())?),
+            PgType::Float4 => Value::Float4(parse_float(text)? as f32),
+            PgType::Float8 => Value::Float8(parse_float(text)?),
+            PgType::Numeric => Value::Numeric(parse_numeric(text)?),
+            PgType::Bytea => Value::Bytea(parse_bytea(text)?),
+            PgType::Date => Value::Date(parse_date(text)?),
+            PgType::Time => Value::Time(parse_time(text)?),
+            PgType::Timestamp => Value::Timestamp(parse_timestamp(text)?),
+            PgType::Timestamptz => Value::Timestamptz(parse_timestamptz(text)?),
+            PgType::Interval => Value::Interval(Interval::parse(text)?),
+            PgType::Uuid => Value::Uuid(parse_uuid(text)?),
+            PgType::Json | PgType::Jsonb => Value::Json(text.to_owned()),
+            _ => Value::Text(text.to_owned()),
+        })
+    }
+}
+
+/// Reads a float with PostgreSQL's spellings of the special values.
+pub fn parse_float(text: &str) -> Result<f64, SqlError> {
+    let trimmed = text.trim();
+    match trimmed.to_ascii_lowercase().as_str() {
+        "nan" => Ok(f64::NAN),
+        "infinity" | "+infinity" | "inf" => Ok(f64::INFINITY),
+        "-infinity" | "-inf" => Ok(f64::NEG_INFINITY),
+        _ => trimmed
+            .parse()
+            .map_err(|_| SqlError::invalid_text("double precision", text)),
+    }
+}
+
+/// Reads bytea input in hex (`\x0102`) or escape format.
+pub fn parse_bytea(text: &str) -> Result<Vec<u8>, SqlError> {
+    if let Some(hex) = text.strip_prefix("\\x") {
+        if hex.len() % 2 != 0 {
+            return Err(SqlError::invalid_text("bytea", text));
+        }
+        return (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                    .ok_or_else(|| SqlError::invalid_text("bytea", text))
+            })
+            .collect();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            let octal = text
+                .get(i + 1..i + 4)
+                .and_then(|digits| u8::from_str_radix(digits, 8).ok())
+                .ok_or_else(|| SqlError::invalid_text("bytea", text))?;
+            out.push(octal);
+            i += 4;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_as_postgres_does() {
+        assert_eq!(format_float(1.5), "1.5");
+        assert_eq!(format_float(1e20), "1e+20");
+        assert_eq!(format_float(1.25e-5), "1.25e-05");
+        assert_eq!(format_float(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(format_float(100.0), "100");
+    }
+
+    #[test]
+    fn timestamptz_offsets_normalise_to_utc() {
+        let parsed = parse_timestamptz("2024-01-01 12:00:00+02").unwrap();
+        assert_eq!(Value::Timestamptz(parsed).to_text().unwrap(), "2024-01-01 10:00:00+00");
+        let parsed = parse_timestamptz("2024-01-01T12:00:00.5Z").unwrap();
+        assert_eq!(Value::Timestamptz(parsed).to_text().unwrap(), "2024-01-01 12:00:00.5+00");
+    }
+
+    #[test]
+    fn uuids_round_trip() {
+        let text = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        assert_eq!(format_uuid(&parse_uuid(&text.to_uppercase()).unwrap()), text);
+        assert!(parse_uuid("nope").is_err());
+    }
+
+    #[test]
+    fn bytea_reads_hex_and_escape() {
+        assert_eq!(parse_bytea("\\x00ff").unwrap(), vec![0, 255]);
+        assert_eq!(parse_bytea("a\\\\b\\001").unwrap(), vec![b'a', b'\\', b'b', 1]);
+        assert!(parse_bytea("\\x0").is_err());
+    }
+
+    #[test]
+    fn numeric_input_is_checked() {
+        assert_eq!(parse_numeric(" 12.50 ").unwrap(), "12.50");
+        assert!(parse_numeric("12a").is_err());
+        assert!(parse_numeric(".").is_err());
+    }
+}

@@ -1,0 +1,122 @@
+//! The PostgreSQL wire protocol v3 front end, built on the `pgwire` crate.
+//!
+//! [`serve`] accepts connections on a listener until its shutdown future completes, and runs
+//! each connection on its own task with handlers bound to one [`Session`](crate::Session).
+
+mod cancel;
+mod connection;
+pub mod decode;
+pub mod encode;
+mod messages;
+mod startup;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use pgwire::api::{PgWireServerHandlers, RandomPidSecretKeyGenerator};
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+use tokio::task::JoinSet;
+
+use crate::Backend;
+use cancel::{CancelHandlerImpl, CancelRegistry};
+use connection::QueryHandlers;
+use startup::Startup;
+
+/// Settings of the wire front end.
+#[derive(Debug, Clone)]
+pub struct WireOptions {
+    /// How long running statements may take to finish after shutdown begins.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for WireOptions {
+    fn default() -> Self {
+        WireOptions {
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+struct ConnectionHandlers<B: Backend> {
+    startup: Arc<Startup<B>>,
+    queries: Arc<QueryHandlers<B::Session>>,
+    cancel: Arc<CancelHandlerImpl>,
+}
+
+impl<B: Backend> PgWireServerHandlers for ConnectionHandlers<B> {
+    fn simple_query_handler(&self) -> Arc<impl pgwire::api::query::SimpleQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+
+    fn extended_query_handler(&self) -> Arc<impl pgwire::api::query::ExtendedQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+
+    fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
+        Arc::clone(&self.startup)
+    }
+
+    fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
+        Arc::clone(&self.cancel)
+    }
+}
+
+/// Serves PostgreSQL clients on `listener` until `shutdown` completes, then stops accepting and
+/// waits up to `options.shutdown_grace` for open connections to finish.
+pub async fn serve<B: Backend>(
+    listener: TcpListener,
+    backend: Arc<B>,
+    options: WireOptions,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let cancels = Arc::new(CancelRegistry::default());
+    let keys = Arc::new(RandomPidSecretKeyGenerator::default());
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (socket, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(error) => {
+                tracing::warn!(%error, "accept failed");
+                continue;
+            }
+        };
+        let session = Arc::new(Mutex::new(None));
+        let handlers = ConnectionHandlers {
+            startup: Arc::new(Startup {
+                backend: Arc::clone(&backend),
+                session: Arc::clone(&session),
+                cancels: Arc::clone(&cancels),
+                cancel_guard: Mutex::new(None),
+                keys: Arc::clone(&keys),
+            }),
+            queries: Arc::new(QueryHandlers { session }),
+            cancel: Arc::new(CancelHandlerImpl {
+                registry: Arc::clone(&cancels),
+            }),
+        };
+        connections.spawn(async move {
+            if let Err(error) = pgwire::tokio::process_socket(socket, None, handlers).await {
+                tracing::debug!(%peer, %error, "connection closed with an error");
+            }
+        });
+        // Reap finished connections so the set does not grow without bound.
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(options.shutdown_grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(remaining = connections.len(), "closing connections still open after the shutdown grace period");
+        connections.abort_all();
+    }
+    Ok(())
+}

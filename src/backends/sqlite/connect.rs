@@ -1,0 +1,247 @@
+//! One SQLite connection on its own thread, fed by a command channel (the shape of
+//! sqlx-sqlite's worker): rusqlite is blocking, so no async task ever holds the connection.
+//!
+//! Rows stream back in batches over a bounded channel: a slow client slows the stepping of the
+//! statement instead of buffering the whole result, and dropping the stream stops it.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use pgbridge_proxy::{PgType, Row, SqlError, Value};
+use rusqlite::{Connection, InterruptHandle, OpenFlags, params_from_iter};
+use tokio::sync::{mpsc as async_mpsc, oneshot};
+
+use pgbridge_dialects::SchemaChange;
+
+use super::errors::classify;
+use super::functions::{SessionFunctions, register};
+use super::registry;
+use super::types::{to_pg, to_sqlite};
+
+/// Rows per message on the row channel.
+const BATCH_ROWS: usize = 256;
+/// Batches buffered ahead of the client.
+const BATCHES_AHEAD: usize = 4;
+
+/// What a prepared statement looks like to SQLite.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub parameter_count: usize,
+    /// Column names and declared types (empty when the statement returns no rows).
+    pub columns: Vec<(String, Option<String>)>,
+    pub read_only: bool,
+}
+
+/// A batch of rows, or the error that stopped the statement.
+pub type Batch = Result<Vec<Row>, SqlError>;
+
+enum Command {
+    Prepare {
+        sql: String,
+        reply: oneshot::Sender<Result<Prepared, SqlError>>,
+    },
+    Query {
+        sql: String,
+        parameters: Vec<Value>,
+        types: Vec<PgType>,
+        rows: async_mpsc::Sender<Batch>,
+    },
+    Execute {
+        sql: String,
+        parameters: Vec<Value>,
+        reply: oneshot::Sender<Result<u64, SqlError>>,
+    },
+    Batch {
+        sql: String,
+        reply: oneshot::Sender<Result<(), SqlError>>,
+    },
+    Ddl {
+        sql: String,
+        change: Option<SchemaChange>,
+        reply: oneshot::Sender<Result<(), SqlError>>,
+    },
+    TableColumns {
+        table: String,
+        reply: oneshot::Sender<Result<Option<Vec<(String, PgType, i32)>>, SqlError>>,
+    },
+}
+
+/// The async handle of a connection's worker thread.
+pub struct Worker {
+    commands: mpsc::Sender<Command>,
+    interrupt: Arc<InterruptHandle>,
+}
+
+fn worker_gone() -> SqlError {
+    SqlError::new("08006", "the SQLite worker of this session has stopped")
+}
+
+/// How to open a database.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// A file path, or a `file:` URI for shared in-memory databases.
+    pub path: String,
+    pub busy_timeout_ms: u64,
+}
+
+impl Worker {
+    /// Opens a connection on a new thread.
+    pub fn open(options: &OpenOptions, functions: Arc<SessionFunctions>) -> Result<Worker, SqlError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(&options.path, flags).map_err(|e| classify(&e))?;
+        configure(&connection, options, functions).map_err(|e| classify(&e))?;
+        let interrupt = Arc::new(connection.get_interrupt_handle());
+        let (commands, receiver) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("pgbridge-sqlite".to_owned())
+            .spawn(move || run(connection, receiver))
+            .map_err(|e| SqlError::new("53000", format!("cannot start a SQLite worker: {e}")))?;
+        Ok(Worker { commands, interrupt })
+    }
+
+    /// Interrupts the running statement (SQLITE_INTERRUPT -> 57014).
+    pub fn interrupt_handle(&self) -> Arc<InterruptHandle> {
+        Arc::clone(&self.interrupt)
+    }
+
+    async fn call<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, SqlError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(make(reply)).map_err(|_| worker_gone())?;
+        answer.await.map_err(|_| worker_gone())
+    }
+
+    pub async fn prepare(&self, sql: String) -> Result<Prepared, SqlError> {
+        self.call(|reply| Command::Prepare { sql, reply }).await?
+    }
+
+    pub async fn execute(&self, sql: String, parameters: Vec<Value>) -> Result<u64, SqlError> {
+        self.call(|reply| Command::Execute { sql, parameters, reply }).await?
+    }
+
+    pub async fn batch(&self, sql: String) -> Result<(), SqlError> {
+        self.call(|reply| Command::Batch { sql, reply }).await?
+    }
+
+    /// Runs DDL and records its column types in the registry, atomically.
+    pub async fn ddl(&self, sql: String, change: Option<SchemaChange>) -> Result<(), SqlError> {
+        self.call(|reply| Command::Ddl { sql, change, reply }).await?
+    }
+
+    pub async fn table_columns(&self, table: String) -> Result<Option<Vec<(String, PgType, i32)>>, SqlError> {
+        self.call(|reply| Command::TableColumns { table, reply }).await?
+    }
+
+    /// Starts a query; rows arrive on the returned receiver in batches.
+    pub fn query(&self, sql: String, parameters: Vec<Value>, types: Vec<PgType>) -> Result<async_mpsc::Receiver<Batch>, SqlError> {
+        let (rows, receiver) = async_mpsc::channel(BATCHES_AHEAD);
+        self.commands
+            .send(Command::Query { sql, parameters, types, rows })
+            .map_err(|_| worker_gone())?;
+        Ok(receiver)
+    }
+}
+
+fn configure(connection: &Connection, options: &OpenOptions, functions: Arc<SessionFunctions>) -> rusqlite::Result<()> {
+    connection.busy_timeout(std::time::Duration::from_millis(options.busy_timeout_ms))?;
+    if !options.path.contains("mode=memory") && options.path != ":memory:" {
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.pragma_update(None, "case_sensitive_like", "ON")?;
+    connection.set_prepared_statement_cache_capacity(256);
+    register(connection, functions)?;
+    registry::ensure(connection)?;
+    Ok(())
+}
+
+fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
+    while let Ok(command) = commands.recv() {
+        match command {
+            Command::Prepare { sql, reply } => {
+                let _ = reply.send(prepare(&connection, &sql).map_err(|e| classify(&e)));
+            }
+            Command::Execute { sql, parameters, reply } => {
+                let result = connection
+                    .prepare_cached(&sql)
+                    .and_then(|mut statement| {
+                        statement.execute(params_from_iter(parameters.iter().map(to_sqlite)))
+                    })
+                    .map(|changed| u64::try_from(changed).unwrap_or(0))
+                    .map_err(|e| classify(&e));
+                let _ = reply.send(result);
+            }
+            Command::Batch { sql, reply } => {
+                let _ = reply.send(connection.execute_batch(&sql).map_err(|e| classify(&e)));
+            }
+            Command::Ddl { sql, change, reply } => {
+                let _ = reply.send(ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e)));
+            }
+            Command::TableColumns { table, reply } => {
+                let _ = reply.send(registry::table_columns(&connection, &table).map_err(|e| classify(&e)));
+            }
+            Command::Query { sql, parameters, types, rows } => query(&connection, &sql, &parameters, &types, &rows),
+        }
+    }
+}
+
+fn ddl(connection: &Connection, sql: &str, change: Option<&SchemaChange>) -> rusqlite::Result<()> {
+    connection.execute_batch("SAVEPOINT pgbridge_ddl")?;
+    let result = connection
+        .execute_batch(sql)
+        .and_then(|()| change.map_or(Ok(()), |change| registry::apply(connection, change)));
+    match result {
+        Ok(()) => connection.execute_batch("RELEASE pgbridge_ddl"),
+        Err(error) => {
+            let _ = connection.execute_batch("ROLLBACK TO pgbridge_ddl; RELEASE pgbridge_ddl");
+            Err(error)
+        }
+    }
+}
+
+fn prepare(connection: &Connection, sql: &str) -> rusqlite::Result<Prepared> {
+    let statement = connection.prepare_cached(sql)?;
+    Ok(Prepared {
+        parameter_count: statement.parameter_count(),
+        columns: statement
+            .columns()
+            .map(|c| (c.name().to_owned(), c.decl_type().map(str::to_owned)))
+            .collect(),
+        read_only: statement.readonly(),
+    })
+}
+
+fn query(connection: &Connection, sql: &str, parameters: &[Value], types: &[PgType], sink: &async_mpsc::Sender<Batch>) {
+    let result = (|| -> Result<(), SqlError> {
+        let mut statement = connection.prepare_cached(sql).map_err(|e| classify(&e))?;
+        let mut rows = statement
+            .query(params_from_iter(parameters.iter().map(to_sqlite)))
+            .map_err(|e| classify(&e))?;
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        while let Some(row) = rows.next().map_err(|e| classify(&e))? {
+            let mut values = Vec::with_capacity(types.len());
+            for (i, pg_type) in types.iter().enumerate() {
+                let raw = row.get_ref(i).map_err(|e| classify(&e))?;
+                values.push(to_pg(raw, *pg_type)?);
+            }
+            batch.push(values);
+            if batch.len() == BATCH_ROWS {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                if sink.blocking_send(Ok(full)).is_err() {
+                    // The client went away or closed the portal: stop stepping.
+                    return Ok(());
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = sink.blocking_send(Ok(batch));
+        }
+        Ok(())
+    })();
+    if let Err(error) = result {
+        let _ = sink.blocking_send(Err(error));
+    }
+}

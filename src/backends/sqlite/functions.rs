@@ -1,0 +1,221 @@
+//! SQL functions registered on every SQLite connection, so translated statements keep
+//! PostgreSQL's semantics: checked division, PostgreSQL cast rules, `now()`, and the session
+//! functions clients call (`version()`, `current_setting()`, ...).
+//!
+//! Errors are raised as `SQLSTATE:message`; `errors::classify` turns them back into SqlErrors.
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use pgbridge_proxy::value::{
+    format_timestamp, format_uuid, parse_bool, parse_date, parse_float, parse_numeric,
+    parse_timestamp, parse_timestamptz, parse_uuid,
+};
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::{Value as SqliteValue, ValueRef};
+use rusqlite::{Connection, Error};
+
+/// Session values the functions read; shared with the engine session.
+#[derive(Debug, Default)]
+pub struct SessionFunctions {
+    pub version: String,
+    pub user: String,
+    pub database: String,
+    pub settings: RwLock<HashMap<String, String>>,
+}
+
+fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
+    Error::UserFunctionError(format!("{code}:{message}").into())
+}
+
+fn text_of(value: ValueRef<'_>) -> String {
+    match value {
+        ValueRef::Null => String::new(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(r) => r.to_string(),
+        ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+    }
+}
+
+/// `a / b` or `a % b` with PostgreSQL's rules.
+fn arithmetic(ctx: &Context<'_>, modulo: bool) -> rusqlite::Result<SqliteValue> {
+    let (left, right) = (ctx.get_raw(0), ctx.get_raw(1));
+    let number = |v: ValueRef<'_>| -> rusqlite::Result<Option<Result<i64, f64>>> {
+        Ok(match v {
+            ValueRef::Null => None,
+            ValueRef::Integer(i) => Some(Ok(i)),
+            ValueRef::Real(r) => Some(Err(r)),
+            other => {
+                let text = text_of(other);
+                match text.trim().parse::<i64>() {
+                    Ok(i) => Some(Ok(i)),
+                    Err(_) => Some(Err(parse_float(&text)
+                        .map_err(|_| sql_error("22P02", format!("invalid input syntax for type numeric: \"{text}\"")))?)),
+                }
+            }
+        })
+    };
+    let (Some(l), Some(r)) = (number(left)?, number(right)?) else {
+        return Ok(SqliteValue::Null);
+    };
+    match (l, r) {
+        (Ok(a), Ok(b)) => {
+            if b == 0 {
+                return Err(sql_error("22012", "division by zero"));
+            }
+            let result = if modulo { a.checked_rem(b) } else { a.checked_div(b) };
+            result
+                .map(SqliteValue::Integer)
+                .ok_or_else(|| sql_error("22003", "bigint out of range"))
+        }
+        (a, b) => {
+            #[allow(clippy::cast_precision_loss)]
+            let float = |v: Result<i64, f64>| v.map_or_else(|f| f, |i| i as f64);
+            let (a, b) = (float(a), float(b));
+            if b == 0.0 {
+                return Err(sql_error("22012", "division by zero"));
+            }
+            Ok(SqliteValue::Real(if modulo { a % b } else { a / b }))
+        }
+    }
+}
+
+/// PostgreSQL's integer input: integers in range, reals rounded, text strictly integral.
+fn to_integer(ctx: &Context<'_>, min: i64, max: i64, name: &str) -> rusqlite::Result<SqliteValue> {
+    let out_of_range = || sql_error("22003", format!("{name} out of range"));
+    let value = match ctx.get_raw(0) {
+        ValueRef::Null => return Ok(SqliteValue::Null),
+        ValueRef::Integer(i) => i,
+        ValueRef::Real(r) => {
+            if !r.is_finite() || r.round() < min as f64 || r.round() > max as f64 {
+                return Err(out_of_range());
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            let rounded = r.round() as i64;
+            rounded
+        }
+        other => {
+            let text = text_of(other);
+            text.trim()
+                .parse::<i64>()
+                .map_err(|_| sql_error("22P02", format!("invalid input syntax for type {name}: \"{text}\"")))?
+        }
+    };
+    if value < min || value > max {
+        return Err(out_of_range());
+    }
+    Ok(SqliteValue::Integer(value))
+}
+
+fn text_argument(ctx: &Context<'_>) -> Option<String> {
+    match ctx.get_raw(0) {
+        ValueRef::Null => None,
+        other => Some(text_of(other)),
+    }
+}
+
+fn pg_error(error: pgbridge_proxy::SqlError) -> Error {
+    sql_error(&error.code, error.message)
+}
+
+/// Registers every pgbridge function on a connection.
+pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusqlite::Result<()> {
+    let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    let volatile = FunctionFlags::SQLITE_UTF8;
+    connection.create_scalar_function("pgbridge_div", 2, deterministic, |ctx| arithmetic(ctx, false))?;
+    connection.create_scalar_function("pgbridge_mod", 2, deterministic, |ctx| arithmetic(ctx, true))?;
+    connection.create_scalar_function("pgbridge_int2", 1, deterministic, |ctx| {
+        to_integer(ctx, i64::from(i16::MIN), i64::from(i16::MAX), "smallint")
+    })?;
+    connection.create_scalar_function("pgbridge_int4", 1, deterministic, |ctx| {
+        to_integer(ctx, i64::from(i32::MIN), i64::from(i32::MAX), "integer")
+    })?;
+    connection.create_scalar_function("pgbridge_int8", 1, deterministic, |ctx| {
+        to_integer(ctx, i64::MIN, i64::MAX, "bigint")
+    })?;
+    connection.create_scalar_function("pgbridge_float8", 1, deterministic, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Null => SqliteValue::Null,
+            #[allow(clippy::cast_precision_loss)]
+            ValueRef::Integer(i) => SqliteValue::Real(i as f64),
+            ValueRef::Real(r) => SqliteValue::Real(r),
+            other => SqliteValue::Real(parse_float(&text_of(other)).map_err(pg_error)?),
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_numeric", 1, deterministic, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Null => SqliteValue::Null,
+            ValueRef::Integer(i) => SqliteValue::Integer(i),
+            ValueRef::Real(r) => SqliteValue::Real(r),
+            other => {
+                let text = parse_numeric(&text_of(other)).map_err(pg_error)?;
+                match text.parse::<i64>() {
+                    Ok(i) => SqliteValue::Integer(i),
+                    Err(_) => SqliteValue::Real(text.parse().unwrap_or(f64::NAN)),
+                }
+            }
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_bool", 1, deterministic, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Null => SqliteValue::Null,
+            ValueRef::Integer(i) => SqliteValue::Integer(i64::from(i != 0)),
+            other => SqliteValue::Integer(i64::from(parse_bool(&text_of(other)).map_err(pg_error)?)),
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_date", 1, deterministic, |ctx| {
+        Ok(match text_argument(ctx) {
+            None => SqliteValue::Null,
+            Some(text) => SqliteValue::Text(parse_date(&text).map_err(pg_error)?.format("%Y-%m-%d").to_string()),
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_timestamp", 1, deterministic, |ctx| {
+        Ok(match text_argument(ctx) {
+            None => SqliteValue::Null,
+            Some(text) => SqliteValue::Text(format_timestamp(&parse_timestamp(&text).map_err(pg_error)?)),
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_timestamptz", 1, deterministic, |ctx| {
+        Ok(match text_argument(ctx) {
+            None => SqliteValue::Null,
+            Some(text) => {
+                let value = parse_timestamptz(&text).map_err(pg_error)?;
+                SqliteValue::Text(format!("{}+00", format_timestamp(&value.naive_utc())))
+            }
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_uuid", 1, deterministic, |ctx| {
+        Ok(match text_argument(ctx) {
+            None => SqliteValue::Null,
+            Some(text) => SqliteValue::Text(format_uuid(&parse_uuid(&text).map_err(pg_error)?)),
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_now", 0, volatile, |_| {
+        let now = chrono::Utc::now().naive_utc();
+        Ok(SqliteValue::Text(format!("{}+00", format_timestamp(&now))))
+    })?;
+    connection.create_scalar_function("gen_random_uuid", 0, volatile, |_| {
+        Ok(SqliteValue::Text(uuid::Uuid::new_v4().to_string()))
+    })?;
+    let state = Arc::clone(&session);
+    connection.create_scalar_function("version", 0, deterministic, move |_| Ok(state.version.clone()))?;
+    let state = Arc::clone(&session);
+    connection.create_scalar_function("current_user", 0, deterministic, move |_| Ok(state.user.clone()))?;
+    let state = Arc::clone(&session);
+    connection.create_scalar_function("current_database", 0, deterministic, move |_| {
+        Ok(state.database.clone())
+    })?;
+    connection.create_scalar_function("current_schema", 0, deterministic, |_| Ok("public".to_owned()))?;
+    let state = session;
+    connection.create_scalar_function("current_setting", -1, volatile, move |ctx| {
+        let name = text_of(ctx.get_raw(0)).to_ascii_lowercase();
+        let missing_ok = ctx.len() > 1 && matches!(ctx.get_raw(1), ValueRef::Integer(1));
+        let settings = state.settings.read().unwrap_or_else(PoisonError::into_inner);
+        match settings.get(&name) {
+            Some(value) => Ok(SqliteValue::Text(value.clone())),
+            None if missing_ok => Ok(SqliteValue::Null),
+            None => Err(sql_error("42704", format!("unrecognized configuration parameter \"{name}\""))),
+        }
+    })?;
+    Ok(())
+}

@@ -1,0 +1,444 @@
+//! One client's session: transaction state (with PostgreSQL's failed-block rule), settings,
+//! schema knowledge for type inference, and the route of each statement.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use async_trait::async_trait;
+use futures::stream;
+use pgbridge_dialects::{PgType, SchemaLookup, Target, infer, parse, translate};
+use pgbridge_proxy::{
+    CancelToken, Description, Field, Outcome, Session, SqlError, TransactionState, Value,
+};
+use sqlparser::ast::{ObjectName, Visit, Visitor};
+
+use super::rows::{OpenRows, row_stream};
+use super::settings;
+use super::statement::{EngineStatement, Kind, Plan, classify};
+use crate::backends::sqlite::Worker;
+use crate::backends::sqlite::functions::SessionFunctions;
+
+/// A table's columns: name, type, modifier.
+type Columns = Vec<(String, PgType, i32)>;
+
+/// The session of one client.
+pub struct EngineSession {
+    worker: Worker,
+    functions: Arc<SessionFunctions>,
+    state: TransactionState,
+    changed: Vec<(String, String)>,
+    schema: HashMap<String, Option<Columns>>,
+    schema_seen: u64,
+    schema_version: Arc<AtomicU64>,
+    open_rows: Option<OpenRows>,
+}
+
+struct SchemaCache<'a>(&'a HashMap<String, Option<Columns>>);
+
+impl SchemaLookup for SchemaCache<'_> {
+    fn table_columns(&self, table: &str) -> Option<Vec<(String, PgType)>> {
+        self.0
+            .get(table)
+            .and_then(Option::as_ref)
+            .map(|columns| columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect())
+    }
+}
+
+struct Relations(Vec<String>);
+
+impl Visitor for Relations {
+    type Break = ();
+    fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        if let Some(name) = relation.0.last().and_then(|p| p.as_ident()) {
+            self.0.push(name.value.clone());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn aborted() -> SqlError {
+    SqlError::new(
+        "25P02",
+        "current transaction is aborted, commands ignored until end of transaction block",
+    )
+}
+
+fn translate_error(error: &pgbridge_dialects::TranslateError) -> SqlError {
+    SqlError::new(error.sqlstate(), error.to_string())
+}
+
+impl EngineSession {
+    pub(super) fn new(worker: Worker, functions: Arc<SessionFunctions>, schema_version: Arc<AtomicU64>) -> Self {
+        EngineSession {
+            worker,
+            functions,
+            state: TransactionState::Idle,
+            changed: Vec::new(),
+            schema: HashMap::new(),
+            schema_seen: 0,
+            schema_version,
+            open_rows: None,
+        }
+    }
+
+    /// Frees the worker from a stream still open, before sending it anything else.
+    async fn free_worker(&mut self) {
+        if let Some(open) = self.open_rows.take() {
+            open.spill().await;
+        }
+    }
+
+    fn setting(&self, name: &str) -> Option<String> {
+        self.functions
+            .settings
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .cloned()
+    }
+
+    fn store_setting(&mut self, name: &str, value: String) {
+        if settings::is_reported(name) {
+            self.changed.push((settings::display_name(name).to_owned(), value.clone()));
+        }
+        self.functions
+            .settings
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name.to_owned(), value);
+    }
+
+    async fn load_schema(&mut self, statement: &sqlparser::ast::Statement) -> Result<(), SqlError> {
+        let version = self.schema_version.load(Ordering::Acquire);
+        if version != self.schema_seen {
+            self.schema.clear();
+            self.schema_seen = version;
+        }
+        let mut relations = Relations(Vec::new());
+        let _ = statement.visit(&mut relations);
+        for table in relations.0 {
+            if !self.schema.contains_key(&table) {
+                let columns = self.worker.table_columns(table.clone()).await?;
+                self.schema.insert(table, columns);
+            }
+        }
+        Ok(())
+    }
+
+    async fn plan(
+        &mut self,
+        statement: &EngineStatement,
+        client_types: &[Option<PgType>],
+    ) -> Result<Arc<Plan>, SqlError> {
+        let version = self.schema_version.load(Ordering::Acquire);
+        if let Some(plan) = statement.plan.lock().unwrap_or_else(PoisonError::into_inner).as_ref()
+            && plan.schema_version == version
+        {
+            return Ok(Arc::clone(plan));
+        }
+        self.free_worker().await;
+        let translation = translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
+        self.load_schema(&statement.ast).await?;
+        let inferred = infer(&statement.ast, &SchemaCache(&self.schema));
+        let prepared = self.worker.prepare(translation.sql.clone()).await?;
+        let parameter_count = translation.parameter_count.max(prepared.parameter_count).max(client_types.len());
+        let parameters = (0..parameter_count)
+            .map(|i| {
+                client_types
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .or_else(|| inferred.parameters.get(i).copied().flatten())
+                    .unwrap_or(PgType::Text)
+            })
+            .collect();
+        let fields = if prepared.columns.is_empty() {
+            None
+        } else {
+            let from_ast = inferred.columns.filter(|columns| columns.len() == prepared.columns.len());
+            let fields = prepared
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, (name, declared))| {
+                    let guess = from_ast.as_ref().map(|columns| &columns[i]);
+                    let pg_type = guess
+                        .and_then(|c| c.pg_type)
+                        .or_else(|| declared.as_deref().map(crate::backends::sqlite::type_from_declaration))
+                        .unwrap_or(PgType::Text);
+                    let name = guess.map_or_else(|| name.clone(), |c| c.name.clone());
+                    Field::new(name, pg_type)
+                })
+                .collect();
+            Some(Arc::new(fields))
+        };
+        let plan = Arc::new(Plan {
+            sql: translation.sql,
+            description: Description { parameters, fields },
+            schema_version: version,
+        });
+        *statement.plan.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&plan));
+        Ok(plan)
+    }
+
+    async fn run(&mut self, statement: &EngineStatement, parameters: Vec<Value>) -> Result<Outcome, SqlError> {
+        if self.state == TransactionState::Failed
+            && !matches!(statement.kind, Kind::Rollback | Kind::Commit | Kind::RollbackTo(_))
+        {
+            return Err(aborted());
+        }
+        let command = |tag: &str| Ok(Outcome::Command { tag: tag.to_owned() });
+        match &statement.kind {
+            Kind::Begin { read_only } => {
+                if self.state == TransactionState::Idle {
+                    self.free_worker().await;
+                    let sql = if *read_only { "BEGIN DEFERRED" } else { "BEGIN IMMEDIATE" };
+                    self.worker.batch(sql.to_owned()).await?;
+                    self.state = TransactionState::InTransaction;
+                }
+                command("BEGIN")
+            }
+            Kind::Commit | Kind::Rollback => {
+                let failed = self.state == TransactionState::Failed;
+                if self.state != TransactionState::Idle {
+                    self.free_worker().await;
+                    let sql = if failed || statement.kind == Kind::Rollback { "ROLLBACK" } else { "COMMIT" };
+                    let result = self.worker.batch(sql.to_owned()).await;
+                    self.state = TransactionState::Idle;
+                    result?;
+                }
+                command(if failed || statement.kind == Kind::Rollback { "ROLLBACK" } else { "COMMIT" })
+            }
+            Kind::Savepoint(name) | Kind::Release(name) | Kind::RollbackTo(name) => {
+                if self.state == TransactionState::Idle {
+                    let verb = match statement.kind {
+                        Kind::Savepoint(_) => "SAVEPOINT",
+                        Kind::Release(_) => "RELEASE SAVEPOINT",
+                        _ => "ROLLBACK TO SAVEPOINT",
+                    };
+                    return Err(SqlError::new("25P01", format!("{verb} can only be used in transaction blocks")));
+                }
+                self.free_worker().await;
+                let (sql, tag) = match statement.kind {
+                    Kind::Savepoint(_) => (format!("SAVEPOINT {name}"), "SAVEPOINT"),
+                    Kind::Release(_) => (format!("RELEASE SAVEPOINT {name}"), "RELEASE"),
+                    _ => (format!("ROLLBACK TO SAVEPOINT {name}"), "ROLLBACK"),
+                };
+                self.worker.batch(sql).await?;
+                if matches!(statement.kind, Kind::RollbackTo(_)) {
+                    self.state = TransactionState::InTransaction;
+                }
+                command(tag)
+            }
+            Kind::Set { name, value } => {
+                if !name.is_empty() {
+                    let value = match value {
+                        Some(value) => settings::validate(name, value)?,
+                        None => settings::defaults(&self.functions.user, "")
+                            .remove(name.as_str())
+                            .unwrap_or_default(),
+                    };
+                    self.store_setting(name, value);
+                }
+                command("SET")
+            }
+            Kind::Reset(name) => {
+                let defaults = settings::defaults(&self.functions.user, "");
+                let names: Vec<String> = match name {
+                    Some(name) => vec![name.clone()],
+                    None => defaults.keys().cloned().collect(),
+                };
+                for name in names {
+                    if let Some(value) = defaults.get(&name) {
+                        self.store_setting(&name, value.clone());
+                    }
+                }
+                command("RESET")
+            }
+            Kind::Show(name) => {
+                let rows = if name == "all" {
+                    let settings = self.functions.settings.read().unwrap_or_else(PoisonError::into_inner);
+                    let mut all: Vec<_> = settings
+                        .iter()
+                        .map(|(k, v)| vec![Value::Text(settings::display_name(k).to_owned()), Value::Text(v.clone())])
+                        .collect();
+                    all.sort_by(|a, b| format!("{:?}", a[0]).cmp(&format!("{:?}", b[0])));
+                    all
+                } else {
+                    let value = self.setting(name).ok_or_else(|| {
+                        SqlError::new("42704", format!("unrecognized configuration parameter \"{name}\""))
+                    })?;
+                    vec![vec![Value::Text(value)]]
+                };
+                let fields = show_fields(name);
+                Ok(Outcome::Rows {
+                    fields,
+                    rows: Box::pin(stream::iter(rows.into_iter().map(Ok))),
+                    tag: "SHOW".to_owned(),
+                })
+            }
+            Kind::Discard => {
+                let defaults = settings::defaults(&self.functions.user, "");
+                for (name, value) in defaults {
+                    self.store_setting(&name, value);
+                }
+                command("DISCARD ALL")
+            }
+            Kind::Deallocate { all } => command(if *all { "DEALLOCATE ALL" } else { "DEALLOCATE" }),
+            Kind::Ddl { tag, change } => {
+                self.free_worker().await;
+                let translation = translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
+                self.worker.ddl(translation.sql, change.clone()).await?;
+                self.schema_version.fetch_add(1, Ordering::AcqRel);
+                command(tag)
+            }
+            Kind::Modify { tag } => {
+                let plan = self.plan(statement, &[]).await?;
+                self.free_worker().await;
+                let count = self.worker.execute(plan.sql.clone(), parameters).await?;
+                command(&format!("{tag} {count}"))
+            }
+            Kind::Rows { tag } => {
+                let plan = self.plan(statement, &[]).await?;
+                self.free_worker().await;
+                let fields = plan
+                    .description
+                    .fields
+                    .clone()
+                    .unwrap_or_else(|| Arc::new(Vec::new()));
+                let types = fields.iter().map(|f| f.pg_type).collect();
+                let receiver = self.worker.query(plan.sql.clone(), parameters, types)?;
+                let (rows, open) = row_stream(receiver);
+                self.open_rows = Some(open);
+                Ok(Outcome::Rows {
+                    fields,
+                    rows,
+                    tag: (*tag).to_owned(),
+                })
+            }
+        }
+    }
+}
+
+fn show_fields(name: &str) -> Arc<Vec<Field>> {
+    if name == "all" {
+        Arc::new(vec![Field::new("name", PgType::Text), Field::new("setting", PgType::Text)])
+    } else {
+        Arc::new(vec![Field::new(settings::display_name(name), PgType::Text)])
+    }
+}
+
+/// psycopg sends `BEGIN .. [NOT] DEFERRABLE`, which sqlparser does not read; DEFERRABLE only
+/// matters for SERIALIZABLE READ ONLY transactions, which SQLite's are already.
+fn without_deferrable(sql: &str) -> Option<String> {
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
+    let is_word = |token: &Token, keyword: Keyword| matches!(token, Token::Word(w) if w.keyword == keyword);
+    let first = tokens.iter().find(|t| !matches!(t, Token::Whitespace(_)))?;
+    if !is_word(first, Keyword::BEGIN) && !is_word(first, Keyword::START) {
+        return None;
+    }
+    let mut kept: Vec<&Token> = Vec::new();
+    for token in &tokens {
+        if is_word(token, Keyword::DEFERRABLE) {
+            if kept.iter().rev().find(|t| !matches!(t, Token::Whitespace(_))).is_some_and(|t| is_word(t, Keyword::NOT)) {
+                while kept.last().is_some_and(|t| matches!(t, Token::Whitespace(_))) {
+                    kept.pop();
+                }
+                kept.pop();
+            }
+            continue;
+        }
+        kept.push(token);
+    }
+    let text: String = kept.iter().map(|t| t.to_string()).collect();
+    (text != sql).then_some(text)
+}
+
+#[async_trait]
+impl Session for EngineSession {
+    type Statement = Arc<EngineStatement>;
+
+    fn parse(&mut self, sql: &str) -> Result<Vec<Self::Statement>, SqlError> {
+        let parsed = parse(sql).or_else(|error| match without_deferrable(sql) {
+            Some(rewritten) => parse(&rewritten),
+            None => Err(error),
+        });
+        let statements = match parsed {
+            Ok(statements) => statements,
+            Err(error) => {
+                self.on_error();
+                return Err(translate_error(&error));
+            }
+        };
+        statements
+            .into_iter()
+            .map(|ast| {
+                let kind = classify(&ast)?;
+                Ok(Arc::new(EngineStatement {
+                    ast,
+                    kind,
+                    plan: Mutex::new(None),
+                }))
+            })
+            .collect::<Result<Vec<_>, SqlError>>()
+            .inspect_err(|_| self.on_error())
+    }
+
+    async fn describe(
+        &mut self,
+        statement: &Self::Statement,
+        parameter_types: &[Option<PgType>],
+    ) -> Result<Description, SqlError> {
+        match &statement.kind {
+            Kind::Rows { .. } | Kind::Modify { .. } => {
+                if self.state == TransactionState::Failed {
+                    return Err(aborted());
+                }
+                match self.plan(statement, parameter_types).await {
+                    Ok(plan) => Ok(plan.description.clone()),
+                    Err(error) => {
+                        self.on_error();
+                        Err(error)
+                    }
+                }
+            }
+            Kind::Show(name) => Ok(Description {
+                parameters: Vec::new(),
+                fields: Some(show_fields(name)),
+            }),
+            _ => Ok(Description::default()),
+        }
+    }
+
+    async fn execute(&mut self, statement: &Self::Statement, parameters: Vec<Value>) -> Result<Outcome, SqlError> {
+        let result = self.run(statement, parameters).await;
+        if result.is_err() {
+            self.on_error();
+        }
+        result
+    }
+
+    fn on_error(&mut self) {
+        if self.state == TransactionState::InTransaction {
+            self.state = TransactionState::Failed;
+        }
+    }
+
+    fn transaction_state(&self) -> TransactionState {
+        self.state
+    }
+
+    fn take_parameter_changes(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.changed)
+    }
+
+    fn cancel_token(&self) -> CancelToken {
+        let interrupt = self.worker.interrupt_handle();
+        Arc::new(move || interrupt.interrupt())
+    }
+}

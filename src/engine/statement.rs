@@ -1,0 +1,170 @@
+//! A parsed statement and what kind of work it is: the routing decision, made once at parse.
+
+use std::sync::{Arc, Mutex};
+
+use pgbridge_dialects::{SchemaChange, schema_change};
+use pgbridge_proxy::{Description, SqlError};
+use sqlparser::ast::{
+    Expr, ObjectType, Reset, Set, Statement, TransactionAccessMode, TransactionMode,
+    Value,
+};
+
+/// Where a statement goes and what it does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Begin { read_only: bool },
+    Commit,
+    Rollback,
+    Savepoint(String),
+    Release(String),
+    RollbackTo(String),
+    /// `SET name = value`; `None` means DEFAULT.
+    Set { name: String, value: Option<String> },
+    Reset(Option<String>),
+    Show(String),
+    Discard,
+    Deallocate { all: bool },
+    /// A statement the backend answers with rows (SELECT, or DML with RETURNING).
+    Rows { tag: &'static str },
+    /// DML without RETURNING; the tag gets the affected row count.
+    Modify { tag: &'static str },
+    /// Schema changes, with what the type registry must learn.
+    Ddl { tag: String, change: Option<SchemaChange> },
+}
+
+/// The translation and description of a backend statement, valid for one schema version.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub sql: String,
+    pub description: Description,
+    pub schema_version: u64,
+}
+
+/// A statement as the session keeps it between Parse and Execute.
+#[derive(Debug)]
+pub struct EngineStatement {
+    pub ast: Statement,
+    pub kind: Kind,
+    pub plan: Mutex<Option<Arc<Plan>>>,
+}
+
+fn words(statement: &Statement) -> String {
+    statement.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
+}
+
+fn setting_name(parts: &[String]) -> String {
+    let joined = parts.join(" ").to_ascii_lowercase();
+    match joined.as_str() {
+        "transaction isolation level" => "transaction_isolation".to_owned(),
+        "time zone" => "timezone".to_owned(),
+        _ => joined.replace(' ', "_"),
+    }
+}
+
+fn value_text(values: &[Expr]) -> Option<String> {
+    let parts: Vec<String> = values
+        .iter()
+        .map(|value| match value {
+            Expr::Value(v) => match &v.value {
+                Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) | Value::EscapedStringLiteral(s) => {
+                    s.clone()
+                }
+                other => other.to_string(),
+            },
+            Expr::Identifier(ident) => ident.value.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    match parts.as_slice() {
+        [single] if single.eq_ignore_ascii_case("default") => None,
+        _ => Some(parts.join(", ")),
+    }
+}
+
+/// Classifies a parsed statement.
+pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
+    Ok(match statement {
+        Statement::StartTransaction { modes, .. } => Kind::Begin {
+            read_only: modes
+                .iter()
+                .any(|m| matches!(m, TransactionMode::AccessMode(TransactionAccessMode::ReadOnly))),
+        },
+        Statement::Commit { .. } => Kind::Commit,
+        Statement::Rollback { savepoint: None, .. } => Kind::Rollback,
+        Statement::Rollback { savepoint: Some(name), .. } => Kind::RollbackTo(name.to_string()),
+        Statement::Savepoint { name } => Kind::Savepoint(name.to_string()),
+        Statement::ReleaseSavepoint { name } => Kind::Release(name.to_string()),
+        Statement::Set(set) => match set {
+            Set::SingleAssignment { variable, values, .. } => Kind::Set {
+                name: setting_name(&[variable.to_string()]),
+                value: value_text(values),
+            },
+            Set::SetTimeZone { value, .. } => Kind::Set {
+                name: "timezone".to_owned(),
+                value: value_text(std::slice::from_ref(value)),
+            },
+            // SET TRANSACTION / SESSION CHARACTERISTICS / NAMES: accepted; SQLite transactions
+            // are serializable whatever is asked.
+            _ => Kind::Set {
+                name: String::new(),
+                value: None,
+            },
+        },
+        Statement::Reset(reset) => match &reset.reset {
+            Reset::ALL => Kind::Reset(None),
+            Reset::ConfigurationParameter(name) => Kind::Reset(Some(setting_name(&[name.to_string()]))),
+            _ => Kind::Reset(None),
+        },
+        Statement::ShowVariable { variable } => {
+            Kind::Show(setting_name(&variable.iter().map(|i| i.value.clone()).collect::<Vec<_>>()))
+        }
+        Statement::Discard { .. } => Kind::Discard,
+        Statement::Deallocate { name, .. } => Kind::Deallocate {
+            all: name.value.eq_ignore_ascii_case("all"),
+        },
+        Statement::Query(_) => Kind::Rows { tag: "SELECT" },
+        Statement::Insert(insert) => match insert.returning {
+            Some(_) => Kind::Rows { tag: "INSERT 0" },
+            None => Kind::Modify { tag: "INSERT 0" },
+        },
+        Statement::Update(update) => match update.returning {
+            Some(_) => Kind::Rows { tag: "UPDATE" },
+            None => Kind::Modify { tag: "UPDATE" },
+        },
+        Statement::Delete(delete) => match delete.returning {
+            Some(_) => Kind::Rows { tag: "DELETE" },
+            None => Kind::Modify { tag: "DELETE" },
+        },
+        Statement::CreateTable(_) => Kind::Ddl {
+            tag: "CREATE TABLE".to_owned(),
+            change: schema_change(statement),
+        },
+        Statement::AlterTable(_) => Kind::Ddl {
+            tag: "ALTER TABLE".to_owned(),
+            change: schema_change(statement),
+        },
+        Statement::CreateIndex(_) => Kind::Ddl {
+            tag: "CREATE INDEX".to_owned(),
+            change: None,
+        },
+        Statement::CreateView(_) => Kind::Ddl {
+            tag: "CREATE VIEW".to_owned(),
+            change: None,
+        },
+        Statement::Drop { object_type, .. }
+            if matches!(object_type, ObjectType::Table | ObjectType::Index | ObjectType::View) =>
+        {
+            Kind::Ddl {
+                tag: format!("DROP {object_type}"),
+                change: schema_change(statement),
+            }
+        }
+        other => {
+            return Err(SqlError::unsupported(format!("{} on SQLite through pgbridge", words(other))).with_hint(
+                "pgbridge runs SELECT, INSERT, UPDATE, DELETE, CREATE/ALTER/DROP TABLE, indexes, views, \
+                 transactions and session commands",
+            ));
+        }
+    })
+}
+
