@@ -387,7 +387,7 @@ fn column_types() {
 fn column_defaults() {
     translates_to(
         "CREATE TABLE t (created TIMESTAMPTZ NOT NULL DEFAULT now(), flag BOOLEAN DEFAULT false)",
-        "CREATE TABLE t (created TEXT NOT NULL DEFAULT pgbridge_now(), flag INTEGER DEFAULT false)",
+        "CREATE TABLE t (created TEXT NOT NULL DEFAULT (pgbridge_now()), flag INTEGER DEFAULT false)",
     );
 }
 
@@ -609,5 +609,13 @@ fn lateral() {
     translates_to(
         "SELECT * FROM t, (SELECT * FROM u) s",
         "SELECT * FROM t, (SELECT * FROM u) s",
+    );
+}
+
+#[test]
+fn computed_defaults_are_parenthesised() {
+    translates_to(
+        "CREATE TABLE t (id INT, at TIMESTAMPTZ DEFAULT now(), n INT DEFAULT -1, s TEXT DEFAULT 'x')",
+        "CREATE TABLE t (id INTEGER, at TEXT DEFAULT (pgbridge_now()), n INTEGER DEFAULT -1, s TEXT DEFAULT 'x')",
     );
 }

@@ -8,6 +8,7 @@ mod arrays;
 mod casts;
 mod collations;
 pub(crate) mod ddl;
+mod defaults;
 mod distinct_on;
 mod division;
 mod functions;
@@ -49,6 +50,7 @@ pub(crate) fn run(
     functions::run(statement, target)?;
     casts::run(statement, target)?;
     division::run(statement, target);
+    defaults::run(statement);
     let parameter_count = placeholders::run(statement, target)?;
     Ok(parameter_count)
 }

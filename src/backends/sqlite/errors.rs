@@ -56,13 +56,8 @@ pub fn classify(error: &rusqlite::Error) -> SqlError {
         rusqlite::Error::UserFunctionError(inner) => {
             from_function(&inner.to_string()).unwrap_or_else(|| SqlError::new("XX000", inner.to_string()))
         }
-        rusqlite::Error::SqlInputError { msg, offset, .. } => {
-            let mut error = from_message(msg);
-            if *offset >= 0 {
-                error.position = usize::try_from(*offset).ok().map(|o| o + 1);
-            }
-            error
-        }
+        // The offset points into the translated SQL, not the client's text: leave it out.
+        rusqlite::Error::SqlInputError { msg, .. } => from_message(msg),
         other => from_message(&other.to_string()),
     }
 }

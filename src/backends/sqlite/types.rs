@@ -83,7 +83,10 @@ pub fn to_pg(value: ValueRef<'_>, pg_type: PgType) -> Result<Value, SqlError> {
                 PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown => {
                     Value::Text(text.to_owned())
                 }
-                PgType::Bytea => Value::Bytea(bytes.to_vec()),
+                // Text written into a bytea column is PostgreSQL bytea input ('\x0102').
+                PgType::Bytea => Value::Bytea(
+                    pgbridge_proxy::value::parse_bytea(text).unwrap_or_else(|_| bytes.to_vec()),
+                ),
                 PgType::Numeric => Value::Numeric(parse_numeric(text).map_err(|_| mismatch(pg_type, text))?),
                 other => Value::from_text(other, text)?,
             }
