@@ -11,11 +11,16 @@ use serde::Deserialize;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("invalid config file {path}: {message}")]
     Parse { path: String, message: String },
-    #[error("refusing to listen on {listen}: it is not a loopback address and authentication is trust; \
-             configure a password method or listen on 127.0.0.1")]
+    #[error(
+        "refusing to listen on {listen}: it is not a loopback address and authentication is trust; \
+             configure a password method or listen on 127.0.0.1"
+    )]
     InsecureListen { listen: SocketAddr },
 }
 
@@ -73,7 +78,9 @@ impl Config {
     /// Refuses settings that would expose data (trust auth on a non-loopback address).
     pub fn check(&self) -> Result<(), ConfigError> {
         if self.auth == AuthMethod::Trust && !self.listen.ip().is_loopback() {
-            return Err(ConfigError::InsecureListen { listen: self.listen });
+            return Err(ConfigError::InsecureListen {
+                listen: self.listen,
+            });
         }
         Ok(())
     }
@@ -85,7 +92,11 @@ mod tests {
 
     #[test]
     fn example_file_parses() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pgbridge.example.toml")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/pgbridge.example.toml"
+        ))
+        .unwrap();
         let config: Config = toml::from_str(&text).unwrap();
         assert_eq!(config.listen.port(), 6432);
     }
@@ -101,6 +112,9 @@ mod tests {
             listen: "0.0.0.0:6432".parse().unwrap(),
             ..Config::default()
         };
-        assert!(matches!(config.check(), Err(ConfigError::InsecureListen { .. })));
+        assert!(matches!(
+            config.check(),
+            Err(ConfigError::InsecureListen { .. })
+        ));
     }
 }

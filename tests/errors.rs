@@ -48,7 +48,13 @@ async fn each_error_class_has_its_sqlstate() {
 async fn unsupported_names_the_construct_and_the_backend() {
     let server = TestServer::start().await;
     let client = server.client().await;
-    let error = client.batch_execute("SELECT DISTINCT ON (a) a FROM (SELECT 1 AS a) s").await.unwrap_err();
+    let error = client
+        .batch_execute("SELECT DISTINCT ON (a) a FROM (SELECT 1 AS a) s")
+        .await
+        .unwrap_err();
     let message = error.as_db_error().unwrap().message().to_owned();
-    assert!(message.contains("DISTINCT ON") && message.contains("SQLite"), "{message}");
+    assert!(
+        message.contains("DISTINCT ON") && message.contains("SQLite"),
+        "{message}"
+    );
 }

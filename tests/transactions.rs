@@ -8,18 +8,37 @@ use common::{TestServer, sqlstate};
 async fn failed_block_rejects_everything_until_rollback() {
     let server = TestServer::start().await;
     let client = server.client().await;
-    client.batch_execute("CREATE TABLE t (id INT PRIMARY KEY)").await.unwrap();
-    client.batch_execute("BEGIN; INSERT INTO t VALUES (1)").await.unwrap();
-    let error = client.batch_execute("INSERT INTO t VALUES (1)").await.unwrap_err();
+    client
+        .batch_execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        .await
+        .unwrap();
+    client
+        .batch_execute("BEGIN; INSERT INTO t VALUES (1)")
+        .await
+        .unwrap();
+    let error = client
+        .batch_execute("INSERT INTO t VALUES (1)")
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&error), "23505");
     let error = client.query("SELECT 1", &[]).await.unwrap_err();
     assert_eq!(sqlstate(&error), "25P02");
-    let error = client.batch_execute("INSERT INTO t VALUES (2)").await.unwrap_err();
+    let error = client
+        .batch_execute("INSERT INTO t VALUES (2)")
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&error), "25P02");
     // COMMIT of a failed block rolls back, as PostgreSQL does.
     let messages = client.simple_query("COMMIT").await.unwrap();
-    assert!(matches!(&messages[0], tokio_postgres::SimpleQueryMessage::CommandComplete(_)));
-    let count: i64 = client.query_one("SELECT count(*) FROM t", &[]).await.unwrap().get(0);
+    assert!(matches!(
+        &messages[0],
+        tokio_postgres::SimpleQueryMessage::CommandComplete(_)
+    ));
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM t", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(count, 0, "the failed block's insert must be rolled back");
 }
 
@@ -27,14 +46,29 @@ async fn failed_block_rejects_everything_until_rollback() {
 async fn commit_and_rollback_keep_or_drop_work() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
-    client.batch_execute("CREATE TABLE t (id INT)").await.unwrap();
+    client
+        .batch_execute("CREATE TABLE t (id INT)")
+        .await
+        .unwrap();
     let transaction = client.transaction().await.unwrap();
-    transaction.execute("INSERT INTO t VALUES ($1)", &[&1i32]).await.unwrap();
+    transaction
+        .execute("INSERT INTO t VALUES ($1)", &[&1i32])
+        .await
+        .unwrap();
     transaction.commit().await.unwrap();
     let transaction = client.transaction().await.unwrap();
-    transaction.execute("INSERT INTO t VALUES ($1)", &[&2i32]).await.unwrap();
+    transaction
+        .execute("INSERT INTO t VALUES ($1)", &[&2i32])
+        .await
+        .unwrap();
     transaction.rollback().await.unwrap();
-    let ids: Vec<i32> = client.query("SELECT id FROM t", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    let ids: Vec<i32> = client
+        .query("SELECT id FROM t", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     assert_eq!(ids, [1]);
 }
 
@@ -42,16 +76,34 @@ async fn commit_and_rollback_keep_or_drop_work() {
 async fn savepoints_undo_part_of_a_block() {
     let server = TestServer::start().await;
     let client = server.client().await;
-    client.batch_execute("CREATE TABLE t (id INT PRIMARY KEY)").await.unwrap();
+    client
+        .batch_execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        .await
+        .unwrap();
     client
         .batch_execute("BEGIN; INSERT INTO t VALUES (1); SAVEPOINT s1; INSERT INTO t VALUES (2)")
         .await
         .unwrap();
-    let error = client.batch_execute("INSERT INTO t VALUES (2)").await.unwrap_err();
+    let error = client
+        .batch_execute("INSERT INTO t VALUES (2)")
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&error), "23505");
-    client.batch_execute("ROLLBACK TO SAVEPOINT s1").await.unwrap();
-    client.batch_execute("INSERT INTO t VALUES (3); RELEASE SAVEPOINT s1; COMMIT").await.unwrap();
-    let ids: Vec<i32> = client.query("SELECT id FROM t ORDER BY id", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    client
+        .batch_execute("ROLLBACK TO SAVEPOINT s1")
+        .await
+        .unwrap();
+    client
+        .batch_execute("INSERT INTO t VALUES (3); RELEASE SAVEPOINT s1; COMMIT")
+        .await
+        .unwrap();
+    let ids: Vec<i32> = client
+        .query("SELECT id FROM t ORDER BY id", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     assert_eq!(ids, [1, 3]);
     let error = client.batch_execute("SAVEPOINT outside").await.unwrap_err();
     assert_eq!(sqlstate(&error), "25P01");
@@ -61,13 +113,20 @@ async fn savepoints_undo_part_of_a_block() {
 async fn simple_query_stops_at_the_first_error() {
     let server = TestServer::start().await;
     let client = server.client().await;
-    client.batch_execute("CREATE TABLE t (id INT)").await.unwrap();
+    client
+        .batch_execute("CREATE TABLE t (id INT)")
+        .await
+        .unwrap();
     let error = client
         .batch_execute("INSERT INTO t VALUES (1); SELECT 1/0; INSERT INTO t VALUES (2)")
         .await
         .unwrap_err();
     assert_eq!(sqlstate(&error), "22012");
-    let count: i64 = client.query_one("SELECT count(*) FROM t", &[]).await.unwrap().get(0);
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM t", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(count, 1, "statements after the error must not run");
 }
 
@@ -75,9 +134,19 @@ async fn simple_query_stops_at_the_first_error() {
 async fn a_syntax_error_anywhere_runs_nothing() {
     let server = TestServer::start().await;
     let client = server.client().await;
-    client.batch_execute("CREATE TABLE t (id INT)").await.unwrap();
-    let error = client.batch_execute("INSERT INTO t VALUES (1); SELEC 2").await.unwrap_err();
+    client
+        .batch_execute("CREATE TABLE t (id INT)")
+        .await
+        .unwrap();
+    let error = client
+        .batch_execute("INSERT INTO t VALUES (1); SELEC 2")
+        .await
+        .unwrap_err();
     assert_eq!(sqlstate(&error), "42601");
-    let count: i64 = client.query_one("SELECT count(*) FROM t", &[]).await.unwrap().get(0);
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM t", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(count, 0);
 }

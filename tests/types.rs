@@ -28,15 +28,32 @@ async fn binary_parameters_and_results_round_trip() {
             "INSERT INTO every_type (b, i2, i4, i8, f4, f8, t, v, c, by, d, tm, ts, tz, u, j, jb)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             &[
-                &true, &-32768i16, &2_147_483_647i32, &-9_000_000_000_000i64, &1.5f32, &-2.25e-10f64,
-                &"héllo 'quoted'", &"var", &"abc", &vec![0u8, 1, 255], &date, &time, &timestamp, &instant,
-                &uuid, &json, &json,
+                &true,
+                &-32768i16,
+                &2_147_483_647i32,
+                &-9_000_000_000_000i64,
+                &1.5f32,
+                &-2.25e-10f64,
+                &"héllo 'quoted'",
+                &"var",
+                &"abc",
+                &vec![0u8, 1, 255],
+                &date,
+                &time,
+                &timestamp,
+                &instant,
+                &uuid,
+                &json,
+                &json,
             ],
         )
         .await
         .unwrap();
     let row = client
-        .query_one("SELECT b, i2, i4, i8, f4, f8, t, v, c, by, d, tm, ts, tz, u, j, jb FROM every_type", &[])
+        .query_one(
+            "SELECT b, i2, i4, i8, f4, f8, t, v, c, by, d, tm, ts, tz, u, j, jb FROM every_type",
+            &[],
+        )
         .await
         .unwrap();
     assert!(row.get::<_, bool>(0));
@@ -57,9 +74,19 @@ async fn binary_parameters_and_results_round_trip() {
     assert_eq!(row.get::<_, serde_json::Value>(15), json);
     assert_eq!(row.get::<_, serde_json::Value>(16), json);
     // The described column types are PostgreSQL's.
-    let statement = client.prepare("SELECT b, i2, n, tz, u, count(*) FROM every_type GROUP BY b, i2, n, tz, u").await.unwrap();
-    let types: Vec<&str> = statement.columns().iter().map(|c| c.type_().name()).collect();
-    assert_eq!(types, ["bool", "int2", "numeric", "timestamptz", "uuid", "int8"]);
+    let statement = client
+        .prepare("SELECT b, i2, n, tz, u, count(*) FROM every_type GROUP BY b, i2, n, tz, u")
+        .await
+        .unwrap();
+    let types: Vec<&str> = statement
+        .columns()
+        .iter()
+        .map(|c| c.type_().name())
+        .collect();
+    assert_eq!(
+        types,
+        ["bool", "int2", "numeric", "timestamptz", "uuid", "int8"]
+    );
 }
 
 #[tokio::test]
@@ -67,8 +94,14 @@ async fn nulls_of_every_type_round_trip() {
     let server = TestServer::start().await;
     let client = server.client().await;
     client.batch_execute(CREATE).await.unwrap();
-    client.execute("INSERT INTO every_type (b) VALUES ($1)", &[&None::<bool>]).await.unwrap();
-    let row = client.query_one("SELECT * FROM every_type", &[]).await.unwrap();
+    client
+        .execute("INSERT INTO every_type (b) VALUES ($1)", &[&None::<bool>])
+        .await
+        .unwrap();
+    let row = client
+        .query_one("SELECT * FROM every_type", &[])
+        .await
+        .unwrap();
     for i in 1..row.len() {
         let column = &row.columns()[i];
         let is_null = match column.type_().name() {
@@ -88,7 +121,12 @@ async fn nulls_of_every_type_round_trip() {
             "numeric" | "interval" => true,
             _ => row.get::<_, Option<String>>(i).is_none(),
         };
-        assert!(is_null, "column {} ({}) should be NULL", column.name(), column.type_().name());
+        assert!(
+            is_null,
+            "column {} ({}) should be NULL",
+            column.name(),
+            column.type_().name()
+        );
     }
 }
 
@@ -101,7 +139,9 @@ async fn text_values(client: &tokio_postgres::Client, sql: &str) -> Vec<Option<S
             _ => None,
         })
         .expect("a row");
-    (0..row.len()).map(|i| row.get(i).map(str::to_owned)).collect()
+    (0..row.len())
+        .map(|i| row.get(i).map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -118,12 +158,28 @@ async fn text_format_matches_postgres_output() {
         )
         .await
         .unwrap();
-    let values = text_values(&client, "SELECT b, i2, i4, i8, f4, f8, t, by, d, tm, ts, tz, iv, u, jb, c FROM every_type").await;
+    let values = text_values(
+        &client,
+        "SELECT b, i2, i4, i8, f4, f8, t, by, d, tm, ts, tz, iv, u, jb, c FROM every_type",
+    )
+    .await;
     let expected = [
-        Some("f"), Some("1"), Some("2"), Some("3"), Some("0.1"), Some("1e+20"), Some("x"),
-        Some("\\xdeadbeef"), Some("2024-01-31"), Some("08:00:00.5"), Some("2024-01-31 08:00:00"),
-        Some("2024-01-31 08:00:00+00"), Some("1 day 02:00:00"), Some("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
-        Some("{\"k\": 1}"), None,
+        Some("f"),
+        Some("1"),
+        Some("2"),
+        Some("3"),
+        Some("0.1"),
+        Some("1e+20"),
+        Some("x"),
+        Some("\\xdeadbeef"),
+        Some("2024-01-31"),
+        Some("08:00:00.5"),
+        Some("2024-01-31 08:00:00"),
+        Some("2024-01-31 08:00:00+00"),
+        Some("1 day 02:00:00"),
+        Some("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+        Some("{\"k\": 1}"),
+        None,
     ];
     let expected: Vec<Option<String>> = expected.iter().map(|v| v.map(str::to_owned)).collect();
     assert_eq!(values, expected);
@@ -134,7 +190,10 @@ async fn expressions_get_postgres_types_and_semantics() {
     let server = TestServer::start().await;
     let client = server.client().await;
     let row = client
-        .query_one("SELECT 7 / 2, 7.0 / 2, -7 % 3, 'a' || NULL, 1.5::int, '2.5'::float8, 'yes'::boolean", &[])
+        .query_one(
+            "SELECT 7 / 2, 7.0 / 2, -7 % 3, 'a' || NULL, 1.5::int, '2.5'::float8, 'yes'::boolean",
+            &[],
+        )
         .await
         .unwrap();
     assert_eq!(row.get::<_, i32>(0), 3);
@@ -144,5 +203,8 @@ async fn expressions_get_postgres_types_and_semantics() {
     assert_eq!(row.get::<_, f64>(5), 2.5);
     assert!(row.get::<_, bool>(6));
     let values = text_values(&client, "SELECT 7.0 / 2").await;
-    assert_eq!(values[0].as_deref().map(|v| v.starts_with("3.5")), Some(true));
+    assert_eq!(
+        values[0].as_deref().map(|v| v.starts_with("3.5")),
+        Some(true)
+    );
 }

@@ -160,7 +160,12 @@ pub fn parse_bool(text: &str) -> Result<bool, SqlError> {
 /// (ignored, as PostgreSQL does for `timestamp`).
 pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, SqlError> {
     let trimmed = text.trim();
-    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(value) = NaiveDateTime::parse_from_str(trimmed, format) {
             return Ok(value);
         }
@@ -179,15 +184,26 @@ pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, SqlError> {
 pub fn parse_timestamptz(text: &str) -> Result<DateTime<Utc>, SqlError> {
     let trimmed = text.trim();
     let normalized = normalize_offset(trimmed);
-    for format in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M%:z"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M%:z",
+    ] {
         if let Ok(value) = DateTime::parse_from_str(&normalized, format) {
             return Ok(value.with_timezone(&Utc));
         }
     }
-    if let Some(without_zone) = trimmed.strip_suffix('Z').or_else(|| trimmed.strip_suffix(" UTC")) {
+    if let Some(without_zone) = trimmed
+        .strip_suffix('Z')
+        .or_else(|| trimmed.strip_suffix(" UTC"))
+    {
         return parse_timestamp(without_zone).map(|naive| naive.and_utc());
     }
-    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(value) = NaiveDateTime::parse_from_str(trimmed, format) {
             return Ok(value.and_utc());
         }
@@ -257,7 +273,9 @@ pub fn parse_numeric(text: &str) -> Result<String, SqlError> {
     }
     if exponent.is_some() {
         // Normalise scientific input through f64 only when exact digits cannot be kept.
-        let value: f64 = trimmed.parse().map_err(|_| SqlError::invalid_text("numeric", text))?;
+        let value: f64 = trimmed
+            .parse()
+            .map_err(|_| SqlError::invalid_text("numeric", text))?;
         return Ok(format!("{value}"));
     }
     Ok(trimmed.trim_start_matches('+').to_owned())
@@ -298,9 +316,11 @@ impl Value {
         Ok(match pg_type {
             PgType::Bool => Value::Bool(parse_bool(text)?),
             PgType::Int2 => Value::Int2(text.trim().parse().map_err(|_| int_error())?),
-            PgType::Int4 | PgType::Oid => Value::Int4(text.trim().parse().map_err(|_| int_error())?),
+            PgType::Int4 | PgType::Oid => {
+                Value::Int4(text.trim().parse().map_err(|_| int_error())?)
+            }
             PgType::Int8 => Value::Int8(text.trim().parse().map_err(|_| int_error())?),
-            PgType::Float4 => Value::Float4(parse_float(text)? as f32),
+            PgType::Float4 => Value::Float4(parse_real(text)?),
             PgType::Float8 => Value::Float8(parse_float(text)?),
             PgType::Numeric => Value::Numeric(parse_numeric(text)?),
             PgType::Bytea => Value::Bytea(parse_bytea(text)?),
@@ -326,6 +346,19 @@ pub fn parse_float(text: &str) -> Result<f64, SqlError> {
         _ => trimmed
             .parse()
             .map_err(|_| SqlError::invalid_text("double precision", text)),
+    }
+}
+
+/// Reads a float4 (`real`) with PostgreSQL's spellings of the special values.
+pub fn parse_real(text: &str) -> Result<f32, SqlError> {
+    let trimmed = text.trim();
+    match trimmed.to_ascii_lowercase().as_str() {
+        "nan" => Ok(f32::NAN),
+        "infinity" | "+infinity" | "inf" => Ok(f32::INFINITY),
+        "-infinity" | "-inf" => Ok(f32::NEG_INFINITY),
+        _ => trimmed
+            .parse()
+            .map_err(|_| SqlError::invalid_text("real", text)),
     }
 }
 
@@ -384,22 +417,34 @@ mod tests {
     #[test]
     fn timestamptz_offsets_normalise_to_utc() {
         let parsed = parse_timestamptz("2024-01-01 12:00:00+02").unwrap();
-        assert_eq!(Value::Timestamptz(parsed).to_text().unwrap(), "2024-01-01 10:00:00+00");
+        assert_eq!(
+            Value::Timestamptz(parsed).to_text().unwrap(),
+            "2024-01-01 10:00:00+00"
+        );
         let parsed = parse_timestamptz("2024-01-01T12:00:00.5Z").unwrap();
-        assert_eq!(Value::Timestamptz(parsed).to_text().unwrap(), "2024-01-01 12:00:00.5+00");
+        assert_eq!(
+            Value::Timestamptz(parsed).to_text().unwrap(),
+            "2024-01-01 12:00:00.5+00"
+        );
     }
 
     #[test]
     fn uuids_round_trip() {
         let text = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
-        assert_eq!(format_uuid(&parse_uuid(&text.to_uppercase()).unwrap()), text);
+        assert_eq!(
+            format_uuid(&parse_uuid(&text.to_uppercase()).unwrap()),
+            text
+        );
         assert!(parse_uuid("nope").is_err());
     }
 
     #[test]
     fn bytea_reads_hex_and_escape() {
         assert_eq!(parse_bytea("\\x00ff").unwrap(), vec![0, 255]);
-        assert_eq!(parse_bytea("a\\\\b\\001").unwrap(), vec![b'a', b'\\', b'b', 1]);
+        assert_eq!(
+            parse_bytea("a\\\\b\\001").unwrap(),
+            vec![b'a', b'\\', b'b', 1]
+        );
         assert!(parse_bytea("\\x0").is_err());
     }
 

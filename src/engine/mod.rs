@@ -33,7 +33,12 @@ impl Engine {
     /// Opens the database behind a `sqlite://` URL (creating the file if missing).
     pub fn open_sqlite(url: &str) -> Result<Engine, SqlError> {
         let location = SqliteLocation::parse(url).ok_or_else(|| {
-            SqlError::new("08001", format!("cannot read backend URL \"{url}\": expected sqlite://PATH or sqlite::memory:"))
+            SqlError::new(
+                "08001",
+                format!(
+                    "cannot read backend URL \"{url}\": expected sqlite://PATH or sqlite::memory:"
+                ),
+            )
         })?;
         let options = OpenOptions {
             path: location.open_path(),
@@ -69,14 +74,21 @@ impl Backend for Engine {
             version: self.version.clone(),
             user: info.user.clone(),
             database: info.database.clone(),
-            settings: std::sync::RwLock::new(settings::defaults(&info.user, &info.application_name)),
+            settings: std::sync::RwLock::new(settings::defaults(
+                &info.user,
+                &info.application_name,
+            )),
         });
         let options = self.options.clone();
         let worker_functions = Arc::clone(&functions);
         let worker = tokio::task::spawn_blocking(move || Worker::open(&options, worker_functions))
             .await
             .map_err(|e| SqlError::new("53000", format!("cannot open a session: {e}")))??;
-        Ok(EngineSession::new(worker, functions, Arc::clone(&self.schema_version)))
+        Ok(EngineSession::new(
+            worker,
+            functions,
+            Arc::clone(&self.schema_version),
+        ))
     }
 
     fn server_parameters(&self) -> Vec<(String, String)> {
@@ -93,7 +105,12 @@ impl Backend for Engine {
             "is_superuser",
         ]
         .iter()
-        .map(|name| (settings::display_name(name).to_owned(), defaults[*name].clone()))
+        .map(|name| {
+            (
+                settings::display_name(name).to_owned(),
+                defaults[*name].clone(),
+            )
+        })
         .chain([("in_hot_standby".to_owned(), "off".to_owned())])
         .collect()
     }

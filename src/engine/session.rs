@@ -70,7 +70,11 @@ fn translate_error(error: &pgbridge_dialects::TranslateError) -> SqlError {
 }
 
 impl EngineSession {
-    pub(super) fn new(worker: Worker, functions: Arc<SessionFunctions>, schema_version: Arc<AtomicU64>) -> Self {
+    pub(super) fn new(
+        worker: Worker,
+        functions: Arc<SessionFunctions>,
+        schema_version: Arc<AtomicU64>,
+    ) -> Self {
         EngineSession {
             worker,
             functions,
@@ -101,7 +105,8 @@ impl EngineSession {
 
     fn store_setting(&mut self, name: &str, value: String) {
         if settings::is_reported(name) {
-            self.changed.push((settings::display_name(name).to_owned(), value.clone()));
+            self.changed
+                .push((settings::display_name(name).to_owned(), value.clone()));
         }
         self.functions
             .settings
@@ -133,17 +138,25 @@ impl EngineSession {
         client_types: &[Option<PgType>],
     ) -> Result<Arc<Plan>, SqlError> {
         let version = self.schema_version.load(Ordering::Acquire);
-        if let Some(plan) = statement.plan.lock().unwrap_or_else(PoisonError::into_inner).as_ref()
+        if let Some(plan) = statement
+            .plan
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
             && plan.schema_version == version
         {
             return Ok(Arc::clone(plan));
         }
         self.free_worker().await;
-        let translation = translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
+        let translation =
+            translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
         self.load_schema(&statement.ast).await?;
         let inferred = infer(&statement.ast, &SchemaCache(&self.schema));
         let prepared = self.worker.prepare(translation.sql.clone()).await?;
-        let parameter_count = translation.parameter_count.max(prepared.parameter_count).max(client_types.len());
+        let parameter_count = translation
+            .parameter_count
+            .max(prepared.parameter_count)
+            .max(client_types.len());
         let parameters = (0..parameter_count)
             .map(|i| {
                 client_types
@@ -157,7 +170,9 @@ impl EngineSession {
         let fields = if prepared.columns.is_empty() {
             None
         } else {
-            let from_ast = inferred.columns.filter(|columns| columns.len() == prepared.columns.len());
+            let from_ast = inferred
+                .columns
+                .filter(|columns| columns.len() == prepared.columns.len());
             let fields = prepared
                 .columns
                 .iter()
@@ -166,7 +181,11 @@ impl EngineSession {
                     let guess = from_ast.as_ref().map(|columns| &columns[i]);
                     let pg_type = guess
                         .and_then(|c| c.pg_type)
-                        .or_else(|| declared.as_deref().map(crate::backends::sqlite::type_from_declaration))
+                        .or_else(|| {
+                            declared
+                                .as_deref()
+                                .map(crate::backends::sqlite::type_from_declaration)
+                        })
                         .unwrap_or(PgType::Text);
                     let name = guess.map_or_else(|| name.clone(), |c| c.name.clone());
                     Field::new(name, pg_type)
@@ -179,22 +198,40 @@ impl EngineSession {
             description: Description { parameters, fields },
             schema_version: version,
         });
-        *statement.plan.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&plan));
+        *statement
+            .plan
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&plan));
         Ok(plan)
     }
 
-    async fn run(&mut self, statement: &EngineStatement, parameters: Vec<Value>) -> Result<Outcome, SqlError> {
+    async fn run(
+        &mut self,
+        statement: &EngineStatement,
+        parameters: Vec<Value>,
+    ) -> Result<Outcome, SqlError> {
         if self.state == TransactionState::Failed
-            && !matches!(statement.kind, Kind::Rollback | Kind::Commit | Kind::RollbackTo(_))
+            && !matches!(
+                statement.kind,
+                Kind::Rollback | Kind::Commit | Kind::RollbackTo(_)
+            )
         {
             return Err(aborted());
         }
-        let command = |tag: &str| Ok(Outcome::Command { tag: tag.to_owned() });
+        let command = |tag: &str| {
+            Ok(Outcome::Command {
+                tag: tag.to_owned(),
+            })
+        };
         match &statement.kind {
             Kind::Begin { read_only } => {
                 if self.state == TransactionState::Idle {
                     self.free_worker().await;
-                    let sql = if *read_only { "BEGIN DEFERRED" } else { "BEGIN IMMEDIATE" };
+                    let sql = if *read_only {
+                        "BEGIN DEFERRED"
+                    } else {
+                        "BEGIN IMMEDIATE"
+                    };
                     self.worker.batch(sql.to_owned()).await?;
                     self.state = TransactionState::InTransaction;
                 }
@@ -204,12 +241,20 @@ impl EngineSession {
                 let failed = self.state == TransactionState::Failed;
                 if self.state != TransactionState::Idle {
                     self.free_worker().await;
-                    let sql = if failed || statement.kind == Kind::Rollback { "ROLLBACK" } else { "COMMIT" };
+                    let sql = if failed || statement.kind == Kind::Rollback {
+                        "ROLLBACK"
+                    } else {
+                        "COMMIT"
+                    };
                     let result = self.worker.batch(sql.to_owned()).await;
                     self.state = TransactionState::Idle;
                     result?;
                 }
-                command(if failed || statement.kind == Kind::Rollback { "ROLLBACK" } else { "COMMIT" })
+                command(if failed || statement.kind == Kind::Rollback {
+                    "ROLLBACK"
+                } else {
+                    "COMMIT"
+                })
             }
             Kind::Savepoint(name) | Kind::Release(name) | Kind::RollbackTo(name) => {
                 if self.state == TransactionState::Idle {
@@ -218,7 +263,10 @@ impl EngineSession {
                         Kind::Release(_) => "RELEASE SAVEPOINT",
                         _ => "ROLLBACK TO SAVEPOINT",
                     };
-                    return Err(SqlError::new("25P01", format!("{verb} can only be used in transaction blocks")));
+                    return Err(SqlError::new(
+                        "25P01",
+                        format!("{verb} can only be used in transaction blocks"),
+                    ));
                 }
                 self.free_worker().await;
                 let (sql, tag) = match statement.kind {
@@ -259,16 +307,28 @@ impl EngineSession {
             }
             Kind::Show(name) => {
                 let rows = if name == "all" {
-                    let settings = self.functions.settings.read().unwrap_or_else(PoisonError::into_inner);
+                    let settings = self
+                        .functions
+                        .settings
+                        .read()
+                        .unwrap_or_else(PoisonError::into_inner);
                     let mut all: Vec<_> = settings
                         .iter()
-                        .map(|(k, v)| vec![Value::Text(settings::display_name(k).to_owned()), Value::Text(v.clone())])
+                        .map(|(k, v)| {
+                            vec![
+                                Value::Text(settings::display_name(k).to_owned()),
+                                Value::Text(v.clone()),
+                            ]
+                        })
                         .collect();
                     all.sort_by(|a, b| format!("{:?}", a[0]).cmp(&format!("{:?}", b[0])));
                     all
                 } else {
                     let value = self.setting(name).ok_or_else(|| {
-                        SqlError::new("42704", format!("unrecognized configuration parameter \"{name}\""))
+                        SqlError::new(
+                            "42704",
+                            format!("unrecognized configuration parameter \"{name}\""),
+                        )
                     })?;
                     vec![vec![Value::Text(value)]]
                 };
@@ -289,7 +349,8 @@ impl EngineSession {
             Kind::Deallocate { all } => command(if *all { "DEALLOCATE ALL" } else { "DEALLOCATE" }),
             Kind::Ddl { tag, change } => {
                 self.free_worker().await;
-                let translation = translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
+                let translation =
+                    translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
                 self.worker.ddl(translation.sql, change.clone()).await?;
                 self.schema_version.fetch_add(1, Ordering::AcqRel);
                 command(tag)
@@ -324,7 +385,10 @@ impl EngineSession {
 
 fn show_fields(name: &str) -> Arc<Vec<Field>> {
     if name == "all" {
-        Arc::new(vec![Field::new("name", PgType::Text), Field::new("setting", PgType::Text)])
+        Arc::new(vec![
+            Field::new("name", PgType::Text),
+            Field::new("setting", PgType::Text),
+        ])
     } else {
         Arc::new(vec![Field::new(settings::display_name(name), PgType::Text)])
     }
@@ -337,7 +401,8 @@ fn without_deferrable(sql: &str) -> Option<String> {
     use sqlparser::keywords::Keyword;
     use sqlparser::tokenizer::{Token, Tokenizer};
     let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
-    let is_word = |token: &Token, keyword: Keyword| matches!(token, Token::Word(w) if w.keyword == keyword);
+    let is_word =
+        |token: &Token, keyword: Keyword| matches!(token, Token::Word(w) if w.keyword == keyword);
     let first = tokens.iter().find(|t| !matches!(t, Token::Whitespace(_)))?;
     if !is_word(first, Keyword::BEGIN) && !is_word(first, Keyword::START) {
         return None;
@@ -345,8 +410,16 @@ fn without_deferrable(sql: &str) -> Option<String> {
     let mut kept: Vec<&Token> = Vec::new();
     for token in &tokens {
         if is_word(token, Keyword::DEFERRABLE) {
-            if kept.iter().rev().find(|t| !matches!(t, Token::Whitespace(_))).is_some_and(|t| is_word(t, Keyword::NOT)) {
-                while kept.last().is_some_and(|t| matches!(t, Token::Whitespace(_))) {
+            if kept
+                .iter()
+                .rev()
+                .find(|t| !matches!(t, Token::Whitespace(_)))
+                .is_some_and(|t| is_word(t, Keyword::NOT))
+            {
+                while kept
+                    .last()
+                    .is_some_and(|t| matches!(t, Token::Whitespace(_)))
+                {
                     kept.pop();
                 }
                 kept.pop();
@@ -415,7 +488,11 @@ impl Session for EngineSession {
         }
     }
 
-    async fn execute(&mut self, statement: &Self::Statement, parameters: Vec<Value>) -> Result<Outcome, SqlError> {
+    async fn execute(
+        &mut self,
+        statement: &Self::Statement,
+        parameters: Vec<Value>,
+    ) -> Result<Outcome, SqlError> {
         let result = self.run(statement, parameters).await;
         if result.is_err() {
             self.on_error();

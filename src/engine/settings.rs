@@ -94,7 +94,10 @@ pub fn is_reported(name: &str) -> bool {
 /// Checks and normalises a new value for a setting.
 pub fn validate(name: &str, value: &str) -> Result<String, SqlError> {
     if READ_ONLY.contains(&name) {
-        return Err(SqlError::new("55P02", format!("parameter \"{name}\" cannot be changed")));
+        return Err(SqlError::new(
+            "55P02",
+            format!("parameter \"{name}\" cannot be changed"),
+        ));
     }
     match name {
         "client_encoding" => {
@@ -102,21 +105,38 @@ pub fn validate(name: &str, value: &str) -> Result<String, SqlError> {
             if normalized == "UTF8" || normalized == "UNICODE" {
                 Ok("UTF8".to_owned())
             } else {
-                Err(SqlError::unsupported(format!("client_encoding \"{value}\" (pgbridge speaks UTF8 only)")))
+                Err(SqlError::unsupported(format!(
+                    "client_encoding \"{value}\" (pgbridge speaks UTF8 only)"
+                )))
             }
         }
         "datestyle" => {
             let upper = value.to_ascii_uppercase();
-            if upper.contains("ISO") || !upper.contains("SQL") && !upper.contains("GERMAN") && !upper.contains("POSTGRES") {
-                Ok(if upper.contains("DMY") { "ISO, DMY" } else if upper.contains("YMD") { "ISO, YMD" } else { "ISO, MDY" }.to_owned())
+            if upper.contains("ISO")
+                || !upper.contains("SQL")
+                    && !upper.contains("GERMAN")
+                    && !upper.contains("POSTGRES")
+            {
+                Ok(if upper.contains("DMY") {
+                    "ISO, DMY"
+                } else if upper.contains("YMD") {
+                    "ISO, YMD"
+                } else {
+                    "ISO, MDY"
+                }
+                .to_owned())
             } else {
-                Err(SqlError::unsupported(format!("DateStyle \"{value}\" (pgbridge answers in ISO)")))
+                Err(SqlError::unsupported(format!(
+                    "DateStyle \"{value}\" (pgbridge answers in ISO)"
+                )))
             }
         }
         "intervalstyle" if !value.eq_ignore_ascii_case("postgres") => {
             Err(SqlError::unsupported(format!("IntervalStyle \"{value}\"")))
         }
-        "standard_conforming_strings" if !matches!(value.to_ascii_lowercase().as_str(), "on" | "true" | "1") => {
+        "standard_conforming_strings"
+            if !matches!(value.to_ascii_lowercase().as_str(), "on" | "true" | "1") =>
+        {
             Err(SqlError::unsupported("standard_conforming_strings = off"))
         }
         _ => Ok(value.to_owned()),

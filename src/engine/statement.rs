@@ -5,31 +5,44 @@ use std::sync::{Arc, Mutex};
 use pgbridge_dialects::{SchemaChange, schema_change};
 use pgbridge_proxy::{Description, SqlError};
 use sqlparser::ast::{
-    Expr, ObjectType, Reset, Set, Statement, TransactionAccessMode, TransactionMode,
-    Value,
+    Expr, ObjectType, Reset, Set, Statement, TransactionAccessMode, TransactionMode, Value,
 };
 
 /// Where a statement goes and what it does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
-    Begin { read_only: bool },
+    Begin {
+        read_only: bool,
+    },
     Commit,
     Rollback,
     Savepoint(String),
     Release(String),
     RollbackTo(String),
     /// `SET name = value`; `None` means DEFAULT.
-    Set { name: String, value: Option<String> },
+    Set {
+        name: String,
+        value: Option<String>,
+    },
     Reset(Option<String>),
     Show(String),
     Discard,
-    Deallocate { all: bool },
+    Deallocate {
+        all: bool,
+    },
     /// A statement the backend answers with rows (SELECT, or DML with RETURNING).
-    Rows { tag: &'static str },
+    Rows {
+        tag: &'static str,
+    },
     /// DML without RETURNING; the tag gets the affected row count.
-    Modify { tag: &'static str },
+    Modify {
+        tag: &'static str,
+    },
     /// Schema changes, with what the type registry must learn.
-    Ddl { tag: String, change: Option<SchemaChange> },
+    Ddl {
+        tag: String,
+        change: Option<SchemaChange>,
+    },
 }
 
 /// The translation and description of a backend statement, valid for one schema version.
@@ -49,7 +62,13 @@ pub struct EngineStatement {
 }
 
 fn words(statement: &Statement) -> String {
-    statement.to_string().split_whitespace().take(2).collect::<Vec<_>>().join(" ").to_uppercase()
+    statement
+        .to_string()
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
 }
 
 fn setting_name(parts: &[String]) -> String {
@@ -66,9 +85,9 @@ fn value_text(values: &[Expr]) -> Option<String> {
         .iter()
         .map(|value| match value {
             Expr::Value(v) => match &v.value {
-                Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) | Value::EscapedStringLiteral(s) => {
-                    s.clone()
-                }
+                Value::SingleQuotedString(s)
+                | Value::DoubleQuotedString(s)
+                | Value::EscapedStringLiteral(s) => s.clone(),
                 other => other.to_string(),
             },
             Expr::Identifier(ident) => ident.value.clone(),
@@ -85,17 +104,27 @@ fn value_text(values: &[Expr]) -> Option<String> {
 pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
     Ok(match statement {
         Statement::StartTransaction { modes, .. } => Kind::Begin {
-            read_only: modes
-                .iter()
-                .any(|m| matches!(m, TransactionMode::AccessMode(TransactionAccessMode::ReadOnly))),
+            read_only: modes.iter().any(|m| {
+                matches!(
+                    m,
+                    TransactionMode::AccessMode(TransactionAccessMode::ReadOnly)
+                )
+            }),
         },
         Statement::Commit { .. } => Kind::Commit,
-        Statement::Rollback { savepoint: None, .. } => Kind::Rollback,
-        Statement::Rollback { savepoint: Some(name), .. } => Kind::RollbackTo(name.to_string()),
+        Statement::Rollback {
+            savepoint: None, ..
+        } => Kind::Rollback,
+        Statement::Rollback {
+            savepoint: Some(name),
+            ..
+        } => Kind::RollbackTo(name.to_string()),
         Statement::Savepoint { name } => Kind::Savepoint(name.to_string()),
         Statement::ReleaseSavepoint { name } => Kind::Release(name.to_string()),
         Statement::Set(set) => match set {
-            Set::SingleAssignment { variable, values, .. } => Kind::Set {
+            Set::SingleAssignment {
+                variable, values, ..
+            } => Kind::Set {
                 name: setting_name(&[variable.to_string()]),
                 value: value_text(values),
             },
@@ -112,12 +141,14 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
         },
         Statement::Reset(reset) => match &reset.reset {
             Reset::ALL => Kind::Reset(None),
-            Reset::ConfigurationParameter(name) => Kind::Reset(Some(setting_name(&[name.to_string()]))),
+            Reset::ConfigurationParameter(name) => {
+                Kind::Reset(Some(setting_name(&[name.to_string()])))
+            }
             _ => Kind::Reset(None),
         },
-        Statement::ShowVariable { variable } => {
-            Kind::Show(setting_name(&variable.iter().map(|i| i.value.clone()).collect::<Vec<_>>()))
-        }
+        Statement::ShowVariable { variable } => Kind::Show(setting_name(
+            &variable.iter().map(|i| i.value.clone()).collect::<Vec<_>>(),
+        )),
         Statement::Discard { .. } => Kind::Discard,
         Statement::Deallocate { name, .. } => Kind::Deallocate {
             all: name.value.eq_ignore_ascii_case("all"),
@@ -152,7 +183,10 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
             change: None,
         },
         Statement::Drop { object_type, .. }
-            if matches!(object_type, ObjectType::Table | ObjectType::Index | ObjectType::View) =>
+            if matches!(
+                object_type,
+                ObjectType::Table | ObjectType::Index | ObjectType::View
+            ) =>
         {
             Kind::Ddl {
                 tag: format!("DROP {object_type}"),
@@ -167,4 +201,3 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
         }
     })
 }
-

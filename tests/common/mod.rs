@@ -20,26 +20,45 @@ impl TestServer {
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let backend = format!("sqlite://{}", dir.path().join("test.db").display());
-        Self::start_with(pgbridge::Config { backend, ..Default::default() }, dir).await
+        Self::start_with(
+            pgbridge::Config {
+                backend,
+                ..Default::default()
+            },
+            dir,
+        )
+        .await
     }
 
     pub async fn start_with(config: pgbridge::Config, dir: tempfile::TempDir) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(pgbridge::run(config, listener, async {
             let _ = stopped.await;
         }));
-        TestServer { addr, stop: Some(stop), task: Some(task), _dir: dir }
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        }
     }
 
     pub fn dsn(&self) -> String {
-        format!("host=127.0.0.1 port={} user=postgres dbname=test", self.addr.port())
+        format!(
+            "host=127.0.0.1 port={} user=postgres dbname=test",
+            self.addr.port()
+        )
     }
 
     /// A connected client; the connection task runs in the background.
     pub async fn client(&self) -> Client {
-        let (client, connection) = tokio_postgres::connect(&self.dsn(), NoTls).await.expect("connect");
+        let (client, connection) = tokio_postgres::connect(&self.dsn(), NoTls)
+            .await
+            .expect("connect");
         tokio::spawn(async move {
             let _ = connection.await;
         });
@@ -68,5 +87,8 @@ impl Drop for TestServer {
 
 /// The SQLSTATE of a tokio-postgres error.
 pub fn sqlstate(error: &tokio_postgres::Error) -> String {
-    error.code().map(|c| c.code().to_owned()).unwrap_or_else(|| format!("no sqlstate: {error}"))
+    error
+        .code()
+        .map(|c| c.code().to_owned())
+        .unwrap_or_else(|| format!("no sqlstate: {error}"))
 }

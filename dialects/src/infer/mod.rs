@@ -5,6 +5,7 @@
 //! from the schema, PostgreSQL's rules for literals, operators, functions, casts and aggregates,
 //! and parameter types from their context (`id = $1` gives `$1` the type of `id`).
 
+mod ctes;
 mod expressions;
 mod parameters;
 #[cfg(test)]
@@ -47,6 +48,8 @@ pub struct StatementTypes {
 
 /// Infers the parameter and result types of a PostgreSQL statement.
 pub fn infer(statement: &Statement, schema: &dyn SchemaLookup) -> StatementTypes {
+    let with_ctes = ctes::with_ctes(statement, schema);
+    let schema: &dyn SchemaLookup = &with_ctes;
     let scope = Scope::of_statement(statement, schema);
     let columns = match statement {
         Statement::Query(query) => Some(query_columns(query, &Scope::empty(schema))),

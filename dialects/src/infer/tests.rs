@@ -279,3 +279,17 @@ fn unknown_tables_leave_types_open() {
     );
     assert_eq!(types("CREATE TABLE t (id int)").columns, None);
 }
+
+#[test]
+fn recursive_cte_columns_take_the_anchor_types() {
+    assert_eq!(
+        columns(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) \
+             SELECT x, 'n' || x FROM c"
+        ),
+        [
+            ("x".to_owned(), Some(PgType::Int4)),
+            ("?column?".to_owned(), Some(PgType::Text))
+        ]
+    );
+}

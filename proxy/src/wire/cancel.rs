@@ -71,7 +71,9 @@ pub struct CancelHandlerImpl {
 #[async_trait]
 impl CancelHandler for CancelHandlerImpl {
     async fn on_cancel_request(&self, request: CancelRequest) {
-        let found = self.registry.cancel(request.pid, &request.secret_key.to_bytes());
+        let found = self
+            .registry
+            .cancel(request.pid, &request.secret_key.to_bytes());
         tracing::debug!(pid = request.pid, found, "cancel request");
     }
 }

@@ -86,14 +86,18 @@ impl<S: Session> QueryParser for StatementParser<S> {
         let session = slot.as_mut().ok_or_else(|| user_error(&no_session()))?;
         let mut statements = session.parse(sql).map_err(|e| user_error(&e))?;
         if statements.len() > 1 {
-            let error = SqlError::new("42601", "cannot insert multiple commands into a prepared statement");
+            let error = SqlError::new(
+                "42601",
+                "cannot insert multiple commands into a prepared statement",
+            );
             session.on_error();
             return Err(user_error(&error));
         }
         let Some(statement) = statements.pop() else {
             return Ok(None);
         };
-        let client_types: Vec<Option<PgType>> = types.iter().map(|t| pg_type_of(t.as_ref())).collect();
+        let client_types: Vec<Option<PgType>> =
+            types.iter().map(|t| pg_type_of(t.as_ref())).collect();
         let description = session
             .describe(&statement, &client_types)
             .await
@@ -118,7 +122,12 @@ impl<S: Session> QueryParser for StatementParser<S> {
         statement: &Self::Statement,
         format: Option<&Format>,
     ) -> PgWireResult<Vec<FieldInfo>> {
-        let fields = statement.description.fields.as_deref().map(Vec::as_slice).unwrap_or(&[]);
+        let fields = statement
+            .description
+            .fields
+            .as_deref()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         Ok(fields
             .iter()
             .enumerate()
@@ -142,9 +151,19 @@ where
     C::Error: Debug,
 {
     match outcome {
-        Outcome::Empty => feed(client, PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new())).await,
+        Outcome::Empty => {
+            feed(
+                client,
+                PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new()),
+            )
+            .await
+        }
         Outcome::Command { tag } => {
-            feed(client, PgWireBackendMessage::CommandComplete(CommandComplete::new(tag))).await
+            feed(
+                client,
+                PgWireBackendMessage::CommandComplete(CommandComplete::new(tag)),
+            )
+            .await
         }
         Outcome::Rows {
             fields,
@@ -160,7 +179,11 @@ where
                 count += 1;
             }
             let tag = format!("{tag} {count}");
-            feed(client, PgWireBackendMessage::CommandComplete(CommandComplete::new(tag))).await
+            feed(
+                client,
+                PgWireBackendMessage::CommandComplete(CommandComplete::new(tag)),
+            )
+            .await
         }
     }
 }
@@ -185,7 +208,9 @@ where
 {
     for (name, value) in session.take_parameter_changes() {
         client
-            .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(name, value)))
+            .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                name, value,
+            )))
             .await?;
     }
     Ok(())
@@ -207,7 +232,9 @@ impl<S: Session> pgwire::api::query::SimpleQueryHandler for QueryHandlers<S> {
             Err(error) => client.feed(error_response(&error)).await?,
             Ok(statements) if statements.is_empty() => {
                 client
-                    .feed(PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new()))
+                    .feed(PgWireBackendMessage::EmptyQueryResponse(
+                        EmptyQueryResponse::new(),
+                    ))
                     .await?;
             }
             Ok(statements) => {
@@ -229,12 +256,18 @@ impl<S: Session> pgwire::api::query::SimpleQueryHandler for QueryHandlers<S> {
         client.set_transaction_status(status);
         client.set_state(PgWireConnectionState::ReadyForQuery);
         client
-            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(status)))
+            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                status,
+            )))
             .await?;
         Ok(())
     }
 
-    async fn do_query<C>(&self, _client: &mut C, _query: &str) -> PgWireResult<Vec<pgwire::api::results::Response>>
+    async fn do_query<C>(
+        &self,
+        _client: &mut C,
+        _query: &str,
+    ) -> PgWireResult<Vec<pgwire::api::results::Response>>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore,
@@ -276,7 +309,9 @@ fn check_bind(bind: &Bind, prepared: Option<&Prepared<impl Session>>) -> Result<
         .chain(&bind.result_column_format_codes)
         .any(|code| !matches!(code, 0 | 1))
     {
-        return Err(SqlError::protocol("unsupported format code in bind message"));
+        return Err(SqlError::protocol(
+            "unsupported format code in bind message",
+        ));
     }
     Ok(())
 }
@@ -336,7 +371,11 @@ impl<S: Session> QueryHandlers<S> {
                 let rows = response.data_rows();
                 loop {
                     if max_rows > 0 && sent == max_rows {
-                        feed(client, PgWireBackendMessage::PortalSuspended(PortalSuspended::new())).await?;
+                        feed(
+                            client,
+                            PgWireBackendMessage::PortalSuspended(PortalSuspended::new()),
+                        )
+                        .await?;
                         return Ok(());
                     }
                     match rows.next().await {
@@ -357,11 +396,21 @@ impl<S: Session> QueryHandlers<S> {
                 }
                 *state = PortalExecutionState::Finished;
                 let tag = format!("{tag} {sent}");
-                feed(client, PgWireBackendMessage::CommandComplete(CommandComplete::new(tag))).await
+                feed(
+                    client,
+                    PgWireBackendMessage::CommandComplete(CommandComplete::new(tag)),
+                )
+                .await
             }
             _ => {
                 // A finished portal answers with an empty completion, as PostgreSQL does.
-                feed(client, PgWireBackendMessage::CommandComplete(CommandComplete::new("SELECT 0".to_owned()))).await
+                feed(
+                    client,
+                    PgWireBackendMessage::CommandComplete(CommandComplete::new(
+                        "SELECT 0".to_owned(),
+                    )),
+                )
+                .await
             }
         }
     }
@@ -435,12 +484,15 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
             Some(Entry::Value(portal)) => portal,
             Some(Entry::Empty) => {
                 client
-                    .feed(PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new()))
+                    .feed(PgWireBackendMessage::EmptyQueryResponse(
+                        EmptyQueryResponse::new(),
+                    ))
                     .await?;
                 return Ok(());
             }
             None => {
-                let error = SqlError::new("34000", format!("portal \"{portal_name}\" does not exist"));
+                let error =
+                    SqlError::new("34000", format!("portal \"{portal_name}\" does not exist"));
                 return Err(self.fail(&error).await);
             }
         };
@@ -467,18 +519,33 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
         let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
         let (prepared, formats, with_parameters) = match message.target_type {
             TARGET_TYPE_BYTE_STATEMENT => match client.portal_store().get_statement(name) {
-                Some(Entry::Value(statement)) => (Some(Arc::clone(&statement.statement)), Vec::new(), true),
+                Some(Entry::Value(statement)) => {
+                    (Some(Arc::clone(&statement.statement)), Vec::new(), true)
+                }
                 Some(Entry::Empty) => (None, Vec::new(), true),
                 None => {
-                    let error = SqlError::new("26000", format!("prepared statement \"{name}\" does not exist"));
+                    let error = SqlError::new(
+                        "26000",
+                        format!("prepared statement \"{name}\" does not exist"),
+                    );
                     return Err(self.fail(&error).await);
                 }
             },
             TARGET_TYPE_BYTE_PORTAL => match client.portal_store().get_portal(name) {
                 Some(Entry::Value(portal)) => {
-                    let columns = portal.statement.statement.description.fields.as_ref().map_or(0, |f| f.len());
+                    let columns = portal
+                        .statement
+                        .statement
+                        .description
+                        .fields
+                        .as_ref()
+                        .map_or(0, |f| f.len());
                     let formats = format_codes(&portal.result_column_format, columns);
-                    (Some(Arc::clone(&portal.statement.statement)), formats, false)
+                    (
+                        Some(Arc::clone(&portal.statement.statement)),
+                        formats,
+                        false,
+                    )
                 }
                 Some(Entry::Empty) => (None, Vec::new(), false),
                 None => {
@@ -497,12 +564,21 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
                 .map(|p| p.description.parameters.iter().map(|t| t.oid()).collect())
                 .unwrap_or_default();
             client
-                .send(PgWireBackendMessage::ParameterDescription(ParameterDescription::new(types)))
+                .send(PgWireBackendMessage::ParameterDescription(
+                    ParameterDescription::new(types),
+                ))
                 .await?;
         }
-        match prepared.as_ref().and_then(|p| p.description.fields.as_ref()) {
+        match prepared
+            .as_ref()
+            .and_then(|p| p.description.fields.as_ref())
+        {
             Some(fields) => client.send(row_description(fields, &formats)).await?,
-            None => client.send(PgWireBackendMessage::NoData(NoData::new())).await?,
+            None => {
+                client
+                    .send(PgWireBackendMessage::NoData(NoData::new()))
+                    .await?
+            }
         }
         Ok(())
     }
@@ -522,7 +598,9 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
         let status = wire_status(state);
         client.set_transaction_status(status);
         client
-            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(status)))
+            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                status,
+            )))
             .await?;
         client.flush().await?;
         Ok(())
@@ -544,4 +622,3 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
         Ok(pgwire::api::results::Response::EmptyQuery)
     }
 }
-

@@ -101,7 +101,10 @@ fn decode_binary(bytes: &[u8], pg_type: PgType) -> Result<Value, SqlError> {
                 .split_first()
                 .ok_or_else(|| wrong_length(pg_type, 0))?;
             if *version != 1 {
-                return Err(SqlError::new("22P03", format!("unsupported jsonb version number {version}")));
+                return Err(SqlError::new(
+                    "22P03",
+                    format!("unsupported jsonb version number {version}"),
+                ));
             }
             Value::Json(utf8(body)?)
         }
@@ -124,7 +127,13 @@ fn decode_numeric(bytes: &[u8]) -> Result<String, SqlError> {
     };
     let ndigits = usize::try_from(word(0)?).map_err(|_| invalid())?;
     let weight = i32::from(word(1)?);
-    let sign = u16::from_be_bytes(bytes.get(4..6).ok_or_else(invalid)?.try_into().map_err(|_| invalid())?);
+    let sign = u16::from_be_bytes(
+        bytes
+            .get(4..6)
+            .ok_or_else(invalid)?
+            .try_into()
+            .map_err(|_| invalid())?,
+    );
     let dscale = usize::try_from(word(3)?).map_err(|_| invalid())?;
     if sign == 0xC000 {
         return Ok("NaN".to_owned());
@@ -132,11 +141,17 @@ fn decode_numeric(bytes: &[u8]) -> Result<String, SqlError> {
     if bytes.len() != 8 + ndigits * 2 {
         return Err(invalid());
     }
-    let digits: Vec<i16> = (0..ndigits).map(|i| word(4 + i)).collect::<Result<_, _>>()?;
+    let digits: Vec<i16> = (0..ndigits)
+        .map(|i| word(4 + i))
+        .collect::<Result<_, _>>()?;
     let mut whole = String::new();
     let mut fraction = String::new();
     for position in 0..=weight.max(0) {
-        let group = usize::try_from(position).ok().and_then(|p| digits.get(p)).copied().unwrap_or(0);
+        let group = usize::try_from(position)
+            .ok()
+            .and_then(|p| digits.get(p))
+            .copied()
+            .unwrap_or(0);
         if position <= weight {
             if whole.is_empty() {
                 if group != 0 {
@@ -153,7 +168,11 @@ fn decode_numeric(bytes: &[u8]) -> Result<String, SqlError> {
     // Fraction groups start at index weight + 1 (which may be negative: leading zero groups).
     let mut index = weight + 1;
     while fraction.len() < dscale {
-        let group = usize::try_from(index).ok().and_then(|p| digits.get(p)).copied().unwrap_or(0);
+        let group = usize::try_from(index)
+            .ok()
+            .and_then(|p| digits.get(p))
+            .copied()
+            .unwrap_or(0);
         fraction.push_str(&format!("{group:04}"));
         index += 1;
     }

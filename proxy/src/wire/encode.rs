@@ -31,8 +31,12 @@ pub fn put_field(
     } else {
         put_text(out, value, pg_type);
     }
-    let length = i32::try_from(out.len() - length_at - 4)
-        .map_err(|_| SqlError::new("54000", "a value is larger than the protocol allows (2 GiB)"))?;
+    let length = i32::try_from(out.len() - length_at - 4).map_err(|_| {
+        SqlError::new(
+            "54000",
+            "a value is larger than the protocol allows (2 GiB)",
+        )
+    })?;
     out[length_at..length_at + 4].copy_from_slice(&length.to_be_bytes());
     Ok(())
 }
@@ -240,7 +244,11 @@ fn put_numeric(out: &mut BytesMut, text: &str) -> Result<(), SqlError> {
     }
     out.put_i16(i16::try_from(groups.len()).map_err(|_| invalid())?);
     out.put_i16(weight);
-    out.put_u16(if negative && !groups.is_empty() { 0x4000 } else { 0 });
+    out.put_u16(if negative && !groups.is_empty() {
+        0x4000
+    } else {
+        0
+    });
     out.put_u16(dscale);
     for group in groups {
         out.put_i16(group);
@@ -266,7 +274,10 @@ mod tests {
             vec![0, 3, 0, 1, 0, 0, 0, 3, 0, 1, 0x09, 0x29, 0x1a, 0x7c]
         );
         // -0.5 -> ndigits 1, weight -1, sign 0x4000, dscale 1, digits [5000]
-        assert_eq!(numeric_bytes("-0.5"), vec![0, 1, 0xff, 0xff, 0x40, 0, 0, 1, 0x13, 0x88]);
+        assert_eq!(
+            numeric_bytes("-0.5"),
+            vec![0, 1, 0xff, 0xff, 0x40, 0, 0, 1, 0x13, 0x88]
+        );
         assert_eq!(numeric_bytes("0"), vec![0, 0, 0, 0, 0, 0, 0, 0]);
     }
 
@@ -286,7 +297,13 @@ mod tests {
 
     #[test]
     fn dates_count_from_2000() {
-        assert_eq!(date_to_days(NaiveDate::from_ymd_opt(2000, 1, 2).unwrap()), 1);
-        assert_eq!(date_to_days(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()), -1);
+        assert_eq!(
+            date_to_days(NaiveDate::from_ymd_opt(2000, 1, 2).unwrap()),
+            1
+        );
+        assert_eq!(
+            date_to_days(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()),
+            -1
+        );
     }
 }

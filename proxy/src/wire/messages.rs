@@ -44,7 +44,12 @@ pub fn row_description(fields: &[Field], formats: &[i16]) -> PgWireBackendMessag
 pub fn data_row(row: &Row, fields: &[Field], formats: &[i16]) -> Result<DataRow, SqlError> {
     let mut buffer = BytesMut::with_capacity(16 * row.len());
     for (i, (value, field)) in row.iter().zip(fields).enumerate() {
-        put_field(&mut buffer, value, field.pg_type, format_for(formats, i) == BINARY)?;
+        put_field(
+            &mut buffer,
+            value,
+            field.pg_type,
+            format_for(formats, i) == BINARY,
+        )?;
     }
     let count = i16::try_from(row.len())
         .map_err(|_| SqlError::new("54011", "a row has more than 32767 columns"))?;
@@ -53,7 +58,11 @@ pub fn data_row(row: &Row, fields: &[Field], formats: &[i16]) -> Result<DataRow,
 
 /// pgwire's error form of a SqlError.
 pub fn error_info(error: &SqlError) -> ErrorInfo {
-    let mut info = ErrorInfo::new("ERROR".to_owned(), error.code.clone(), error.message.clone());
+    let mut info = ErrorInfo::new(
+        "ERROR".to_owned(),
+        error.code.clone(),
+        error.message.clone(),
+    );
     info.detail = error.detail.clone();
     info.hint = error.hint.clone();
     info.position = error.position.map(|p| p.to_string());

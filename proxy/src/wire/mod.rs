@@ -115,7 +115,10 @@ pub async fn serve<B: Backend>(
     })
     .await;
     if drained.is_err() {
-        tracing::warn!(remaining = connections.len(), "closing connections still open after the shutdown grace period");
+        tracing::warn!(
+            remaining = connections.len(),
+            "closing connections still open after the shutdown grace period"
+        );
         connections.abort_all();
     }
     Ok(())

@@ -52,12 +52,20 @@ pub struct Startup<B: Backend> {
 }
 
 fn fatal(code: &str, message: String) -> PgWireError {
-    PgWireError::UserError(Box::new(ErrorInfo::new("FATAL".to_owned(), code.to_owned(), message)))
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "FATAL".to_owned(),
+        code.to_owned(),
+        message,
+    )))
 }
 
 #[async_trait]
 impl<B: Backend> StartupHandler for Startup<B> {
-    async fn on_startup<C>(&self, client: &mut C, message: PgWireFrontendMessage) -> PgWireResult<()>
+    async fn on_startup<C>(
+        &self,
+        client: &mut C,
+        message: PgWireFrontendMessage,
+    ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -71,11 +79,20 @@ impl<B: Backend> StartupHandler for Startup<B> {
         let metadata = client.metadata();
         let user = metadata.get(METADATA_USER).cloned().unwrap_or_default();
         if user.is_empty() {
-            return Err(fatal("28000", "no PostgreSQL user name specified in startup packet".to_owned()));
+            return Err(fatal(
+                "28000",
+                "no PostgreSQL user name specified in startup packet".to_owned(),
+            ));
         }
         let info = SessionInfo {
-            database: metadata.get(METADATA_DATABASE).cloned().unwrap_or_else(|| user.clone()),
-            application_name: metadata.get(METADATA_APPLICATION_NAME).cloned().unwrap_or_default(),
+            database: metadata
+                .get(METADATA_DATABASE)
+                .cloned()
+                .unwrap_or_else(|| user.clone()),
+            application_name: metadata
+                .get(METADATA_APPLICATION_NAME)
+                .cloned()
+                .unwrap_or_default(),
             peer: client.socket_addr().to_string(),
             user,
         };
@@ -86,7 +103,9 @@ impl<B: Backend> StartupHandler for Startup<B> {
             .map_err(|e| fatal(&e.code, e.message))?;
         let (pid, secret) = self.keys.generate(client);
         client.set_pid_and_secret_key(pid, secret.clone());
-        let guard = self.cancels.register(pid, secret.to_bytes(), session.cancel_token());
+        let guard = self
+            .cancels
+            .register(pid, secret.to_bytes(), session.cancel_token());
         *self.cancel_guard.lock().await = Some(guard);
         *self.session.lock().await = Some(session);
         finish_authentication(client, &Parameters(self.backend.server_parameters())).await?;

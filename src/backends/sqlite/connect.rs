@@ -15,7 +15,7 @@ use pgbridge_dialects::SchemaChange;
 
 use super::errors::classify;
 use super::functions::{SessionFunctions, register};
-use super::registry;
+use super::registry::{self, TableColumns};
 use super::types::{to_pg, to_sqlite};
 
 /// Rows per message on the row channel.
@@ -62,7 +62,7 @@ enum Command {
     },
     TableColumns {
         table: String,
-        reply: oneshot::Sender<Result<Option<Vec<(String, PgType, i32)>>, SqlError>>,
+        reply: oneshot::Sender<Result<Option<TableColumns>, SqlError>>,
     },
 }
 
@@ -86,12 +86,16 @@ pub struct OpenOptions {
 
 impl Worker {
     /// Opens a connection on a new thread.
-    pub fn open(options: &OpenOptions, functions: Arc<SessionFunctions>) -> Result<Worker, SqlError> {
+    pub fn open(
+        options: &OpenOptions,
+        functions: Arc<SessionFunctions>,
+    ) -> Result<Worker, SqlError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connection = Connection::open_with_flags(&options.path, flags).map_err(|e| classify(&e))?;
+        let connection =
+            Connection::open_with_flags(&options.path, flags).map_err(|e| classify(&e))?;
         configure(&connection, options, functions).map_err(|e| classify(&e))?;
         let interrupt = Arc::new(connection.get_interrupt_handle());
         let (commands, receiver) = mpsc::channel();
@@ -99,7 +103,10 @@ impl Worker {
             .name("pgbridge-sqlite".to_owned())
             .spawn(move || run(connection, receiver))
             .map_err(|e| SqlError::new("53000", format!("cannot start a SQLite worker: {e}")))?;
-        Ok(Worker { commands, interrupt })
+        Ok(Worker {
+            commands,
+            interrupt,
+        })
     }
 
     /// Interrupts the running statement (SQLITE_INTERRUPT -> 57014).
@@ -107,7 +114,10 @@ impl Worker {
         Arc::clone(&self.interrupt)
     }
 
-    async fn call<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, SqlError> {
+    async fn call<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, SqlError> {
         let (reply, answer) = oneshot::channel();
         self.commands.send(make(reply)).map_err(|_| worker_gone())?;
         answer.await.map_err(|_| worker_gone())
@@ -118,7 +128,12 @@ impl Worker {
     }
 
     pub async fn execute(&self, sql: String, parameters: Vec<Value>) -> Result<u64, SqlError> {
-        self.call(|reply| Command::Execute { sql, parameters, reply }).await?
+        self.call(|reply| Command::Execute {
+            sql,
+            parameters,
+            reply,
+        })
+        .await?
     }
 
     pub async fn batch(&self, sql: String) -> Result<(), SqlError> {
@@ -127,24 +142,40 @@ impl Worker {
 
     /// Runs DDL and records its column types in the registry, atomically.
     pub async fn ddl(&self, sql: String, change: Option<SchemaChange>) -> Result<(), SqlError> {
-        self.call(|reply| Command::Ddl { sql, change, reply }).await?
+        self.call(|reply| Command::Ddl { sql, change, reply })
+            .await?
     }
 
-    pub async fn table_columns(&self, table: String) -> Result<Option<Vec<(String, PgType, i32)>>, SqlError> {
-        self.call(|reply| Command::TableColumns { table, reply }).await?
+    pub async fn table_columns(&self, table: String) -> Result<Option<TableColumns>, SqlError> {
+        self.call(|reply| Command::TableColumns { table, reply })
+            .await?
     }
 
     /// Starts a query; rows arrive on the returned receiver in batches.
-    pub fn query(&self, sql: String, parameters: Vec<Value>, types: Vec<PgType>) -> Result<async_mpsc::Receiver<Batch>, SqlError> {
+    pub fn query(
+        &self,
+        sql: String,
+        parameters: Vec<Value>,
+        types: Vec<PgType>,
+    ) -> Result<async_mpsc::Receiver<Batch>, SqlError> {
         let (rows, receiver) = async_mpsc::channel(BATCHES_AHEAD);
         self.commands
-            .send(Command::Query { sql, parameters, types, rows })
+            .send(Command::Query {
+                sql,
+                parameters,
+                types,
+                rows,
+            })
             .map_err(|_| worker_gone())?;
         Ok(receiver)
     }
 }
 
-fn configure(connection: &Connection, options: &OpenOptions, functions: Arc<SessionFunctions>) -> rusqlite::Result<()> {
+fn configure(
+    connection: &Connection,
+    options: &OpenOptions,
+    functions: Arc<SessionFunctions>,
+) -> rusqlite::Result<()> {
     connection.busy_timeout(std::time::Duration::from_millis(options.busy_timeout_ms))?;
     if !options.path.contains("mode=memory") && options.path != ":memory:" {
         connection.pragma_update(None, "journal_mode", "WAL")?;
@@ -164,7 +195,11 @@ fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
             Command::Prepare { sql, reply } => {
                 let _ = reply.send(prepare(&connection, &sql).map_err(|e| classify(&e)));
             }
-            Command::Execute { sql, parameters, reply } => {
+            Command::Execute {
+                sql,
+                parameters,
+                reply,
+            } => {
                 let result = connection
                     .prepare_cached(&sql)
                     .and_then(|mut statement| {
@@ -178,12 +213,19 @@ fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
                 let _ = reply.send(connection.execute_batch(&sql).map_err(|e| classify(&e)));
             }
             Command::Ddl { sql, change, reply } => {
-                let _ = reply.send(ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e)));
+                let _ =
+                    reply.send(ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e)));
             }
             Command::TableColumns { table, reply } => {
-                let _ = reply.send(registry::table_columns(&connection, &table).map_err(|e| classify(&e)));
+                let _ = reply
+                    .send(registry::table_columns(&connection, &table).map_err(|e| classify(&e)));
             }
-            Command::Query { sql, parameters, types, rows } => query(&connection, &sql, &parameters, &types, &rows),
+            Command::Query {
+                sql,
+                parameters,
+                types,
+                rows,
+            } => query(&connection, &sql, &parameters, &types, &rows),
         }
     }
 }
@@ -214,7 +256,13 @@ fn prepare(connection: &Connection, sql: &str) -> rusqlite::Result<Prepared> {
     })
 }
 
-fn query(connection: &Connection, sql: &str, parameters: &[Value], types: &[PgType], sink: &async_mpsc::Sender<Batch>) {
+fn query(
+    connection: &Connection,
+    sql: &str,
+    parameters: &[Value],
+    types: &[PgType],
+    sink: &async_mpsc::Sender<Batch>,
+) {
     let result = (|| -> Result<(), SqlError> {
         let mut statement = connection.prepare_cached(sql).map_err(|e| classify(&e))?;
         let mut rows = statement

@@ -49,8 +49,12 @@ fn arithmetic(ctx: &Context<'_>, modulo: bool) -> rusqlite::Result<SqliteValue> 
                 let text = text_of(other);
                 match text.trim().parse::<i64>() {
                     Ok(i) => Some(Ok(i)),
-                    Err(_) => Some(Err(parse_float(&text)
-                        .map_err(|_| sql_error("22P02", format!("invalid input syntax for type numeric: \"{text}\"")))?)),
+                    Err(_) => Some(Err(parse_float(&text).map_err(|_| {
+                        sql_error(
+                            "22P02",
+                            format!("invalid input syntax for type numeric: \"{text}\""),
+                        )
+                    })?)),
                 }
             }
         })
@@ -63,7 +67,11 @@ fn arithmetic(ctx: &Context<'_>, modulo: bool) -> rusqlite::Result<SqliteValue> 
             if b == 0 {
                 return Err(sql_error("22012", "division by zero"));
             }
-            let result = if modulo { a.checked_rem(b) } else { a.checked_div(b) };
+            let result = if modulo {
+                a.checked_rem(b)
+            } else {
+                a.checked_div(b)
+            };
             result
                 .map(SqliteValue::Integer)
                 .ok_or_else(|| sql_error("22003", "bigint out of range"))
@@ -96,9 +104,12 @@ fn to_integer(ctx: &Context<'_>, min: i64, max: i64, name: &str) -> rusqlite::Re
         }
         other => {
             let text = text_of(other);
-            text.trim()
-                .parse::<i64>()
-                .map_err(|_| sql_error("22P02", format!("invalid input syntax for type {name}: \"{text}\"")))?
+            text.trim().parse::<i64>().map_err(|_| {
+                sql_error(
+                    "22P02",
+                    format!("invalid input syntax for type {name}: \"{text}\""),
+                )
+            })?
         }
     };
     if value < min || value > max {
@@ -122,8 +133,12 @@ fn pg_error(error: pgbridge_proxy::SqlError) -> Error {
 pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let volatile = FunctionFlags::SQLITE_UTF8;
-    connection.create_scalar_function("pgbridge_div", 2, deterministic, |ctx| arithmetic(ctx, false))?;
-    connection.create_scalar_function("pgbridge_mod", 2, deterministic, |ctx| arithmetic(ctx, true))?;
+    connection.create_scalar_function("pgbridge_div", 2, deterministic, |ctx| {
+        arithmetic(ctx, false)
+    })?;
+    connection.create_scalar_function("pgbridge_mod", 2, deterministic, |ctx| {
+        arithmetic(ctx, true)
+    })?;
     connection.create_scalar_function("pgbridge_int2", 1, deterministic, |ctx| {
         to_integer(ctx, i64::from(i16::MIN), i64::from(i16::MAX), "smallint")
     })?;
@@ -160,19 +175,28 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
         Ok(match ctx.get_raw(0) {
             ValueRef::Null => SqliteValue::Null,
             ValueRef::Integer(i) => SqliteValue::Integer(i64::from(i != 0)),
-            other => SqliteValue::Integer(i64::from(parse_bool(&text_of(other)).map_err(pg_error)?)),
+            other => {
+                SqliteValue::Integer(i64::from(parse_bool(&text_of(other)).map_err(pg_error)?))
+            }
         })
     })?;
     connection.create_scalar_function("pgbridge_date", 1, deterministic, |ctx| {
         Ok(match text_argument(ctx) {
             None => SqliteValue::Null,
-            Some(text) => SqliteValue::Text(parse_date(&text).map_err(pg_error)?.format("%Y-%m-%d").to_string()),
+            Some(text) => SqliteValue::Text(
+                parse_date(&text)
+                    .map_err(pg_error)?
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            ),
         })
     })?;
     connection.create_scalar_function("pgbridge_timestamp", 1, deterministic, |ctx| {
         Ok(match text_argument(ctx) {
             None => SqliteValue::Null,
-            Some(text) => SqliteValue::Text(format_timestamp(&parse_timestamp(&text).map_err(pg_error)?)),
+            Some(text) => {
+                SqliteValue::Text(format_timestamp(&parse_timestamp(&text).map_err(pg_error)?))
+            }
         })
     })?;
     connection.create_scalar_function("pgbridge_timestamptz", 1, deterministic, |ctx| {
@@ -198,23 +222,35 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
         Ok(SqliteValue::Text(uuid::Uuid::new_v4().to_string()))
     })?;
     let state = Arc::clone(&session);
-    connection.create_scalar_function("version", 0, deterministic, move |_| Ok(state.version.clone()))?;
+    connection.create_scalar_function("version", 0, deterministic, move |_| {
+        Ok(state.version.clone())
+    })?;
     let state = Arc::clone(&session);
-    connection.create_scalar_function("current_user", 0, deterministic, move |_| Ok(state.user.clone()))?;
+    connection.create_scalar_function("current_user", 0, deterministic, move |_| {
+        Ok(state.user.clone())
+    })?;
     let state = Arc::clone(&session);
     connection.create_scalar_function("current_database", 0, deterministic, move |_| {
         Ok(state.database.clone())
     })?;
-    connection.create_scalar_function("current_schema", 0, deterministic, |_| Ok("public".to_owned()))?;
+    connection.create_scalar_function("current_schema", 0, deterministic, |_| {
+        Ok("public".to_owned())
+    })?;
     let state = session;
     connection.create_scalar_function("current_setting", -1, volatile, move |ctx| {
         let name = text_of(ctx.get_raw(0)).to_ascii_lowercase();
         let missing_ok = ctx.len() > 1 && matches!(ctx.get_raw(1), ValueRef::Integer(1));
-        let settings = state.settings.read().unwrap_or_else(PoisonError::into_inner);
+        let settings = state
+            .settings
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         match settings.get(&name) {
             Some(value) => Ok(SqliteValue::Text(value.clone())),
             None if missing_ok => Ok(SqliteValue::Null),
-            None => Err(sql_error("42704", format!("unrecognized configuration parameter \"{name}\""))),
+            None => Err(sql_error(
+                "42704",
+                format!("unrecognized configuration parameter \"{name}\""),
+            )),
         }
     })?;
     Ok(())

@@ -49,12 +49,12 @@ pub fn to_pg(value: ValueRef<'_>, pg_type: PgType) -> Result<Value, SqlError> {
     Ok(match (value, pg_type) {
         (ValueRef::Null, _) => Value::Null,
         (ValueRef::Integer(i), PgType::Bool) => Value::Bool(i != 0),
-        (ValueRef::Integer(i), PgType::Int2) => {
-            Value::Int2(i16::try_from(i).map_err(|_| SqlError::new("22003", "smallint out of range"))?)
-        }
-        (ValueRef::Integer(i), PgType::Int4 | PgType::Oid) => {
-            Value::Int4(i32::try_from(i).map_err(|_| SqlError::new("22003", "integer out of range"))?)
-        }
+        (ValueRef::Integer(i), PgType::Int2) => Value::Int2(
+            i16::try_from(i).map_err(|_| SqlError::new("22003", "smallint out of range"))?,
+        ),
+        (ValueRef::Integer(i), PgType::Int4 | PgType::Oid) => Value::Int4(
+            i32::try_from(i).map_err(|_| SqlError::new("22003", "integer out of range"))?,
+        ),
         (ValueRef::Integer(i), PgType::Int8) => Value::Int8(i),
         #[allow(clippy::cast_precision_loss)]
         (ValueRef::Integer(i), PgType::Float4 | PgType::Float8) => Value::Float8(i as f64),
@@ -77,17 +77,22 @@ pub fn to_pg(value: ValueRef<'_>, pg_type: PgType) -> Result<Value, SqlError> {
         }
         (ValueRef::Blob(bytes), _) => Value::Text(String::from_utf8_lossy(bytes).into_owned()),
         (ValueRef::Text(bytes), pg_type) => {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|_| SqlError::new("22021", "invalid byte sequence for encoding \"UTF8\""))?;
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                SqlError::new("22021", "invalid byte sequence for encoding \"UTF8\"")
+            })?;
             match pg_type {
-                PgType::Text | PgType::Varchar | PgType::Bpchar | PgType::Name | PgType::Unknown => {
-                    Value::Text(text.to_owned())
-                }
+                PgType::Text
+                | PgType::Varchar
+                | PgType::Bpchar
+                | PgType::Name
+                | PgType::Unknown => Value::Text(text.to_owned()),
                 // Text written into a bytea column is PostgreSQL bytea input ('\x0102').
                 PgType::Bytea => Value::Bytea(
                     pgbridge_proxy::value::parse_bytea(text).unwrap_or_else(|_| bytes.to_vec()),
                 ),
-                PgType::Numeric => Value::Numeric(parse_numeric(text).map_err(|_| mismatch(pg_type, text))?),
+                PgType::Numeric => {
+                    Value::Numeric(parse_numeric(text).map_err(|_| mismatch(pg_type, text))?)
+                }
                 other => Value::from_text(other, text)?,
             }
         }
@@ -127,9 +132,13 @@ pub fn to_sqlite(value: &Value) -> SqliteValue {
         Value::Text(text) | Value::Json(text) => SqliteValue::Text(text.clone()),
         Value::Bytea(bytes) => SqliteValue::Blob(bytes.clone()),
         Value::Date(d) => SqliteValue::Text(d.format("%Y-%m-%d").to_string()),
-        Value::Time(_) | Value::Interval(_) => SqliteValue::Text(value.to_text().unwrap_or_default()),
+        Value::Time(_) | Value::Interval(_) => {
+            SqliteValue::Text(value.to_text().unwrap_or_default())
+        }
         Value::Timestamp(ts) => SqliteValue::Text(format_timestamp(ts)),
-        Value::Timestamptz(ts) => SqliteValue::Text(format!("{}+00", format_timestamp(&ts.naive_utc()))),
+        Value::Timestamptz(ts) => {
+            SqliteValue::Text(format!("{}+00", format_timestamp(&ts.naive_utc())))
+        }
         Value::Uuid(u) => SqliteValue::Text(format_uuid(u)),
         _ => SqliteValue::Text(value.to_text().unwrap_or_default()),
     }
@@ -150,8 +159,14 @@ mod tests {
 
     #[test]
     fn values_convert_by_column_type() {
-        assert_eq!(to_pg(ValueRef::Integer(1), PgType::Bool).unwrap(), Value::Bool(true));
-        assert_eq!(to_pg(ValueRef::Real(2.5), PgType::Numeric).unwrap(), Value::Numeric("2.5".into()));
+        assert_eq!(
+            to_pg(ValueRef::Integer(1), PgType::Bool).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            to_pg(ValueRef::Real(2.5), PgType::Numeric).unwrap(),
+            Value::Numeric("2.5".into())
+        );
         assert!(to_pg(ValueRef::Integer(1 << 40), PgType::Int4).is_err());
         assert!(to_pg(ValueRef::Text(b"abc"), PgType::Int4).is_err());
     }
