@@ -68,6 +68,24 @@ pub fn translate_with(
     statement: &Statement,
     dialect: &dyn TargetDialect,
 ) -> Result<Translation, TranslateError> {
+    if let Statement::Drop { names, .. } = statement
+        && names.len() > 1
+        && !dialect.supports_drop_many()
+    {
+        // One DROP per object, run as one script.
+        let mut parts = Vec::with_capacity(names.len());
+        for name in names {
+            let mut single = statement.clone();
+            if let Statement::Drop { names, .. } = &mut single {
+                *names = vec![name.clone()];
+            }
+            parts.push(translate_with(&single, dialect)?.sql);
+        }
+        return Ok(Translation {
+            sql: parts.join("; "),
+            parameter_count: 0,
+        });
+    }
     let mut statement = statement.clone();
     let parameter_count = passes::run(&mut statement, dialect)?;
     Ok(Translation {

@@ -619,3 +619,19 @@ fn computed_defaults_are_parenthesised() {
         "CREATE TABLE t (id INTEGER, at TEXT DEFAULT (pgbridge_now()), n INTEGER DEFAULT -1, s TEXT DEFAULT 'x')",
     );
 }
+
+#[test]
+fn keywords_used_as_names_are_quoted() {
+    translates_to(
+        "SELECT id AS isnull, t.order FROM t WHERE t.order > 1",
+        "SELECT id AS \"isnull\", t.\"order\" FROM t WHERE t.\"order\" > 1",
+    );
+}
+
+#[test]
+fn drop_of_several_tables_becomes_one_drop_each() {
+    translates_to(
+        "DROP TABLE IF EXISTS a, b",
+        "DROP TABLE IF EXISTS a; DROP TABLE IF EXISTS b",
+    );
+}

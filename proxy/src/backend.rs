@@ -11,7 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures_core::Stream;
 
-use crate::{PgType, SqlError, Value};
+use crate::{CopyFormat, PgType, SqlError, Value};
 
 /// Who connected, as the startup message says.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +75,15 @@ pub enum Outcome {
     },
     /// A statement that returns no rows, with its complete command tag (`INSERT 0 3`).
     Command { tag: String },
+    /// COPY .. FROM STDIN: the client now sends CopyData; the session takes it through
+    /// [`Session::copy_in_data`] and [`Session::copy_in_done`].
+    CopyIn { columns: usize },
+    /// COPY .. TO STDOUT: rows to send as CopyData lines in `format`.
+    CopyOut {
+        fields: Arc<Vec<Field>>,
+        rows: RowStream,
+        format: CopyFormat,
+    },
     /// An empty statement.
     Empty,
 }
@@ -88,6 +97,14 @@ impl std::fmt::Debug for Outcome {
                 .field("tag", tag)
                 .finish_non_exhaustive(),
             Outcome::Command { tag } => f.debug_struct("Command").field("tag", tag).finish(),
+            Outcome::CopyIn { columns } => {
+                f.debug_struct("CopyIn").field("columns", columns).finish()
+            }
+            Outcome::CopyOut { fields, format, .. } => f
+                .debug_struct("CopyOut")
+                .field("fields", fields)
+                .field("format", format)
+                .finish_non_exhaustive(),
             Outcome::Empty => f.write_str("Empty"),
         }
     }
@@ -143,6 +160,15 @@ pub trait Session: Send + 'static {
         statement: &Self::Statement,
         parameters: Vec<Value>,
     ) -> Result<Outcome, SqlError>;
+
+    /// Takes a chunk of COPY FROM STDIN data.
+    async fn copy_in_data(&mut self, data: &[u8]) -> Result<(), SqlError>;
+
+    /// Ends COPY FROM STDIN; returns the command tag (`COPY n`).
+    async fn copy_in_done(&mut self) -> Result<String, SqlError>;
+
+    /// The client abandoned COPY FROM STDIN (CopyFail): nothing of it is kept.
+    async fn copy_in_fail(&mut self, message: &str) -> SqlError;
 
     /// Tells the session that the front end failed a request on its behalf (bad parameter
     /// bytes, a protocol error): inside a transaction block, the block is now failed.

@@ -17,6 +17,7 @@
 //! refused and where.
 
 pub mod backend;
+pub mod copy_format;
 pub mod error;
 pub mod value;
 #[cfg(feature = "wire")]
@@ -26,6 +27,7 @@ pub use backend::{
     Backend, CancelToken, Description, Field, Outcome, Row, RowStream, Session, SessionInfo,
     TransactionState,
 };
+pub use copy_format::CopyFormat;
 pub use error::SqlError;
 pub use pgbridge_dialects::PgType;
 pub use value::{Interval, Value};

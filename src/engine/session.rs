@@ -14,11 +14,13 @@ use pgbridge_proxy::{
 };
 use sqlparser::ast::{ObjectName, Visit, Visitor};
 
+use super::copy::{BATCH_ROWS, CopyIn};
+use super::repair::repair;
 use super::rows::{OpenRows, row_stream};
 use super::settings;
 use super::statement::{EngineStatement, Kind, Plan, classify};
-use crate::backends::sqlite::Worker;
 use crate::backends::sqlite::functions::SessionFunctions;
+use crate::backends::sqlite::{Worker, delete_all_statement, insert_statement};
 
 /// A table's columns: name, type, modifier.
 type Columns = Vec<(String, PgType, i32)>;
@@ -33,6 +35,7 @@ pub struct EngineSession {
     schema_seen: u64,
     schema_version: Arc<AtomicU64>,
     open_rows: Option<OpenRows>,
+    copy_in: Option<CopyIn>,
 }
 
 struct SchemaCache<'a>(&'a HashMap<String, Option<Columns>>);
@@ -84,6 +87,7 @@ impl EngineSession {
             schema_seen: 0,
             schema_version,
             open_rows: None,
+            copy_in: None,
         }
     }
 
@@ -347,6 +351,51 @@ impl EngineSession {
                 command("DISCARD ALL")
             }
             Kind::Deallocate { all } => command(if *all { "DEALLOCATE ALL" } else { "DEALLOCATE" }),
+            Kind::CopyFrom {
+                table,
+                columns,
+                format,
+            } => self.start_copy_in(table, columns, format).await,
+            Kind::CopyTo { query, format } => {
+                let inner = EngineStatement {
+                    ast: (**query).clone(),
+                    kind: Kind::Rows { tag: "SELECT" },
+                    plan: Mutex::new(None),
+                };
+                let plan = self.plan(&inner, &[]).await?;
+                self.free_worker().await;
+                let fields = plan
+                    .description
+                    .fields
+                    .clone()
+                    .unwrap_or_else(|| Arc::new(Vec::new()));
+                let types = fields.iter().map(|f| f.pg_type).collect();
+                let receiver = self.worker.query(plan.sql.clone(), Vec::new(), types)?;
+                let (rows, open) = row_stream(receiver);
+                self.open_rows = Some(open);
+                Ok(Outcome::CopyOut {
+                    fields,
+                    rows,
+                    format: format.clone(),
+                })
+            }
+            Kind::Truncate { tables } => {
+                self.free_worker().await;
+                let script: Vec<String> = tables.iter().map(|t| delete_all_statement(t)).collect();
+                // One savepoint so that TRUNCATE of several tables is all or nothing.
+                let script = format!(
+                    "SAVEPOINT pgbridge_truncate; {}; RELEASE SAVEPOINT pgbridge_truncate",
+                    script.join("; ")
+                );
+                if let Err(error) = self.worker.batch(script).await {
+                    let _ = self
+                        .worker
+                        .batch("ROLLBACK TO SAVEPOINT pgbridge_truncate; RELEASE SAVEPOINT pgbridge_truncate".to_owned())
+                        .await;
+                    return Err(error);
+                }
+                command("TRUNCATE TABLE")
+            }
             Kind::Ddl { tag, change } => {
                 self.free_worker().await;
                 let translation =
@@ -383,6 +432,138 @@ impl EngineSession {
     }
 }
 
+impl EngineSession {
+    async fn start_copy_in(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        format: &pgbridge_proxy::CopyFormat,
+    ) -> Result<Outcome, SqlError> {
+        self.free_worker().await;
+        let table_columns = self
+            .worker
+            .table_columns(table.to_owned())
+            .await?
+            .ok_or_else(|| {
+                SqlError::new("42P01", format!("relation \"{table}\" does not exist"))
+            })?;
+        let chosen: Vec<(String, PgType)> = if columns.is_empty() {
+            table_columns
+                .iter()
+                .map(|(n, t, _)| (n.clone(), *t))
+                .collect()
+        } else {
+            columns
+                .iter()
+                .map(|column| {
+                    table_columns
+                        .iter()
+                        .find(|(n, _, _)| n.eq_ignore_ascii_case(column))
+                        .map(|(n, t, _)| (n.clone(), *t))
+                        .ok_or_else(|| {
+                            SqlError::new(
+                                "42703",
+                                format!(
+                                    "column \"{column}\" of relation \"{table}\" does not exist"
+                                ),
+                            )
+                        })
+                })
+                .collect::<Result<_, _>>()?
+        };
+        let own_transaction = self.state == TransactionState::Idle;
+        let opening = if own_transaction {
+            "BEGIN IMMEDIATE"
+        } else {
+            "SAVEPOINT pgbridge_copy"
+        };
+        self.worker.batch(opening.to_owned()).await?;
+        let names: Vec<String> = chosen.iter().map(|(n, _)| n.clone()).collect();
+        self.copy_in = Some(CopyIn {
+            table: table.to_owned(),
+            insert_sql: insert_statement(table, &names),
+            types: chosen.iter().map(|(_, t)| *t).collect(),
+            header_pending: format.has_header(),
+            format: format.clone(),
+            splitter: Default::default(),
+            rows: Vec::new(),
+            count: 0,
+            ended: false,
+            own_transaction,
+        });
+        Ok(Outcome::CopyIn {
+            columns: names.len(),
+        })
+    }
+
+    async fn flush_copy_rows(&mut self) -> Result<(), SqlError> {
+        let Some(copy) = self.copy_in.as_mut() else {
+            return Ok(());
+        };
+        if copy.rows.is_empty() {
+            return Ok(());
+        }
+        let rows = std::mem::take(&mut copy.rows);
+        let sql = copy.insert_sql.clone();
+        let inserted = self.worker.insert_rows(sql, rows).await?;
+        if let Some(copy) = self.copy_in.as_mut() {
+            copy.count += inserted;
+        }
+        Ok(())
+    }
+
+    /// Undoes a COPY FROM in progress.
+    async fn abort_copy_in(&mut self) {
+        if let Some(copy) = self.copy_in.take() {
+            let undo = if copy.own_transaction {
+                "ROLLBACK"
+            } else {
+                "ROLLBACK TO SAVEPOINT pgbridge_copy; RELEASE SAVEPOINT pgbridge_copy"
+            };
+            let _ = self.worker.batch(undo.to_owned()).await;
+            self.on_error();
+        }
+    }
+
+    async fn copy_step(&mut self, data: &[u8]) -> Result<(), SqlError> {
+        let copy = self
+            .copy_in
+            .as_mut()
+            .ok_or_else(|| SqlError::protocol("COPY data without COPY FROM STDIN"))?;
+        let records = copy.splitter.push(data, &copy.format)?;
+        copy.take_records(records)?;
+        if copy.rows.len() >= BATCH_ROWS {
+            self.flush_copy_rows().await?;
+        }
+        Ok(())
+    }
+
+    async fn copy_finish(&mut self) -> Result<String, SqlError> {
+        let copy = self
+            .copy_in
+            .as_mut()
+            .ok_or_else(|| SqlError::protocol("CopyDone without COPY FROM STDIN"))?;
+        if let Some(last) = copy.splitter.finish()? {
+            copy.take_records(vec![last])?;
+        }
+        self.flush_copy_rows().await?;
+        let copy = self
+            .copy_in
+            .take()
+            .ok_or_else(|| SqlError::protocol("COPY state lost"))?;
+        let closing = if copy.own_transaction {
+            "COMMIT"
+        } else {
+            "RELEASE SAVEPOINT pgbridge_copy"
+        };
+        if let Err(error) = self.worker.batch(closing.to_owned()).await {
+            self.copy_in = Some(copy);
+            return Err(error);
+        }
+        Ok(format!("COPY {}", copy.count))
+    }
+}
+
 fn show_fields(name: &str) -> Arc<Vec<Field>> {
     if name == "all" {
         Arc::new(vec![
@@ -394,50 +575,12 @@ fn show_fields(name: &str) -> Arc<Vec<Field>> {
     }
 }
 
-/// psycopg sends `BEGIN .. [NOT] DEFERRABLE`, which sqlparser does not read; DEFERRABLE only
-/// matters for SERIALIZABLE READ ONLY transactions, which SQLite's are already.
-fn without_deferrable(sql: &str) -> Option<String> {
-    use sqlparser::dialect::PostgreSqlDialect;
-    use sqlparser::keywords::Keyword;
-    use sqlparser::tokenizer::{Token, Tokenizer};
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
-    let is_word =
-        |token: &Token, keyword: Keyword| matches!(token, Token::Word(w) if w.keyword == keyword);
-    let first = tokens.iter().find(|t| !matches!(t, Token::Whitespace(_)))?;
-    if !is_word(first, Keyword::BEGIN) && !is_word(first, Keyword::START) {
-        return None;
-    }
-    let mut kept: Vec<&Token> = Vec::new();
-    for token in &tokens {
-        if is_word(token, Keyword::DEFERRABLE) {
-            if kept
-                .iter()
-                .rev()
-                .find(|t| !matches!(t, Token::Whitespace(_)))
-                .is_some_and(|t| is_word(t, Keyword::NOT))
-            {
-                while kept
-                    .last()
-                    .is_some_and(|t| matches!(t, Token::Whitespace(_)))
-                {
-                    kept.pop();
-                }
-                kept.pop();
-            }
-            continue;
-        }
-        kept.push(token);
-    }
-    let text: String = kept.iter().map(|t| t.to_string()).collect();
-    (text != sql).then_some(text)
-}
-
 #[async_trait]
 impl Session for EngineSession {
     type Statement = Arc<EngineStatement>;
 
     fn parse(&mut self, sql: &str) -> Result<Vec<Self::Statement>, SqlError> {
-        let parsed = parse(sql).or_else(|error| match without_deferrable(sql) {
+        let parsed = parse(sql).or_else(|error| match repair(sql) {
             Some(rewritten) => parse(&rewritten),
             None => Err(error),
         });
@@ -498,6 +641,31 @@ impl Session for EngineSession {
             self.on_error();
         }
         result
+    }
+
+    async fn copy_in_data(&mut self, data: &[u8]) -> Result<(), SqlError> {
+        let result = self.copy_step(data).await;
+        if result.is_err() {
+            self.abort_copy_in().await;
+        }
+        result
+    }
+
+    async fn copy_in_done(&mut self) -> Result<String, SqlError> {
+        if self.copy_in.is_none() {
+            // An earlier CopyData failed and already undid the COPY.
+            return Err(SqlError::new("57014", "COPY was abandoned after an error"));
+        }
+        let result = self.copy_finish().await;
+        if result.is_err() {
+            self.abort_copy_in().await;
+        }
+        result
+    }
+
+    async fn copy_in_fail(&mut self, message: &str) -> SqlError {
+        self.abort_copy_in().await;
+        SqlError::new("57014", format!("COPY from stdin failed: {message}"))
     }
 
     fn on_error(&mut self) {

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use pgbridge_dialects::{SchemaChange, schema_change};
 use pgbridge_proxy::{Description, SqlError};
 use sqlparser::ast::{
-    Expr, ObjectType, Reset, Set, Statement, TransactionAccessMode, TransactionMode, Value,
+    CopySource, CopyTarget, Expr, ObjectType, Reset, Set, Statement, TransactionAccessMode,
+    TransactionMode, Value,
 };
 
 /// Where a statement goes and what it does.
@@ -37,6 +38,21 @@ pub enum Kind {
     /// DML without RETURNING; the tag gets the affected row count.
     Modify {
         tag: &'static str,
+    },
+    /// COPY table [(columns)] FROM STDIN.
+    CopyFrom {
+        table: String,
+        columns: Vec<String>,
+        format: pgbridge_proxy::CopyFormat,
+    },
+    /// COPY table|(query) TO STDOUT, with the query that produces the rows.
+    CopyTo {
+        query: Box<Statement>,
+        format: pgbridge_proxy::CopyFormat,
+    },
+    /// TRUNCATE: every row of these tables removed.
+    Truncate {
+        tables: Vec<String>,
     },
     /// Schema changes, with what the type registry must learn.
     Ddl {
@@ -193,6 +209,28 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
                 change: schema_change(statement),
             }
         }
+        Statement::Truncate(truncate) => Kind::Truncate {
+            tables: truncate
+                .table_names
+                .iter()
+                .filter_map(|target| {
+                    target
+                        .name
+                        .0
+                        .last()
+                        .and_then(|p| p.as_ident())
+                        .map(|i| i.value.clone())
+                })
+                .collect(),
+        },
+        Statement::Copy {
+            source,
+            to,
+            target,
+            options,
+            legacy_options,
+            ..
+        } => copy_kind(source, *to, target, options, legacy_options)?,
         other => {
             return Err(SqlError::unsupported(format!("{} on SQLite through pgbridge", words(other))).with_hint(
                 "pgbridge runs SELECT, INSERT, UPDATE, DELETE, CREATE/ALTER/DROP TABLE, indexes, views, \
@@ -200,4 +238,67 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
             ));
         }
     })
+}
+
+fn copy_kind(
+    source: &CopySource,
+    to: bool,
+    target: &CopyTarget,
+    options: &[sqlparser::ast::CopyOption],
+    legacy: &[sqlparser::ast::CopyLegacyOption],
+) -> Result<Kind, SqlError> {
+    let format = super::copy::format_of(options, legacy)?;
+    match (to, target) {
+        (false, CopyTarget::Stdin) => match source {
+            CopySource::Table {
+                table_name,
+                columns,
+            } => Ok(Kind::CopyFrom {
+                table: table_name
+                    .0
+                    .last()
+                    .and_then(|part| part.as_ident())
+                    .map(|ident| ident.value.clone())
+                    .unwrap_or_default(),
+                columns: columns.iter().map(|c| c.value.clone()).collect(),
+                format,
+            }),
+            CopySource::Query(_) => Err(SqlError::new(
+                "42601",
+                "COPY FROM needs a table, not a query",
+            )),
+        },
+        (true, CopyTarget::Stdout) => {
+            let query = match source {
+                CopySource::Query(query) => Statement::Query(query.clone()),
+                CopySource::Table {
+                    table_name,
+                    columns,
+                } => {
+                    let list = if columns.is_empty() {
+                        "*".to_owned()
+                    } else {
+                        columns
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let sql = format!("SELECT {list} FROM {table_name}");
+                    pgbridge_dialects::parse(&sql)
+                        .map_err(|e| SqlError::new(e.sqlstate(), e.to_string()))?
+                        .pop()
+                        .ok_or_else(|| SqlError::new("42601", "empty COPY source"))?
+                }
+            };
+            Ok(Kind::CopyTo {
+                query: Box::new(query),
+                format,
+            })
+        }
+        _ => Err(SqlError::new(
+            "42501",
+            "COPY to or from a file or program is not allowed through pgbridge; use STDIN/STDOUT (psql \\copy)",
+        )),
+    }
 }

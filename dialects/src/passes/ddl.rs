@@ -3,7 +3,8 @@
 //! auto-assigned key.
 
 use sqlparser::ast::{
-    AlterTableOperation, ColumnDef, ColumnOption, DataType, Statement, TableConstraint,
+    AlterTableOperation, ColumnDef, ColumnOption, CreateTableOptions, DataType, Statement,
+    TableConstraint,
 };
 
 use crate::{TargetDialect, TranslateError};
@@ -59,6 +60,13 @@ pub(super) fn run(
 ) -> Result<(), TranslateError> {
     match statement {
         Statement::CreateTable(create) => {
+            if !target.supports_storage_parameters() {
+                // `WITH (fillfactor = ..)` and UNLOGGED tune storage; they do not change results.
+                if matches!(create.table_options, CreateTableOptions::With(_)) {
+                    create.table_options = CreateTableOptions::None;
+                }
+                create.unlogged = false;
+            }
             let table_key: Vec<String> = create
                 .constraints
                 .iter()

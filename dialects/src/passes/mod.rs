@@ -12,6 +12,7 @@ mod defaults;
 mod distinct_on;
 mod division;
 mod functions;
+mod identifiers;
 mod ilike;
 mod lateral;
 mod nulls_order;
@@ -51,6 +52,7 @@ pub(crate) fn run(
     casts::run(statement, target)?;
     division::run(statement, target);
     defaults::run(statement);
+    identifiers::run(statement, target);
     let parameter_count = placeholders::run(statement, target)?;
     Ok(parameter_count)
 }

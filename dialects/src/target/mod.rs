@@ -82,6 +82,22 @@ pub trait TargetDialect: Send + Sync {
     /// The function that returns the current transaction's timestamp with time zone.
     fn now_function(&self) -> &'static str;
 
+    /// True when `word` is a keyword of the target that must be quoted as an identifier.
+    fn is_keyword(&self, word: &str) -> bool {
+        let _ = word;
+        false
+    }
+
+    /// True when `CREATE TABLE .. WITH (storage parameters)` and UNLOGGED are accepted.
+    fn supports_storage_parameters(&self) -> bool {
+        true
+    }
+
+    /// True when one `DROP TABLE a, b` may name several objects.
+    fn supports_drop_many(&self) -> bool {
+        true
+    }
+
     /// True when the target accepts `SELECT .. FOR UPDATE | SHARE`. Targets that lock the whole
     /// database for a writer drop the clause; the lock it asks for is already held.
     fn supports_row_locks(&self) -> bool {

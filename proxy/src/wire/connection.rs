@@ -29,6 +29,7 @@ use pgwire::messages::simplequery::Query;
 use pgwire::messages::startup::ParameterStatus;
 use tokio::sync::Mutex;
 
+use super::copy::{copy_out, start_copy_in};
 use super::decode::decode_parameter;
 use super::messages::{data_row, error_response, row_description, user_error};
 use crate::{Description, Outcome, PgType, Session, SqlError, TransactionState};
@@ -56,7 +57,7 @@ fn no_session() -> SqlError {
     SqlError::protocol("query before startup completed")
 }
 
-fn wire_status(state: TransactionState) -> TransactionStatus {
+pub(super) fn wire_status(state: TransactionState) -> TransactionStatus {
     match state {
         TransactionState::Idle => TransactionStatus::Idle,
         TransactionState::InTransaction => TransactionStatus::Transaction,
@@ -145,25 +146,45 @@ impl<S: Session> QueryParser for StatementParser<S> {
     }
 }
 
-async fn send_outcome<C>(client: &mut C, outcome: Outcome) -> Result<(), SqlError>
+/// What sending an outcome left the connection in.
+#[derive(Debug, PartialEq, Eq)]
+enum Sent {
+    Complete,
+    /// COPY FROM STDIN started: the client sends CopyData next.
+    CopyIn,
+}
+
+async fn complete<C>(client: &mut C, tag: String) -> Result<Sent, SqlError>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    C::Error: Debug,
+{
+    let message = PgWireBackendMessage::CommandComplete(CommandComplete::new(tag));
+    feed(client, message).await.map(|()| Sent::Complete)
+}
+
+async fn send_outcome<C>(client: &mut C, outcome: Outcome) -> Result<Sent, SqlError>
 where
     C: Sink<PgWireBackendMessage> + Unpin + Send,
     C::Error: Debug,
 {
     match outcome {
         Outcome::Empty => {
-            feed(
-                client,
-                PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new()),
-            )
-            .await
+            let message = PgWireBackendMessage::EmptyQueryResponse(EmptyQueryResponse::new());
+            feed(client, message).await.map(|()| Sent::Complete)
         }
-        Outcome::Command { tag } => {
-            feed(
-                client,
-                PgWireBackendMessage::CommandComplete(CommandComplete::new(tag)),
-            )
-            .await
+        Outcome::Command { tag } => complete(client, tag).await,
+        Outcome::CopyIn { columns } => {
+            start_copy_in(client, columns).await?;
+            Ok(Sent::CopyIn)
+        }
+        Outcome::CopyOut {
+            fields,
+            rows,
+            format,
+        } => {
+            let count = copy_out(client, &fields, rows, &format).await?;
+            complete(client, format!("COPY {count}")).await
         }
         Outcome::Rows {
             fields,
@@ -178,12 +199,7 @@ where
                 feed(client, PgWireBackendMessage::DataRow(message)).await?;
                 count += 1;
             }
-            let tag = format!("{tag} {count}");
-            feed(
-                client,
-                PgWireBackendMessage::CommandComplete(CommandComplete::new(tag)),
-            )
-            .await
+            complete(client, format!("{tag} {count}")).await
         }
     }
 }
@@ -243,10 +259,20 @@ impl<S: Session> pgwire::api::query::SimpleQueryHandler for QueryHandlers<S> {
                         Ok(outcome) => send_outcome(client, outcome).await,
                         Err(error) => Err(error),
                     };
-                    if let Err(error) = result {
-                        session.on_error();
-                        client.feed(error_response(&error)).await?;
-                        break;
+                    match result {
+                        Ok(Sent::Complete) => {}
+                        Ok(Sent::CopyIn) => {
+                            // ReadyForQuery follows CopyDone; statements after a COPY FROM
+                            // STDIN in the same string are not run.
+                            client.set_state(PgWireConnectionState::CopyInProgress(false));
+                            client.flush().await?;
+                            return Ok(());
+                        }
+                        Err(error) => {
+                            session.on_error();
+                            client.feed(error_response(&error)).await?;
+                            break;
+                        }
                     }
                 }
             }
@@ -360,7 +386,10 @@ impl<S: Session> QueryHandlers<S> {
                 }
                 other => {
                     *state = PortalExecutionState::Finished;
-                    return send_outcome(client, other).await;
+                    if send_outcome(client, other).await? == Sent::CopyIn {
+                        client.set_state(PgWireConnectionState::CopyInProgress(true));
+                    }
+                    return Ok(());
                 }
             }
         }
@@ -498,7 +527,9 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
         };
         client.set_state(PgWireConnectionState::QueryInProgress);
         let result = self.execute_portal(client, &portal, max_rows).await;
-        client.set_state(PgWireConnectionState::ReadyForQuery);
+        if !matches!(client.state(), PgWireConnectionState::CopyInProgress(_)) {
+            client.set_state(PgWireConnectionState::ReadyForQuery);
+        }
         if let Err(error) = result {
             return Err(self.fail(&error).await);
         }

@@ -5,6 +5,7 @@
 
 mod cancel;
 mod connection;
+mod copy;
 pub mod decode;
 pub mod encode;
 mod messages;
@@ -56,6 +57,10 @@ impl<B: Backend> PgWireServerHandlers for ConnectionHandlers<B> {
 
     fn startup_handler(&self) -> Arc<impl pgwire::api::auth::StartupHandler> {
         Arc::clone(&self.startup)
+    }
+
+    fn copy_handler(&self) -> Arc<impl pgwire::api::copy::CopyHandler> {
+        Arc::clone(&self.queries)
     }
 
     fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {

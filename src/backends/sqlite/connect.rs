@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 
 use pgbridge_proxy::{PgType, Row, SqlError, Value};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, InterruptHandle, OpenFlags, params_from_iter};
 use tokio::sync::{mpsc as async_mpsc, oneshot};
 
@@ -54,6 +55,11 @@ enum Command {
     Batch {
         sql: String,
         reply: oneshot::Sender<Result<(), SqlError>>,
+    },
+    InsertRows {
+        sql: String,
+        rows: Vec<Vec<Value>>,
+        reply: oneshot::Sender<Result<u64, SqlError>>,
     },
     Ddl {
         sql: String,
@@ -140,6 +146,12 @@ impl Worker {
         self.call(|reply| Command::Batch { sql, reply }).await?
     }
 
+    /// Runs one prepared INSERT for each row (COPY FROM); returns the rows inserted.
+    pub async fn insert_rows(&self, sql: String, rows: Vec<Vec<Value>>) -> Result<u64, SqlError> {
+        self.call(|reply| Command::InsertRows { sql, rows, reply })
+            .await?
+    }
+
     /// Runs DDL and records its column types in the registry, atomically.
     pub async fn ddl(&self, sql: String, change: Option<SchemaChange>) -> Result<(), SqlError> {
         self.call(|reply| Command::Ddl { sql, change, reply })
@@ -181,6 +193,9 @@ fn configure(
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
     }
+    // "x" is an identifier in PostgreSQL, never a string: turn off SQLite's fallback.
+    connection.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
+    connection.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.pragma_update(None, "case_sensitive_like", "ON")?;
     connection.set_prepared_statement_cache_capacity(256);
@@ -212,6 +227,9 @@ fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
             Command::Batch { sql, reply } => {
                 let _ = reply.send(connection.execute_batch(&sql).map_err(|e| classify(&e)));
             }
+            Command::InsertRows { sql, rows, reply } => {
+                let _ = reply.send(insert_rows(&connection, &sql, &rows).map_err(|e| classify(&e)));
+            }
             Command::Ddl { sql, change, reply } => {
                 let _ =
                     reply.send(ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e)));
@@ -228,6 +246,14 @@ fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
             } => query(&connection, &sql, &parameters, &types, &rows),
         }
     }
+}
+
+fn insert_rows(connection: &Connection, sql: &str, rows: &[Vec<Value>]) -> rusqlite::Result<u64> {
+    let mut statement = connection.prepare_cached(sql)?;
+    for row in rows {
+        statement.execute(params_from_iter(row.iter().map(to_sqlite)))?;
+    }
+    Ok(u64::try_from(rows.len()).unwrap_or(u64::MAX))
 }
 
 fn ddl(connection: &Connection, sql: &str, change: Option<&SchemaChange>) -> rusqlite::Result<()> {

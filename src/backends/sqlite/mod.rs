@@ -57,3 +57,25 @@ impl SqliteLocation {
 pub fn sqlite_version() -> &'static str {
     rusqlite::version()
 }
+
+/// A SQLite identifier, quoted.
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `INSERT INTO "t" ("a", "b") VALUES (?1, ?2)`: the statement COPY FROM runs per row.
+pub fn insert_statement(table: &str, columns: &[String]) -> String {
+    let names: Vec<String> = columns.iter().map(|c| quote_identifier(c)).collect();
+    let slots: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        quote_identifier(table),
+        names.join(", "),
+        slots.join(", ")
+    )
+}
+
+/// `DELETE FROM "t"`: TRUNCATE on SQLite (which optimises a DELETE without WHERE).
+pub fn delete_all_statement(table: &str) -> String {
+    format!("DELETE FROM {}", quote_identifier(table))
+}

@@ -1,0 +1,146 @@
+//! COPY: options read from the statement, and the state of a COPY FROM STDIN in progress.
+//!
+//! Rows are parsed as they arrive and inserted in batches through one prepared INSERT, inside a
+//! savepoint (or a transaction of its own outside a block), so a COPY is all or nothing.
+
+use pgbridge_proxy::copy_format::{RecordSplitter, parse_record};
+use pgbridge_proxy::{CopyFormat, PgType, SqlError, Value};
+use sqlparser::ast::{CopyLegacyCsvOption, CopyLegacyOption, CopyOption};
+
+/// Rows sent to the backend per batch.
+pub const BATCH_ROWS: usize = 1_000;
+
+/// Reads the format of a COPY from its options (`WITH (FORMAT csv, HEADER)` or legacy `CSV HEADER`).
+pub fn format_of(
+    options: &[CopyOption],
+    legacy: &[CopyLegacyOption],
+) -> Result<CopyFormat, SqlError> {
+    let mut csv = false;
+    let mut delimiter = None;
+    let mut null = None;
+    let mut header = false;
+    let mut quote = '"';
+    let mut escape = None;
+    for option in options {
+        match option {
+            CopyOption::Format(name) => match name.value.to_ascii_lowercase().as_str() {
+                "csv" => csv = true,
+                "text" => csv = false,
+                other => return Err(SqlError::unsupported(format!("COPY format {other}"))),
+            },
+            // FREEZE is a storage hint with no effect on the rows.
+            CopyOption::Freeze(_) => {}
+            CopyOption::Delimiter(c) => delimiter = Some(*c),
+            CopyOption::Null(text) => null = Some(text.clone()),
+            CopyOption::Header(on) => header = *on,
+            CopyOption::Quote(c) => quote = *c,
+            CopyOption::Escape(c) => escape = Some(*c),
+            CopyOption::Encoding(name)
+                if name.eq_ignore_ascii_case("utf8") || name.eq_ignore_ascii_case("utf-8") => {}
+            other => return Err(SqlError::unsupported(format!("COPY option {other}"))),
+        }
+    }
+    for option in legacy {
+        match option {
+            CopyLegacyOption::Csv(csv_options) => {
+                csv = true;
+                for csv_option in csv_options {
+                    match csv_option {
+                        CopyLegacyCsvOption::Header => header = true,
+                        CopyLegacyCsvOption::Quote(c) => quote = *c,
+                        CopyLegacyCsvOption::Escape(c) => escape = Some(*c),
+                        other => return Err(SqlError::unsupported(format!("COPY option {other}"))),
+                    }
+                }
+            }
+            CopyLegacyOption::Delimiter(c) => delimiter = Some(*c),
+            CopyLegacyOption::Null(text) => null = Some(text.clone()),
+            CopyLegacyOption::Header => header = true,
+            CopyLegacyOption::Binary => return Err(SqlError::unsupported("COPY in binary format")),
+            other => return Err(SqlError::unsupported(format!("COPY option {other}"))),
+        }
+    }
+    if csv {
+        Ok(CopyFormat::Csv {
+            delimiter: delimiter.unwrap_or(','),
+            quote,
+            escape: escape.unwrap_or(quote),
+            null: null.unwrap_or_default(),
+            header,
+        })
+    } else {
+        if header {
+            return Err(SqlError::new(
+                "0A000",
+                "COPY HEADER available only in CSV mode",
+            ));
+        }
+        Ok(CopyFormat::Text {
+            delimiter: delimiter.unwrap_or('\t'),
+            null: null.unwrap_or_else(|| "\\N".to_owned()),
+        })
+    }
+}
+
+/// A COPY FROM STDIN in progress.
+pub struct CopyIn {
+    pub table: String,
+    pub insert_sql: String,
+    pub types: Vec<PgType>,
+    pub format: CopyFormat,
+    pub splitter: RecordSplitter,
+    pub rows: Vec<Vec<Value>>,
+    pub count: u64,
+    pub header_pending: bool,
+    pub ended: bool,
+    /// True when the COPY opened its own transaction (outside a block).
+    pub own_transaction: bool,
+}
+
+impl CopyIn {
+    /// Parses complete records into rows; the batch is ready when it reaches [`BATCH_ROWS`].
+    pub fn take_records(&mut self, records: Vec<String>) -> Result<(), SqlError> {
+        for record in records {
+            self.splitter.line += 1;
+            if self.ended {
+                continue;
+            }
+            if self.header_pending {
+                self.header_pending = false;
+                continue;
+            }
+            let Some(fields) = parse_record(&record, &self.format)? else {
+                self.ended = true;
+                continue;
+            };
+            if fields.len() != self.types.len() {
+                let problem = if fields.len() < self.types.len() {
+                    "missing data for a column"
+                } else {
+                    "extra data after last expected column"
+                };
+                return Err(SqlError::new("22P04", problem).with_detail(format!(
+                    "COPY {}, line {}: expected {} columns, found {}",
+                    self.table,
+                    self.splitter.line,
+                    self.types.len(),
+                    fields.len()
+                )));
+            }
+            let mut row = Vec::with_capacity(fields.len());
+            for (field, pg_type) in fields.into_iter().zip(&self.types) {
+                row.push(match field {
+                    None => Value::Null,
+                    Some(text) => Value::from_text(*pg_type, &text).map_err(|error| {
+                        error.with_detail(format!(
+                            "COPY {}, line {}",
+                            self.table, self.splitter.line
+                        ))
+                    })?,
+                });
+            }
+            self.rows.push(row);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,96 @@
+//! Statements real clients send that sqlparser does not read, repaired token by token (never by
+//! matching text) and parsed again. Each repair keeps the statement's meaning.
+//!
+//! * psycopg: `BEGIN .. [NOT] DEFERRABLE`. DEFERRABLE only matters for SERIALIZABLE READ ONLY
+//!   transactions, which on SQLite never wait anyway, so it is dropped.
+//! * pgbench, psql: `COPY .. WITH (FREEZE on, HEADER off)`. PostgreSQL's boolean spellings
+//!   `on`/`off` in COPY options become `true`/`false`.
+
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, Tokenizer, Word};
+
+fn is_word(token: &Token, keyword: Keyword) -> bool {
+    matches!(token, Token::Word(w) if w.keyword == keyword)
+}
+
+fn is_space(token: &Token) -> bool {
+    matches!(token, Token::Whitespace(_))
+}
+
+fn last_word(kept: &[Token]) -> Option<&Token> {
+    kept.iter().rev().find(|t| !is_space(t))
+}
+
+fn boolean(value: bool) -> Token {
+    Token::Word(Word {
+        value: if value { "true" } else { "false" }.to_owned(),
+        quote_style: None,
+        keyword: if value { Keyword::TRUE } else { Keyword::FALSE },
+    })
+}
+
+/// The repaired text of `sql`, if a repair applies.
+pub fn repair(sql: &str) -> Option<String> {
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
+    let first = tokens.iter().find(|t| !is_space(t))?;
+    let transaction = is_word(first, Keyword::BEGIN) || is_word(first, Keyword::START);
+    let copy = is_word(first, Keyword::COPY);
+    if !transaction && !copy {
+        return None;
+    }
+    let mut kept: Vec<Token> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        if transaction && is_word(&token, Keyword::DEFERRABLE) {
+            if last_word(&kept).is_some_and(|t| is_word(t, Keyword::NOT)) {
+                while kept.last().is_some_and(is_space) {
+                    kept.pop();
+                }
+                kept.pop();
+            }
+            continue;
+        }
+        let after_option = last_word(&kept)
+            .is_some_and(|t| is_word(t, Keyword::FREEZE) || is_word(t, Keyword::HEADER));
+        if copy && after_option && (is_word(&token, Keyword::ON) || is_word(&token, Keyword::OFF)) {
+            kept.push(boolean(is_word(&token, Keyword::ON)));
+            continue;
+        }
+        kept.push(token);
+    }
+    let text: String = kept.iter().map(ToString::to_string).collect();
+    (text != sql).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deferrable_is_dropped() {
+        assert_eq!(
+            repair("BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY NOT DEFERRABLE")
+                .as_deref()
+                .map(str::trim_end),
+            Some("BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY")
+        );
+        assert_eq!(repair("BEGIN DEFERRABLE").as_deref(), Some("BEGIN "));
+    }
+
+    #[test]
+    fn copy_booleans_are_spelled_true_false() {
+        assert_eq!(
+            repair("copy t from stdin with (freeze on)").as_deref(),
+            Some("copy t from stdin with (freeze true)")
+        );
+        assert!(
+            pgbridge_dialects::parse(&repair("copy t from stdin with (freeze on)").unwrap())
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn other_statements_are_left_alone() {
+        assert_eq!(repair("SELECT 1"), None);
+    }
+}
