@@ -36,6 +36,9 @@ pub struct EngineSession {
     schema_version: Arc<AtomicU64>,
     open_rows: Option<OpenRows>,
     copy_in: Option<CopyIn>,
+    /// The error that ended a COPY FROM early; reported at CopyDone, as the client sends its
+    /// remaining data first.
+    copy_failed: Option<SqlError>,
 }
 
 struct SchemaCache<'a>(&'a HashMap<String, Option<Columns>>);
@@ -88,6 +91,7 @@ impl EngineSession {
             schema_version,
             open_rows: None,
             copy_in: None,
+            copy_failed: None,
         }
     }
 
@@ -623,6 +627,19 @@ impl Session for EngineSession {
                     }
                 }
             }
+            Kind::CopyFrom { table, .. } => {
+                self.free_worker().await;
+                match self.worker.table_columns(table.clone()).await? {
+                    Some(_) => Ok(Description::default()),
+                    None => {
+                        self.on_error();
+                        Err(SqlError::new(
+                            "42P01",
+                            format!("relation \"{table}\" does not exist"),
+                        ))
+                    }
+                }
+            }
             Kind::Show(name) => Ok(Description {
                 parameters: Vec::new(),
                 fields: Some(show_fields(name)),
@@ -644,17 +661,19 @@ impl Session for EngineSession {
     }
 
     async fn copy_in_data(&mut self, data: &[u8]) -> Result<(), SqlError> {
-        let result = self.copy_step(data).await;
-        if result.is_err() {
-            self.abort_copy_in().await;
+        if self.copy_failed.is_some() {
+            return Ok(());
         }
-        result
+        if let Err(error) = self.copy_step(data).await {
+            self.abort_copy_in().await;
+            self.copy_failed = Some(error);
+        }
+        Ok(())
     }
 
     async fn copy_in_done(&mut self) -> Result<String, SqlError> {
-        if self.copy_in.is_none() {
-            // An earlier CopyData failed and already undid the COPY.
-            return Err(SqlError::new("57014", "COPY was abandoned after an error"));
+        if let Some(error) = self.copy_failed.take() {
+            return Err(error);
         }
         let result = self.copy_finish().await;
         if result.is_err() {
@@ -664,6 +683,7 @@ impl Session for EngineSession {
     }
 
     async fn copy_in_fail(&mut self, message: &str) -> SqlError {
+        self.copy_failed = None;
         self.abort_copy_in().await;
         SqlError::new("57014", format!("COPY from stdin failed: {message}"))
     }
