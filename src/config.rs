@@ -12,11 +12,16 @@ use serde::Deserialize;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("invalid config file {path}: {message}")]
     Parse { path: String, message: String },
-    #[error("refusing to listen on {listen}: it is not a loopback address and authentication is trust; \
-             configure a password method (auth = \"scram-sha-256\" with [[users]]) or listen on 127.0.0.1")]
+    #[error(
+        "refusing to listen on {listen}: it is not a loopback address and authentication is trust; \
+             configure a password method (auth = \"scram-sha-256\" with [[users]]) or listen on 127.0.0.1"
+    )]
     InsecureListen { listen: SocketAddr },
     #[error("auth = \"{method}\" but no [[users]] are configured: nobody could log in")]
     NoUsers { method: &'static str },
@@ -38,6 +43,7 @@ pub enum AuthMethod {
     /// PostgreSQL.
     Md5,
     /// SCRAM-SHA-256 (and SCRAM-SHA-256-PLUS channel binding on TLS connections).
+    #[serde(rename = "scram-sha-256")]
     ScramSha256,
 }
 
@@ -151,10 +157,14 @@ impl Config {
     /// starts.
     pub fn check(&self) -> Result<(), ConfigError> {
         if self.auth == AuthMethod::Trust && !self.listen.ip().is_loopback() {
-            return Err(ConfigError::InsecureListen { listen: self.listen });
+            return Err(ConfigError::InsecureListen {
+                listen: self.listen,
+            });
         }
         if self.auth != AuthMethod::Trust && self.users.is_empty() {
-            return Err(ConfigError::NoUsers { method: self.auth.name() });
+            return Err(ConfigError::NoUsers {
+                method: self.auth.name(),
+            });
         }
         let mut seen = HashSet::new();
         for user in &self.users {
@@ -170,7 +180,9 @@ impl Config {
             }
             let forms = [&user.password, &user.md5_hash, &user.scram_verifier];
             if forms.iter().filter(|form| form.is_some()).count() != 1 {
-                return Err(problem("set exactly one of password, md5_hash, scram_verifier"));
+                return Err(problem(
+                    "set exactly one of password, md5_hash, scram_verifier",
+                ));
             }
             if user.md5_hash.is_some() && self.auth == AuthMethod::ScramSha256 {
                 return Err(problem(
@@ -188,19 +200,34 @@ mod tests {
 
     #[test]
     fn example_file_parses() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pgbridge.example.toml")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/pgbridge.example.toml"
+        ))
+        .unwrap();
         let config: Config = toml::from_str(&text).unwrap();
         assert_eq!(config.listen.port(), 6432);
     }
 
     #[test]
     fn example_file_parses_with_its_commented_sections() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pgbridge.example.toml")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/pgbridge.example.toml"
+        ))
+        .unwrap();
         // Uncomment the commented tables and keys (`# [tls]`, `# name = ...`), not the prose.
         let uncommented: String = text
             .lines()
             .map(|line| match line.strip_prefix("# ") {
-                Some(rest) if rest.starts_with('[') || rest.split_once(" = ").is_some_and(|(key, _)| !key.contains(' ')) => rest,
+                Some(rest)
+                    if rest.starts_with('[')
+                        || rest
+                            .split_once(" = ")
+                            .is_some_and(|(key, _)| !key.contains(' ')) =>
+                {
+                    rest
+                }
                 _ => line,
             })
             .map(|line| format!("{line}\n"))
@@ -222,7 +249,10 @@ mod tests {
             listen: "0.0.0.0:6432".parse().unwrap(),
             ..Config::default()
         };
-        assert!(matches!(config.check(), Err(ConfigError::InsecureListen { .. })));
+        assert!(matches!(
+            config.check(),
+            Err(ConfigError::InsecureListen { .. })
+        ));
     }
 
     #[test]
@@ -241,23 +271,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.auth, AuthMethod::ScramSha256);
-        assert_eq!(config.tls.as_ref().unwrap().cert, PathBuf::from("server.crt"));
+        assert_eq!(
+            config.tls.as_ref().unwrap().cert,
+            PathBuf::from("server.crt")
+        );
         config.check().unwrap();
     }
 
     #[test]
     fn a_password_method_without_users_is_refused() {
         let config: Config = toml::from_str("auth = \"md5\"").unwrap();
-        assert!(matches!(config.check(), Err(ConfigError::NoUsers { method: "md5" })));
+        assert!(matches!(
+            config.check(),
+            Err(ConfigError::NoUsers { method: "md5" })
+        ));
     }
 
     #[test]
     fn each_user_has_exactly_one_credential() {
-        let two = "auth = \"password\"\n[[users]]\nname = \"a\"\npassword = \"x\"\nmd5_hash = \"md5y\"";
+        let two =
+            "auth = \"password\"\n[[users]]\nname = \"a\"\npassword = \"x\"\nmd5_hash = \"md5y\"";
         let none = "auth = \"password\"\n[[users]]\nname = \"a\"";
         for text in [two, none] {
             let config: Config = toml::from_str(text).unwrap();
-            assert!(matches!(config.check(), Err(ConfigError::User { .. })), "{text}");
+            assert!(
+                matches!(config.check(), Err(ConfigError::User { .. })),
+                "{text}"
+            );
         }
     }
 
