@@ -4,7 +4,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pgbridge_proxy::wire::{self, AuthSettings, Credential, TlsSettings, WireOptions, WireSetupError, serve};
+use pgbridge_proxy::wire::{
+    self, AuthSettings, Credential, TlsSettings, WireOptions, WireSetupError, serve,
+};
 use tokio::net::TcpListener;
 
 use crate::Config;
@@ -20,7 +22,10 @@ pub enum RunError {
     #[error("cannot open backend {backend}: {message}")]
     Backend { backend: String, message: String },
     #[error("user \"{user}\": {source}")]
-    User { user: String, source: WireSetupError },
+    User {
+        user: String,
+        source: WireSetupError,
+    },
     #[error(transparent)]
     Tls(WireSetupError),
     #[error("listener failed: {0}")]
@@ -75,7 +80,12 @@ pub async fn run(
         message: error.message,
     })?;
     tracing::info!(backend = %config.backend, version = engine.version(), "backend open");
-    tracing::info!(auth = config.auth.name(), users = config.users.len(), tls = config.tls.is_some(), "wire front end");
+    tracing::info!(
+        auth = config.auth.name(),
+        users = config.users.len(),
+        tls = config.tls.is_some(),
+        "wire front end"
+    );
     let options = WireOptions {
         shutdown_grace: Duration::from_secs(config.shutdown_grace_seconds),
         auth,

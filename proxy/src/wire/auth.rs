@@ -16,7 +16,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use pgwire::api::ClientInfo;
 use pgwire::api::auth::mechanism::{AuthMechanism, AuthMechanismFactory, AuthState};
-use pgwire::api::auth::sasl::scram::{SCRAM_ITERATIONS, ScramAuth, ScramSecret, gen_salted_password};
+use pgwire::api::auth::sasl::scram::{
+    SCRAM_ITERATIONS, ScramAuth, ScramSecret, gen_salted_password,
+};
 use pgwire::api::auth::{AuthSource, LoginInfo, Password};
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::startup::{Authentication, PasswordMessageFamily};
@@ -99,14 +101,20 @@ impl ScramVerifier {
                 stored_key,
                 server_key,
             },
-            ScramSecret::SaltedPassword { .. } => unreachable!("verifier_from_salted_password returns a verifier"),
+            ScramSecret::SaltedPassword { .. } => {
+                unreachable!("verifier_from_salted_password returns a verifier")
+            }
         }
     }
 
     /// Derives a verifier with a fresh random 16-byte salt and 4096 iterations (PostgreSQL's
     /// defaults).
     pub fn generate(password: &str) -> ScramVerifier {
-        ScramVerifier::from_password(password, rand::random::<[u8; 16]>().to_vec(), SCRAM_ITERATIONS)
+        ScramVerifier::from_password(
+            password,
+            rand::random::<[u8; 16]>().to_vec(),
+            SCRAM_ITERATIONS,
+        )
     }
 
     fn matches_password(&self, password: &str) -> bool {
@@ -181,7 +189,9 @@ impl FromStr for ScramVerifier {
             server_key: decode(server_key, "ServerKey")?,
         };
         if verifier.stored_key.len() != 32 || verifier.server_key.len() != 32 {
-            return Err(invalid("StoredKey and ServerKey must be 32 bytes (SHA-256)"));
+            return Err(invalid(
+                "StoredKey and ServerKey must be 32 bytes (SHA-256)",
+            ));
         }
         Ok(verifier)
     }
@@ -189,7 +199,12 @@ impl FromStr for ScramVerifier {
 
 /// Compares without stopping at the first differing byte.
 fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
-    left.len() == right.len() && left.iter().zip(right).fold(0u8, |acc, (l, r)| acc | (l ^ r)) == 0
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .fold(0u8, |acc, (l, r)| acc | (l ^ r))
+            == 0
 }
 
 fn md5_hex(data: &[u8]) -> String {
@@ -213,14 +228,18 @@ struct UserStore {
 
 impl fmt::Debug for UserStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserStore").field("users", &self.users.len()).finish_non_exhaustive()
+        f.debug_struct("UserStore")
+            .field("users", &self.users.len())
+            .finish_non_exhaustive()
     }
 }
 
 impl UserStore {
     fn verify_cleartext(&self, user: &str, password: &str) -> bool {
         match self.users.get(user) {
-            Some(Credential::Plain(expected)) => constant_time_eq(expected.as_bytes(), password.as_bytes()),
+            Some(Credential::Plain(expected)) => {
+                constant_time_eq(expected.as_bytes(), password.as_bytes())
+            }
             Some(Credential::Md5Hash(expected)) => {
                 constant_time_eq(expected.as_bytes(), md5_hash(user, password).as_bytes())
             }
@@ -254,7 +273,9 @@ impl UserStore {
 impl AuthSource for UserStore {
     async fn get_password(&self, login: &LoginInfo) -> PgWireResult<Password> {
         // Only SCRAM asks this store, through get_scram_secret below.
-        Err(PgWireError::InvalidPassword(login.user().unwrap_or_default().to_owned()))
+        Err(PgWireError::InvalidPassword(
+            login.user().unwrap_or_default().to_owned(),
+        ))
     }
 
     async fn get_scram_secret(&self, login: &LoginInfo) -> PgWireResult<(ScramSecret, Option<()>)> {
@@ -330,7 +351,9 @@ impl Authenticator {
                 store: Arc::clone(&self.store),
                 user: user.to_owned(),
             })),
-            AuthMethod::Md5 if matches!(self.store.users.get(user), Some(Credential::Scram(_))) => Some(scram()),
+            AuthMethod::Md5 if matches!(self.store.users.get(user), Some(Credential::Scram(_))) => {
+                Some(scram())
+            }
             AuthMethod::Md5 => Some(Box::new(Md5 {
                 inner: self.store.md5_inner(user),
                 user: user.to_owned(),
@@ -381,7 +404,9 @@ struct Md5 {
 #[async_trait]
 impl AuthMechanism for Md5 {
     async fn begin(&mut self, _client: &(dyn ClientInfo + Send + Sync)) -> PgWireResult<AuthState> {
-        Ok(AuthState::InProgress(Authentication::MD5Password(self.salt.to_vec())))
+        Ok(AuthState::InProgress(Authentication::MD5Password(
+            self.salt.to_vec(),
+        )))
     }
 
     async fn next(
@@ -415,7 +440,10 @@ mod tests {
     fn a_verifier_round_trips_through_its_text_form() {
         let verifier = ScramVerifier::from_password("secret", b"0123456789abcdef".to_vec(), 4096);
         let text = verifier.to_string();
-        assert!(text.starts_with("SCRAM-SHA-256$4096:MDEyMzQ1Njc4OWFiY2RlZg==$"), "{text}");
+        assert!(
+            text.starts_with("SCRAM-SHA-256$4096:MDEyMzQ1Njc4OWFiY2RlZg==$"),
+            "{text}"
+        );
         assert_eq!(text.parse::<ScramVerifier>().unwrap(), verifier);
         assert!(verifier.matches_password("secret"));
         assert!(!verifier.matches_password("Secret"));
@@ -450,8 +478,14 @@ mod tests {
         let store = UserStore {
             users: HashMap::from([
                 ("plain".to_owned(), Credential::Plain("pw".to_owned())),
-                ("hashed".to_owned(), Credential::Md5Hash(md5_hash("hashed", "pw"))),
-                ("scram".to_owned(), Credential::Scram(ScramVerifier::generate("pw"))),
+                (
+                    "hashed".to_owned(),
+                    Credential::Md5Hash(md5_hash("hashed", "pw")),
+                ),
+                (
+                    "scram".to_owned(),
+                    Credential::Scram(ScramVerifier::generate("pw")),
+                ),
             ]),
             scram: HashMap::new(),
             mock_seed: [0; 16],
@@ -466,6 +500,9 @@ mod tests {
     #[test]
     fn md5_hash_matches_postgresql() {
         // Python: hashlib.md5(b"postgrespostgres").hexdigest()
-        assert_eq!(md5_hash("postgres", "postgres"), "md53175bce1d3201d16594cebf9d7eb3f9d");
+        assert_eq!(
+            md5_hash("postgres", "postgres"),
+            "md53175bce1d3201d16594cebf9d7eb3f9d"
+        );
     }
 }

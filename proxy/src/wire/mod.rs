@@ -24,8 +24,8 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
 use crate::Backend;
-pub use auth::{AuthMethod, AuthSettings, Credential, ScramVerifier, User, md5_hash};
 use auth::Authenticator;
+pub use auth::{AuthMethod, AuthSettings, Credential, ScramVerifier, User, md5_hash};
 use cancel::{CancelHandlerImpl, CancelRegistry};
 use connection::QueryHandlers;
 use startup::Startup;
@@ -59,7 +59,10 @@ pub enum WireSetupError {
     #[error("invalid SCRAM verifier: {message}")]
     Verifier { message: String },
     #[error("cannot read {path}: {source}")]
-    TlsRead { path: String, source: std::io::Error },
+    TlsRead {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("TLS: {message}")]
     Tls { message: String },
 }
@@ -98,8 +101,14 @@ pub async fn serve<B: Backend>(
 ) -> std::io::Result<()> {
     let cancels = Arc::new(CancelRegistry::default());
     let keys = Arc::new(RandomPidSecretKeyGenerator::default());
-    let certificate_pem = options.tls.as_ref().map(|tls| Arc::clone(&tls.certificate_pem));
-    let authenticator = Arc::new(Authenticator::new(options.auth, certificate_pem.as_deref().map(Vec::as_slice)));
+    let certificate_pem = options
+        .tls
+        .as_ref()
+        .map(|tls| Arc::clone(&tls.certificate_pem));
+    let authenticator = Arc::new(Authenticator::new(
+        options.auth,
+        certificate_pem.as_deref().map(Vec::as_slice),
+    ));
     let acceptor = options.tls.map(|tls| tls.acceptor);
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);

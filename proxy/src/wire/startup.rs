@@ -63,7 +63,11 @@ pub struct Startup<B: Backend> {
 }
 
 fn fatal(code: &str, message: String) -> PgWireError {
-    PgWireError::UserError(Box::new(ErrorInfo::new("FATAL".to_owned(), code.to_owned(), message)))
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        "FATAL".to_owned(),
+        code.to_owned(),
+        message,
+    )))
 }
 
 /// The error a failed authentication reports: a wrong password and an unknown user read the
@@ -72,7 +76,10 @@ fn authentication_failed(user: &str, error: PgWireError) -> PgWireError {
     match error {
         PgWireError::InvalidPassword(_) => {
             tracing::info!(user, "password authentication failed");
-            fatal("28P01", format!("password authentication failed for user \"{user}\""))
+            fatal(
+                "28P01",
+                format!("password authentication failed for user \"{user}\""),
+            )
         }
         other => {
             tracing::info!(user, error = %other, "authentication failed");
@@ -83,12 +90,20 @@ fn authentication_failed(user: &str, error: PgWireError) -> PgWireError {
 }
 
 fn startup_user<C: ClientInfo>(client: &C) -> String {
-    client.metadata().get(METADATA_USER).cloned().unwrap_or_default()
+    client
+        .metadata()
+        .get(METADATA_USER)
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[async_trait]
 impl<B: Backend> StartupHandler for Startup<B> {
-    async fn on_startup<C>(&self, client: &mut C, message: PgWireFrontendMessage) -> PgWireResult<()>
+    async fn on_startup<C>(
+        &self,
+        client: &mut C,
+        message: PgWireFrontendMessage,
+    ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::Error: Debug,
@@ -100,7 +115,10 @@ impl<B: Backend> StartupHandler for Startup<B> {
                 save_startup_parameters_to_metadata(client, &startup);
                 let user = startup_user(client);
                 if user.is_empty() {
-                    return Err(fatal("28000", "no PostgreSQL user name specified in startup packet".to_owned()));
+                    return Err(fatal(
+                        "28000",
+                        "no PostgreSQL user name specified in startup packet".to_owned(),
+                    ));
                 }
                 match self.authenticator.mechanism(&user, client.is_secure()) {
                     None => self.open_session(client).await,
@@ -117,7 +135,10 @@ impl<B: Backend> StartupHandler for Startup<B> {
                 let state = mechanism.next(&*client, password).await;
                 self.advance(client, mechanism, state).await
             }
-            _ => Err(fatal("08P01", "expected a startup or password message".to_owned())),
+            _ => Err(fatal(
+                "08P01",
+                "expected a startup or password message".to_owned(),
+            )),
         }
     }
 }
@@ -139,16 +160,22 @@ impl<B: Backend> Startup<B> {
             Ok(AuthState::InProgress(request)) => {
                 client.set_state(PgWireConnectionState::AuthenticationInProgress);
                 *self.mechanism.lock().await = Some(mechanism);
-                client.send(PgWireBackendMessage::Authentication(request)).await?;
+                client
+                    .send(PgWireBackendMessage::Authentication(request))
+                    .await?;
                 Ok(())
             }
             Ok(AuthState::Ok { final_message, .. }) => {
                 if let Some(message) = final_message {
-                    client.feed(PgWireBackendMessage::Authentication(message)).await?;
+                    client
+                        .feed(PgWireBackendMessage::Authentication(message))
+                        .await?;
                 }
                 self.open_session(client).await
             }
-            Ok(AuthState::Failed(error)) | Err(error) => Err(authentication_failed(&startup_user(client), error)),
+            Ok(AuthState::Failed(error)) | Err(error) => {
+                Err(authentication_failed(&startup_user(client), error))
+            }
         }
     }
 
@@ -163,8 +190,14 @@ impl<B: Backend> Startup<B> {
         let metadata = client.metadata();
         let user = startup_user(client);
         let info = SessionInfo {
-            database: metadata.get(METADATA_DATABASE).cloned().unwrap_or_else(|| user.clone()),
-            application_name: metadata.get(METADATA_APPLICATION_NAME).cloned().unwrap_or_default(),
+            database: metadata
+                .get(METADATA_DATABASE)
+                .cloned()
+                .unwrap_or_else(|| user.clone()),
+            application_name: metadata
+                .get(METADATA_APPLICATION_NAME)
+                .cloned()
+                .unwrap_or_default(),
             peer: client.socket_addr().to_string(),
             user,
         };
@@ -175,7 +208,9 @@ impl<B: Backend> Startup<B> {
             .map_err(|e| fatal(&e.code, e.message))?;
         let (pid, secret) = self.keys.generate(client);
         client.set_pid_and_secret_key(pid, secret.clone());
-        let guard = self.cancels.register(pid, secret.to_bytes(), session.cancel_token());
+        let guard = self
+            .cancels
+            .register(pid, secret.to_bytes(), session.cancel_token());
         *self.cancel_guard.lock().await = Some(guard);
         *self.session.lock().await = Some(session);
         finish_authentication(client, &Parameters(self.backend.server_parameters())).await?;

@@ -58,7 +58,11 @@ impl TlsSettings {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .and_then(|builder| builder.with_no_client_auth().with_single_cert(certificates, key))
+            .and_then(|builder| {
+                builder
+                    .with_no_client_auth()
+                    .with_single_cert(certificates, key)
+            })
             .map_err(|error| WireSetupError::Tls {
                 message: format!("certificate and key do not make a TLS configuration: {error}"),
             })?;
