@@ -1,66 +1,48 @@
 //! Authentication and TLS through a real client (tokio-postgres, and psql where installed)
 //! against an in-process server on port 0.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use pgbridge::Config;
 use pgbridge::config::{AuthMethod, Tls, User};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 use tokio_postgres::config::{ChannelBinding, SslMode};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, NoTls};
 use tokio_rustls::rustls;
 
-struct Server {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<Result<(), pgbridge::RunError>>,
+mod common;
+use common::TestServer;
+
+async fn start(config: Config) -> TestServer {
+    TestServer::start_with(config, tempfile::tempdir().unwrap()).await
 }
 
-impl Server {
-    async fn start(config: Config) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(pgbridge::run(config, listener, async {
-            let _ = stopped.await;
-        }));
-        Server {
-            addr,
-            stop: Some(stop),
-            task,
-        }
+fn client_config(
+    server: &TestServer,
+    user: &str,
+    password: Option<&str>,
+) -> tokio_postgres::Config {
+    let mut config = tokio_postgres::Config::new();
+    config
+        .host("127.0.0.1")
+        .port(server.addr.port())
+        .user(user)
+        .dbname("app");
+    if let Some(password) = password {
+        config.password(password);
     }
+    config
+}
 
-    fn client_config(&self, user: &str, password: Option<&str>) -> tokio_postgres::Config {
-        let mut config = tokio_postgres::Config::new();
-        config
-            .host("127.0.0.1")
-            .port(self.addr.port())
-            .user(user)
-            .dbname("app");
-        if let Some(password) = password {
-            config.password(password);
-        }
-        config
-    }
-
-    async fn connect(
-        &self,
-        user: &str,
-        password: Option<&str>,
-    ) -> Result<Client, tokio_postgres::Error> {
-        let (client, connection) = self.client_config(user, password).connect(NoTls).await?;
-        tokio::spawn(connection);
-        Ok(client)
-    }
-
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap().unwrap();
-    }
+async fn connect(
+    server: &TestServer,
+    user: &str,
+    password: Option<&str>,
+) -> Result<Client, tokio_postgres::Error> {
+    let (client, connection) = client_config(server, user, password).connect(NoTls).await?;
+    tokio::spawn(connection);
+    Ok(client)
 }
 
 fn config(auth: AuthMethod, users: Vec<User>) -> Config {
@@ -111,23 +93,23 @@ fn assert_password_failed(result: Result<Client, tokio_postgres::Error>, user: &
 
 #[tokio::test]
 async fn trust_lets_anyone_in() {
-    let server = Server::start(config(AuthMethod::Trust, vec![])).await;
-    let client = server.connect("whoever", None).await.unwrap();
+    let server = start(config(AuthMethod::Trust, vec![])).await;
+    let client = connect(&server, "whoever", None).await.unwrap();
     select_one(&client).await;
-    server.stop().await;
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn cleartext_password() {
-    let server = Server::start(config(
+    let server = start(config(
         AuthMethod::Password,
         vec![with_password("alice", "s3cret")],
     ))
     .await;
-    select_one(&server.connect("alice", Some("s3cret")).await.unwrap()).await;
-    assert_password_failed(server.connect("alice", Some("wrong")).await, "alice");
-    assert_password_failed(server.connect("bob", Some("s3cret")).await, "bob");
-    server.stop().await;
+    select_one(&connect(&server, "alice", Some("s3cret")).await.unwrap()).await;
+    assert_password_failed(connect(&server, "alice", Some("wrong")).await, "alice");
+    assert_password_failed(connect(&server, "bob", Some("s3cret")).await, "bob");
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -140,11 +122,11 @@ async fn cleartext_password_against_stored_hashes() {
         scram_verifier: Some(pgbridge_proxy::wire::ScramVerifier::generate("pw2").to_string()),
         ..user("verified")
     };
-    let server = Server::start(config(AuthMethod::Password, vec![hashed, verified])).await;
-    select_one(&server.connect("hashed", Some("pw1")).await.unwrap()).await;
-    select_one(&server.connect("verified", Some("pw2")).await.unwrap()).await;
-    assert_password_failed(server.connect("verified", Some("pw1")).await, "verified");
-    server.stop().await;
+    let server = start(config(AuthMethod::Password, vec![hashed, verified])).await;
+    select_one(&connect(&server, "hashed", Some("pw1")).await.unwrap()).await;
+    select_one(&connect(&server, "verified", Some("pw2")).await.unwrap()).await;
+    assert_password_failed(connect(&server, "verified", Some("pw1")).await, "verified");
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -153,17 +135,17 @@ async fn md5_password_plain_and_hashed() {
         md5_hash: Some(pgbridge_proxy::wire::md5_hash("carol", "c-pass")),
         ..user("carol")
     };
-    let server = Server::start(config(
+    let server = start(config(
         AuthMethod::Md5,
         vec![with_password("alice", "s3cret"), hashed],
     ))
     .await;
-    select_one(&server.connect("alice", Some("s3cret")).await.unwrap()).await;
-    select_one(&server.connect("carol", Some("c-pass")).await.unwrap()).await;
-    assert_password_failed(server.connect("alice", Some("s3cret ")).await, "alice");
-    assert_password_failed(server.connect("carol", Some("s3cret")).await, "carol");
-    assert_password_failed(server.connect("nobody", Some("s3cret")).await, "nobody");
-    server.stop().await;
+    select_one(&connect(&server, "alice", Some("s3cret")).await.unwrap()).await;
+    select_one(&connect(&server, "carol", Some("c-pass")).await.unwrap()).await;
+    assert_password_failed(connect(&server, "alice", Some("s3cret ")).await, "alice");
+    assert_password_failed(connect(&server, "carol", Some("s3cret")).await, "carol");
+    assert_password_failed(connect(&server, "nobody", Some("s3cret")).await, "nobody");
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -172,10 +154,10 @@ async fn md5_falls_back_to_scram_for_a_verifier() {
         scram_verifier: Some(pgbridge_proxy::wire::ScramVerifier::generate("pw").to_string()),
         ..user("dave")
     };
-    let server = Server::start(config(AuthMethod::Md5, vec![verified])).await;
-    select_one(&server.connect("dave", Some("pw")).await.unwrap()).await;
-    assert_password_failed(server.connect("dave", Some("nope")).await, "dave");
-    server.stop().await;
+    let server = start(config(AuthMethod::Md5, vec![verified])).await;
+    select_one(&connect(&server, "dave", Some("pw")).await.unwrap()).await;
+    assert_password_failed(connect(&server, "dave", Some("nope")).await, "dave");
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -184,17 +166,17 @@ async fn scram_with_password_and_stored_verifier() {
         scram_verifier: Some(pgbridge_proxy::wire::ScramVerifier::generate("v-pass").to_string()),
         ..user("erin")
     };
-    let server = Server::start(config(
+    let server = start(config(
         AuthMethod::ScramSha256,
         vec![with_password("alice", "s3cret"), verified],
     ))
     .await;
-    select_one(&server.connect("alice", Some("s3cret")).await.unwrap()).await;
-    select_one(&server.connect("erin", Some("v-pass")).await.unwrap()).await;
-    assert_password_failed(server.connect("alice", Some("S3cret")).await, "alice");
-    assert_password_failed(server.connect("erin", Some("s3cret")).await, "erin");
-    assert_password_failed(server.connect("nobody", Some("s3cret")).await, "nobody");
-    server.stop().await;
+    select_one(&connect(&server, "alice", Some("s3cret")).await.unwrap()).await;
+    select_one(&connect(&server, "erin", Some("v-pass")).await.unwrap()).await;
+    assert_password_failed(connect(&server, "alice", Some("S3cret")).await, "alice");
+    assert_password_failed(connect(&server, "erin", Some("s3cret")).await, "erin");
+    assert_password_failed(connect(&server, "nobody", Some("s3cret")).await, "nobody");
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -258,7 +240,7 @@ fn make_certificates() -> Certificates {
     }
 }
 
-async fn start_tls(auth: AuthMethod, users: Vec<User>) -> (Server, Certificates) {
+async fn start_tls(auth: AuthMethod, users: Vec<User>) -> (TestServer, Certificates) {
     let certificates = make_certificates();
     let config = Config {
         tls: Some(Tls {
@@ -267,7 +249,7 @@ async fn start_tls(auth: AuthMethod, users: Vec<User>) -> (Server, Certificates)
         }),
         ..config(auth, users)
     };
-    (Server::start(config).await, certificates)
+    (start(config).await, certificates)
 }
 
 fn client_tls(certificates: &Certificates, alpn: bool) -> rustls::ClientConfig {
@@ -294,7 +276,7 @@ async fn tls_required_with_scram_channel_binding() {
     .await;
     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(client_tls(&certificates, false));
 
-    let mut config = server.client_config("alice", Some("s3cret"));
+    let mut config = client_config(&server, "alice", Some("s3cret"));
     config
         .ssl_mode(SslMode::Require)
         .channel_binding(ChannelBinding::Require);
@@ -302,14 +284,14 @@ async fn tls_required_with_scram_channel_binding() {
     tokio::spawn(connection);
     select_one(&client).await;
 
-    let mut wrong = server.client_config("alice", Some("nope"));
+    let mut wrong = client_config(&server, "alice", Some("nope"));
     wrong.ssl_mode(SslMode::Require);
     let result = wrong.connect(tls).await.map(|(client, _)| client);
     assert_password_failed(result, "alice");
 
     // TLS is optional: plain connections still work, and are offered plain SCRAM-SHA-256.
-    select_one(&server.connect("alice", Some("s3cret")).await.unwrap()).await;
-    server.stop().await;
+    select_one(&connect(&server, "alice", Some("s3cret")).await.unwrap()).await;
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
@@ -321,28 +303,28 @@ async fn direct_ssl_with_alpn() {
     let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
     let stream = connector.connect(name, tcp).await.unwrap();
     assert_eq!(stream.get_ref().1.alpn_protocol(), Some(&b"postgresql"[..]));
-    let mut config = server.client_config("alice", Some("s3cret"));
+    let mut config = client_config(&server, "alice", Some("s3cret"));
     config.ssl_mode(SslMode::Disable);
     let (client, connection) = config.connect_raw(stream, NoTls).await.unwrap();
     tokio::spawn(connection);
     select_one(&client).await;
-    server.stop().await;
+    server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn no_tls_configured_refuses_ssl_request() {
-    let server = Server::start(config(AuthMethod::Trust, vec![])).await;
+    let server = start(config(AuthMethod::Trust, vec![])).await;
     let certificates = make_certificates();
     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(client_tls(&certificates, false));
-    let mut required = server.client_config("alice", None);
+    let mut required = client_config(&server, "alice", None);
     required.ssl_mode(SslMode::Require);
     assert!(required.connect(tls.clone()).await.is_err());
-    let mut preferred = server.client_config("alice", None);
+    let mut preferred = client_config(&server, "alice", None);
     preferred.ssl_mode(SslMode::Prefer);
     let (client, connection) = preferred.connect(tls).await.unwrap();
     tokio::spawn(connection);
     select_one(&client).await;
-    server.stop().await;
+    server.shutdown().await.unwrap();
 }
 
 /// libpq (psql) with TLS configured: sslmode=require uses SCRAM-SHA-256-PLUS, and
@@ -388,5 +370,5 @@ async fn psql_with_and_without_tls() {
         stderr.contains("password authentication failed for user \"alice\""),
         "{stderr}"
     );
-    server.stop().await;
+    server.shutdown().await.unwrap();
 }
