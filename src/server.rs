@@ -4,10 +4,13 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pgbridge_proxy::wire::{WireOptions, serve};
+use pgbridge_proxy::wire::{
+    self, AuthSettings, Credential, TlsSettings, WireOptions, WireSetupError, serve,
+};
 use tokio::net::TcpListener;
 
 use crate::Config;
+use crate::config::AuthMethod;
 use crate::engine::Engine;
 
 /// Why the server could not run.
@@ -18,8 +21,46 @@ pub enum RunError {
     Config(#[from] crate::ConfigError),
     #[error("cannot open backend {backend}: {message}")]
     Backend { backend: String, message: String },
+    #[error("user \"{user}\": {source}")]
+    User {
+        user: String,
+        source: WireSetupError,
+    },
+    #[error(transparent)]
+    Tls(WireSetupError),
     #[error("listener failed: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Maps the config's authentication settings to the wire front end's.
+fn auth_settings(config: &Config) -> Result<AuthSettings, RunError> {
+    let method = match config.auth {
+        AuthMethod::Trust => wire::AuthMethod::Trust,
+        AuthMethod::Password => wire::AuthMethod::Password,
+        AuthMethod::Md5 => wire::AuthMethod::Md5,
+        AuthMethod::ScramSha256 => wire::AuthMethod::ScramSha256,
+    };
+    let users = config
+        .users
+        .iter()
+        .map(|user| {
+            let credential = if let Some(verifier) = &user.scram_verifier {
+                Credential::Scram(verifier.parse().map_err(|source| RunError::User {
+                    user: user.name.clone(),
+                    source,
+                })?)
+            } else if let Some(hash) = &user.md5_hash {
+                Credential::Md5Hash(hash.clone())
+            } else {
+                Credential::Plain(user.password.clone().unwrap_or_default())
+            };
+            Ok(wire::User {
+                name: user.name.clone(),
+                credential,
+            })
+        })
+        .collect::<Result<_, RunError>>()?;
+    Ok(AuthSettings { method, users })
 }
 
 /// Serves PostgreSQL clients on `listener` until `shutdown` completes.
@@ -29,13 +70,26 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), RunError> {
     config.check()?;
+    let auth = auth_settings(&config)?;
+    let tls = match &config.tls {
+        Some(tls) => Some(TlsSettings::from_pem_files(&tls.cert, &tls.key).map_err(RunError::Tls)?),
+        None => None,
+    };
     let engine = Engine::open_sqlite(&config.backend).map_err(|error| RunError::Backend {
         backend: config.backend.clone(),
         message: error.message,
     })?;
     tracing::info!(backend = %config.backend, version = engine.version(), "backend open");
+    tracing::info!(
+        auth = config.auth.name(),
+        users = config.users.len(),
+        tls = config.tls.is_some(),
+        "wire front end"
+    );
     let options = WireOptions {
         shutdown_grace: Duration::from_secs(config.shutdown_grace_seconds),
+        auth,
+        tls,
     };
     serve(listener, Arc::new(engine), options, shutdown).await?;
     Ok(())

@@ -2,7 +2,10 @@
 //!
 //! [`serve`] accepts connections on a listener until its shutdown future completes, and runs
 //! each connection on its own task with handlers bound to one [`Session`](crate::Session).
+//! [`WireOptions`] carries the authentication method and users ([`AuthSettings`]) and the
+//! optional TLS certificate ([`TlsSettings`]).
 
+mod auth;
 mod cancel;
 mod connection;
 mod copy;
@@ -10,6 +13,7 @@ pub mod decode;
 pub mod encode;
 mod messages;
 mod startup;
+mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -21,23 +25,47 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
 use crate::Backend;
+use auth::Authenticator;
+pub use auth::{AuthMethod, AuthSettings, Credential, ScramVerifier, User, md5_hash};
 use cancel::{CancelHandlerImpl, CancelRegistry};
 use connection::QueryHandlers;
 use startup::Startup;
+pub use tls::TlsSettings;
 
 /// Settings of the wire front end.
 #[derive(Debug, Clone)]
 pub struct WireOptions {
-    /// How long running statements may take to finish after shutdown begins.
+    /// How long running statements may take to finish after shutdown begins. Default 10 s.
     pub shutdown_grace: Duration,
+    /// How clients authenticate. Default trust.
+    pub auth: AuthSettings,
+    /// TLS certificate and key. Default none: SSLRequest is answered `N`.
+    pub tls: Option<TlsSettings>,
 }
 
 impl Default for WireOptions {
     fn default() -> Self {
         WireOptions {
             shutdown_grace: Duration::from_secs(10),
+            auth: AuthSettings::default(),
+            tls: None,
         }
     }
+}
+
+/// Why the wire front end's settings cannot be used.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum WireSetupError {
+    #[error("invalid SCRAM verifier: {message}")]
+    Verifier { message: String },
+    #[error("cannot read {path}: {source}")]
+    TlsRead {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("TLS: {message}")]
+    Tls { message: String },
 }
 
 struct ConnectionHandlers<B: Backend> {
@@ -78,6 +106,15 @@ pub async fn serve<B: Backend>(
 ) -> std::io::Result<()> {
     let cancels = Arc::new(CancelRegistry::default());
     let keys = Arc::new(RandomPidSecretKeyGenerator::default());
+    let certificate_pem = options
+        .tls
+        .as_ref()
+        .map(|tls| Arc::clone(&tls.certificate_pem));
+    let authenticator = Arc::new(Authenticator::new(
+        options.auth,
+        certificate_pem.as_deref().map(Vec::as_slice),
+    ));
+    let acceptor = options.tls.map(|tls| tls.acceptor);
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
@@ -100,14 +137,17 @@ pub async fn serve<B: Backend>(
                 cancels: Arc::clone(&cancels),
                 cancel_guard: Mutex::new(None),
                 keys: Arc::clone(&keys),
+                authenticator: Arc::clone(&authenticator),
+                mechanism: Mutex::new(None),
             }),
             queries: Arc::new(QueryHandlers { session }),
             cancel: Arc::new(CancelHandlerImpl {
                 registry: Arc::clone(&cancels),
             }),
         };
+        let acceptor = acceptor.clone();
         connections.spawn(async move {
-            if let Err(error) = pgwire::tokio::process_socket(socket, None, handlers).await {
+            if let Err(error) = pgwire::tokio::process_socket(socket, acceptor, handlers).await {
                 tracing::debug!(%peer, %error, "connection closed with an error");
             }
         });

@@ -7,18 +7,20 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::{Sink, SinkExt};
+use pgwire::api::auth::mechanism::{AuthMechanism, AuthState};
 use pgwire::api::auth::{
     ServerParameterProvider, StartupHandler, finish_authentication, protocol_negotiation,
     save_startup_parameters_to_metadata,
 };
 use pgwire::api::{
-    ClientInfo, METADATA_APPLICATION_NAME, METADATA_DATABASE, METADATA_USER, PidSecretKeyGenerator,
-    RandomPidSecretKeyGenerator,
+    ClientInfo, METADATA_APPLICATION_NAME, METADATA_DATABASE, METADATA_USER, PgWireConnectionState,
+    PidSecretKeyGenerator, RandomPidSecretKeyGenerator,
 };
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use tokio::sync::Mutex;
 
+use super::auth::Authenticator;
 use super::cancel::{CancelGuard, CancelRegistry};
 use super::connection::SessionSlot;
 use crate::{Backend, Session, SessionInfo};
@@ -43,12 +45,21 @@ impl ServerParameterProvider for Parameters {
 }
 
 /// Handles the startup phase of one connection.
+///
+/// It drives pgwire's per-connection [`AuthMechanism`]s itself rather than through pgwire's
+/// `AuthDriver`: the driver's completion step makes its own pid/secret key and knows nothing of
+/// opening the backend session or registering the cancel key, which must happen between
+/// "password accepted" and AuthenticationOk. One `Startup` exists per connection, so the running
+/// mechanism lives here.
 pub struct Startup<B: Backend> {
     pub backend: Arc<B>,
     pub session: SessionSlot<B::Session>,
     pub cancels: Arc<CancelRegistry>,
     pub cancel_guard: Mutex<Option<CancelGuard>>,
     pub keys: Arc<RandomPidSecretKeyGenerator>,
+    pub authenticator: Arc<Authenticator>,
+    /// The mechanism waiting for the client's next password message.
+    pub mechanism: Mutex<Option<Box<dyn AuthMechanism>>>,
 }
 
 fn fatal(code: &str, message: String) -> PgWireError {
@@ -57,6 +68,33 @@ fn fatal(code: &str, message: String) -> PgWireError {
         code.to_owned(),
         message,
     )))
+}
+
+/// The error a failed authentication reports: a wrong password and an unknown user read the
+/// same, as in PostgreSQL; malformed SASL messages keep their protocol code.
+fn authentication_failed(user: &str, error: PgWireError) -> PgWireError {
+    match error {
+        PgWireError::InvalidPassword(_) => {
+            tracing::info!(user, "password authentication failed");
+            fatal(
+                "28P01",
+                format!("password authentication failed for user \"{user}\""),
+            )
+        }
+        other => {
+            tracing::info!(user, error = %other, "authentication failed");
+            let info = ErrorInfo::from(other);
+            fatal(&info.code, info.message)
+        }
+    }
+}
+
+fn startup_user<C: ClientInfo>(client: &C) -> String {
+    client
+        .metadata()
+        .get(METADATA_USER)
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[async_trait]
@@ -71,19 +109,86 @@ impl<B: Backend> StartupHandler for Startup<B> {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let PgWireFrontendMessage::Startup(startup) = message else {
-            return Err(fatal("08P01", "expected a startup message".to_owned()));
-        };
-        protocol_negotiation(client, &startup).await?;
-        save_startup_parameters_to_metadata(client, &startup);
-        let metadata = client.metadata();
-        let user = metadata.get(METADATA_USER).cloned().unwrap_or_default();
-        if user.is_empty() {
-            return Err(fatal(
-                "28000",
-                "no PostgreSQL user name specified in startup packet".to_owned(),
-            ));
+        match message {
+            PgWireFrontendMessage::Startup(startup) => {
+                protocol_negotiation(client, &startup).await?;
+                save_startup_parameters_to_metadata(client, &startup);
+                let user = startup_user(client);
+                if user.is_empty() {
+                    return Err(fatal(
+                        "28000",
+                        "no PostgreSQL user name specified in startup packet".to_owned(),
+                    ));
+                }
+                match self.authenticator.mechanism(&user, client.is_secure()) {
+                    None => self.open_session(client).await,
+                    Some(mut mechanism) => {
+                        let state = mechanism.begin(&*client).await;
+                        self.advance(client, mechanism, state).await
+                    }
+                }
+            }
+            PgWireFrontendMessage::PasswordMessageFamily(password) => {
+                let Some(mut mechanism) = self.mechanism.lock().await.take() else {
+                    return Err(fatal("08P01", "unexpected password message".to_owned()));
+                };
+                let state = mechanism.next(&*client, password).await;
+                self.advance(client, mechanism, state).await
+            }
+            _ => Err(fatal(
+                "08P01",
+                "expected a startup or password message".to_owned(),
+            )),
         }
+    }
+}
+
+impl<B: Backend> Startup<B> {
+    /// Sends the mechanism's next request, or finishes the startup once it accepts the client.
+    async fn advance<C>(
+        &self,
+        client: &mut C,
+        mechanism: Box<dyn AuthMechanism>,
+        state: PgWireResult<AuthState>,
+    ) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        match state {
+            Ok(AuthState::InProgress(request)) => {
+                client.set_state(PgWireConnectionState::AuthenticationInProgress);
+                *self.mechanism.lock().await = Some(mechanism);
+                client
+                    .send(PgWireBackendMessage::Authentication(request))
+                    .await?;
+                Ok(())
+            }
+            Ok(AuthState::Ok { final_message, .. }) => {
+                if let Some(message) = final_message {
+                    client
+                        .feed(PgWireBackendMessage::Authentication(message))
+                        .await?;
+                }
+                self.open_session(client).await
+            }
+            Ok(AuthState::Failed(error)) | Err(error) => {
+                Err(authentication_failed(&startup_user(client), error))
+            }
+        }
+    }
+
+    /// Opens the backend session and completes the startup: AuthenticationOk, ParameterStatus,
+    /// BackendKeyData, ReadyForQuery.
+    async fn open_session<C>(&self, client: &mut C) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let metadata = client.metadata();
+        let user = startup_user(client);
         let info = SessionInfo {
             database: metadata
                 .get(METADATA_DATABASE)
