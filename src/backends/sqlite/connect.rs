@@ -15,6 +15,7 @@ use pgbridge_dialects::SchemaChange;
 
 use super::errors::classify;
 use super::functions::{SessionFunctions, register};
+use super::catalog::{self, SharedSnapshot};
 use super::registry;
 use super::types::{to_pg, to_sqlite};
 
@@ -31,6 +32,9 @@ pub struct Prepared {
     pub columns: Vec<(String, Option<String>)>,
     pub read_only: bool,
 }
+
+/// A table's columns (name, type, modifier), or `None` when there is no such table.
+pub type TableColumns = Option<Vec<(String, PgType, i32)>>;
 
 /// A batch of rows, or the error that stopped the statement.
 pub type Batch = Result<Vec<Row>, SqlError>;
@@ -60,9 +64,12 @@ enum Command {
         change: Option<SchemaChange>,
         reply: oneshot::Sender<Result<(), SqlError>>,
     },
+    RefreshCatalog {
+        reply: oneshot::Sender<Result<(), SqlError>>,
+    },
     TableColumns {
         table: String,
-        reply: oneshot::Sender<Result<Option<Vec<(String, PgType, i32)>>, SqlError>>,
+        reply: oneshot::Sender<Result<TableColumns, SqlError>>,
     },
 }
 
@@ -87,17 +94,19 @@ pub struct OpenOptions {
 impl Worker {
     /// Opens a connection on a new thread.
     pub fn open(options: &OpenOptions, functions: Arc<SessionFunctions>) -> Result<Worker, SqlError> {
+        let session = Arc::clone(&functions);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let connection = Connection::open_with_flags(&options.path, flags).map_err(|e| classify(&e))?;
-        configure(&connection, options, functions).map_err(|e| classify(&e))?;
+        let snapshot = SharedSnapshot::default();
+        configure(&connection, options, &snapshot, functions).map_err(|e| classify(&e))?;
         let interrupt = Arc::new(connection.get_interrupt_handle());
         let (commands, receiver) = mpsc::channel();
         std::thread::Builder::new()
             .name("pgbridge-sqlite".to_owned())
-            .spawn(move || run(connection, receiver))
+            .spawn(move || run(connection, receiver, snapshot, session))
             .map_err(|e| SqlError::new("53000", format!("cannot start a SQLite worker: {e}")))?;
         Ok(Worker { commands, interrupt })
     }
@@ -130,7 +139,12 @@ impl Worker {
         self.call(|reply| Command::Ddl { sql, change, reply }).await?
     }
 
-    pub async fn table_columns(&self, table: String) -> Result<Option<Vec<(String, PgType, i32)>>, SqlError> {
+    /// Rebuilds the emulated `pg_catalog` if the schema changed since it was built.
+    pub async fn refresh_catalog(&self) -> Result<(), SqlError> {
+        self.call(|reply| Command::RefreshCatalog { reply }).await?
+    }
+
+    pub async fn table_columns(&self, table: String) -> Result<TableColumns, SqlError> {
         self.call(|reply| Command::TableColumns { table, reply }).await?
     }
 
@@ -144,7 +158,12 @@ impl Worker {
     }
 }
 
-fn configure(connection: &Connection, options: &OpenOptions, functions: Arc<SessionFunctions>) -> rusqlite::Result<()> {
+fn configure(
+    connection: &Connection,
+    options: &OpenOptions,
+    snapshot: &SharedSnapshot,
+    functions: Arc<SessionFunctions>,
+) -> rusqlite::Result<()> {
     connection.busy_timeout(std::time::Duration::from_millis(options.busy_timeout_ms))?;
     if !options.path.contains("mode=memory") && options.path != ":memory:" {
         connection.pragma_update(None, "journal_mode", "WAL")?;
@@ -153,12 +172,14 @@ fn configure(connection: &Connection, options: &OpenOptions, functions: Arc<Sess
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.pragma_update(None, "case_sensitive_like", "ON")?;
     connection.set_prepared_statement_cache_capacity(256);
+    catalog::functions::register(connection, snapshot, Arc::clone(&functions))?;
     register(connection, functions)?;
     registry::ensure(connection)?;
+    catalog::attach(connection)?;
     Ok(())
 }
 
-fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
+fn run(connection: Connection, commands: mpsc::Receiver<Command>, snapshot: SharedSnapshot, session: Arc<SessionFunctions>) {
     while let Ok(command) = commands.recv() {
         match command {
             Command::Prepare { sql, reply } => {
@@ -179,6 +200,9 @@ fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
             }
             Command::Ddl { sql, change, reply } => {
                 let _ = reply.send(ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e)));
+            }
+            Command::RefreshCatalog { reply } => {
+                let _ = reply.send(catalog::refresh(&connection, &snapshot, &session).map_err(|e| classify(&e)));
             }
             Command::TableColumns { table, reply } => {
                 let _ = reply.send(registry::table_columns(&connection, &table).map_err(|e| classify(&e)));
