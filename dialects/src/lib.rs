@@ -22,6 +22,7 @@
 //! What a target cannot express faithfully fails with [`TranslateError::Unsupported`]
 //! (SQLSTATE 0A000), never with SQL that would answer differently.
 
+pub mod catalog;
 mod error;
 pub mod infer;
 pub(crate) mod passes;

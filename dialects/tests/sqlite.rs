@@ -111,7 +111,7 @@ fn casts_to_storage_types() {
         ("x::json", "CAST(x AS TEXT)"),
         ("x::jsonb", "CAST(x AS TEXT)"),
         ("x::time", "CAST(x AS TEXT)"),
-        ("x::regclass", "CAST(x AS INTEGER)"),
+        ("x::regclass", "pgbridge_regclass_name(x)"),
     ];
     for (pg, sqlite) in cases {
         translates_to(&format!("SELECT {pg}"), &format!("SELECT {sqlite}"));
@@ -548,26 +548,6 @@ fn similar_to() {
 }
 
 #[test]
-fn regular_expressions() {
-    refuses(
-        "SELECT * FROM t WHERE a ~ 'x'",
-        "regular expression match ~",
-    );
-    refuses(
-        "SELECT * FROM t WHERE a ~* 'x'",
-        "regular expression match ~*",
-    );
-    refuses(
-        "SELECT * FROM t WHERE a !~ 'x'",
-        "regular expression match !~",
-    );
-    refuses(
-        "SELECT * FROM t WHERE a !~* 'x'",
-        "regular expression match !~*",
-    );
-}
-
-#[test]
 fn distinct_on() {
     refuses(
         "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
@@ -617,6 +597,84 @@ fn computed_defaults_are_parenthesised() {
     translates_to(
         "CREATE TABLE t (id INT, at TIMESTAMPTZ DEFAULT now(), n INT DEFAULT -1, s TEXT DEFAULT 'x')",
         "CREATE TABLE t (id INTEGER, at TEXT DEFAULT (pgbridge_now()), n INTEGER DEFAULT -1, s TEXT DEFAULT 'x')",
+    );
+}
+
+// The catalog queries psql sends
+
+#[test]
+fn regular_expressions() {
+    translates_to(
+        "SELECT * FROM t WHERE a ~ 'x'",
+        "SELECT * FROM t WHERE pgbridge_regex_match(a, 'x', '')",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE a ~* 'x'",
+        "SELECT * FROM t WHERE pgbridge_regex_match(a, 'x', 'i')",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE a !~ 'x'",
+        "SELECT * FROM t WHERE NOT pgbridge_regex_match(a, 'x', '')",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE a !~* 'x'",
+        "SELECT * FROM t WHERE NOT pgbridge_regex_match(a, 'x', 'i')",
+    );
+}
+
+#[test]
+fn psql_relation_lookup() {
+    translates_to(
+        "SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' \
+         COLLATE pg_catalog.default AND pg_catalog.pg_table_is_visible(c.oid)",
+        "SELECT c.oid FROM pg_catalog.pg_class c WHERE pgbridge_regex_match(c.relname, '^(t)$', '') \
+         AND pg_table_is_visible(c.oid)",
+    );
+}
+
+#[test]
+fn object_references_shown_by_name_compared_by_oid() {
+    translates_to(
+        "SELECT conrelid::pg_catalog.regclass AS ontable FROM pg_constraint \
+         WHERE confrelid IN (VALUES ('16388'::pg_catalog.regclass)) ORDER BY conrelid::regclass",
+        "SELECT pgbridge_regclass_name(conrelid) AS ontable FROM pg_constraint \
+         WHERE confrelid IN (VALUES (pgbridge_regclass('16388'))) ORDER BY pgbridge_regclass(conrelid) NULLS LAST",
+    );
+    translates_to(
+        "SELECT CASE WHEN x = 0 THEN '' ELSE x::pg_catalog.regtype::pg_catalog.text END FROM t",
+        "SELECT CASE WHEN x = 0 THEN '' ELSE CAST(pgbridge_regtype_name(x) AS TEXT) END FROM t",
+    );
+}
+
+#[test]
+fn always_empty_catalog_relations() {
+    translates_to(
+        "SELECT pol.polname, pg_catalog.array_to_string(array(select rolname from pg_roles \
+         where oid = any (pol.polroles) order by 1),',') AS roles FROM pg_catalog.pg_policy pol \
+         WHERE pol.polrelid = '16388' ORDER BY 1",
+        "SELECT NULL AS \"polname\", NULL AS \"roles\" WHERE false",
+    );
+    translates_to(
+        "SELECT pubname FROM pg_publication p WHERE p.puballtables \
+         UNION SELECT pubname FROM pg_publication_rel pr JOIN pg_class c ON c.oid = pr.prrelid ORDER BY 1",
+        "SELECT NULL AS \"pubname\" WHERE false UNION SELECT NULL AS \"pubname\" WHERE false",
+    );
+    // An outer join keeps the other side's rows; an aggregate returns a row.
+    translates_to(
+        "SELECT c.relname FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid",
+        "SELECT c.relname FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid",
+    );
+    translates_to(
+        "SELECT count(*) FROM pg_trigger",
+        "SELECT count(*) FROM pg_trigger",
+    );
+}
+
+#[test]
+fn catalog_function_qualifier_dropped() {
+    translates_to(
+        "SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c",
+        "SELECT pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c",
     );
 }
 

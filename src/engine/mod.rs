@@ -4,6 +4,7 @@
 //! with its own backend connection. Session commands (SET, SHOW, transaction control) are
 //! answered here; everything else is translated by `pgbridge-dialects` and run by the adapter.
 
+mod catalog;
 mod copy;
 mod repair;
 mod rows;

@@ -417,6 +417,7 @@ impl EngineSession {
             Kind::Rows { tag } => {
                 let plan = self.plan(statement, &[]).await?;
                 self.free_worker().await;
+                super::catalog::refresh_if_read(&self.worker, &statement.ast).await?;
                 let fields = plan
                     .description
                     .fields

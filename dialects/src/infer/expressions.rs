@@ -144,6 +144,12 @@ pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
             Value::Boolean(_) => Some(PgType::Bool),
             _ => None,
         },
+        // pgbridge shows `regclass` and its kin by name (see passes/object_references.rs).
+        Expr::Cast { data_type, .. }
+            if crate::passes::object_references::reference_type(data_type).is_some() =>
+        {
+            Some(PgType::Text)
+        }
         Expr::Cast { data_type, .. } => PgType::from_data_type(data_type),
         Expr::TypedString(typed) => PgType::from_data_type(&typed.data_type),
         Expr::Nested(inner) => expr_type(inner, scope),

@@ -1,5 +1,5 @@
 //! Functions whose name or calling form differs: `now()` and `CURRENT_TIMESTAMP` become the
-//! target's transaction timestamp, and niladic `current_user` / `session_user` become calls.
+//! target's transaction timestamp, `pg_catalog.f(..)` loses its qualifier, and niladic `current_user` / `session_user` become calls.
 
 use std::ops::ControlFlow;
 
@@ -50,6 +50,14 @@ impl VisitorMut for Functions<'_> {
         let Expr::Function(function) = expr else {
             return ControlFlow::Continue(());
         };
+        // Functions of the emulated catalog are registered unqualified.
+        if function.name.0.len() == 2
+            && function.name.0[0]
+                .as_ident()
+                .is_some_and(|schema| schema.value.eq_ignore_ascii_case("pg_catalog"))
+        {
+            function.name.0.remove(0);
+        }
         let name = function_name(function);
         let niladic = matches!(function.args, FunctionArguments::None);
         if NOW_FUNCTIONS.contains(&name.as_str()) {

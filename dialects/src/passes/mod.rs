@@ -11,11 +11,13 @@ pub(crate) mod ddl;
 mod defaults;
 mod distinct_on;
 mod division;
+mod empty_catalog;
 mod functions;
 mod identifiers;
 mod ilike;
 mod lateral;
 mod nulls_order;
+pub(crate) mod object_references;
 mod pattern_matching;
 pub(crate) mod placeholders;
 mod relations;
@@ -35,6 +37,8 @@ pub(crate) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<usize, TranslateError> {
+    // Queries over always-empty catalog relations lose what they would compute first.
+    empty_catalog::run(statement);
     // Constructs the target cannot keep are refused before anything is rewritten.
     upsert::run(statement, target)?;
     distinct_on::run(statement, target)?;
@@ -49,6 +53,7 @@ pub(crate) fn run(
     ilike::run(statement, target);
     nulls_order::run(statement, target)?;
     functions::run(statement, target)?;
+    object_references::run(statement, target)?;
     casts::run(statement, target)?;
     division::run(statement, target);
     defaults::run(statement);

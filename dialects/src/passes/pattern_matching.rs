@@ -1,13 +1,14 @@
 //! PostgreSQL's pattern-matching operators beyond `LIKE`: the `~~` family is `LIKE` spelled as
 //! an operator and becomes `[NOT] [I]LIKE` (so the `ILIKE` pass sees it); POSIX regular
-//! expressions (`~`, `~*`, `!~`, `!~*`) and `SIMILAR TO` have no faithful equivalent on a target
-//! without PostgreSQL's regex engine, and are refused.
+//! expressions (`~`, `~*`, `!~`, `!~*`, also spelled `OPERATOR(pg_catalog.~)` as psql does)
+//! become the target's regular-expression function where it has one and are refused otherwise;
+//! `SIMILAR TO` is refused.
 
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{BinaryOperator, Expr, Statement, Value, VisitMut, VisitorMut};
 
-use super::finish;
+use super::{call, finish};
 use crate::{TargetDialect, TranslateError};
 
 struct PatternMatching<'a> {
@@ -25,14 +26,50 @@ fn like_operator(op: &BinaryOperator) -> Option<(bool, bool)> {
     }
 }
 
-fn is_regex(op: &BinaryOperator) -> bool {
-    matches!(
-        op,
-        BinaryOperator::PGRegexMatch
-            | BinaryOperator::PGRegexIMatch
-            | BinaryOperator::PGRegexNotMatch
-            | BinaryOperator::PGRegexNotIMatch
-    )
+/// The regular-expression match an operator asks for: (case-insensitive, negated).
+fn regex_operator(op: &BinaryOperator) -> Option<(bool, bool)> {
+    match op {
+        BinaryOperator::PGRegexMatch => Some((false, false)),
+        BinaryOperator::PGRegexIMatch => Some((true, false)),
+        BinaryOperator::PGRegexNotMatch => Some((false, true)),
+        BinaryOperator::PGRegexNotIMatch => Some((true, true)),
+        BinaryOperator::PGCustomBinaryOperator(parts) => {
+            let qualified = parts.len() == 2 && parts[0].eq_ignore_ascii_case("pg_catalog");
+            if !qualified {
+                return None;
+            }
+            match parts[1].as_str() {
+                "~" => Some((false, false)),
+                "~*" => Some((true, false)),
+                "!~" => Some((false, true)),
+                "!~*" => Some((true, true)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `function(subject, pattern, flags)`, negated when asked.
+fn regex_call(
+    function: &str,
+    subject: Expr,
+    pattern: Expr,
+    case_insensitive: bool,
+    negated: bool,
+) -> Expr {
+    let flags = Expr::value(Value::SingleQuotedString(
+        if case_insensitive { "i" } else { "" }.to_owned(),
+    ));
+    let matched = call(function, vec![subject, pattern, flags]);
+    if negated {
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Not,
+            expr: Box::new(matched),
+        }
+    } else {
+        matched
+    }
 }
 
 impl VisitorMut for PatternMatching<'_> {
@@ -41,7 +78,19 @@ impl VisitorMut for PatternMatching<'_> {
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
         let refused = match expr {
             Expr::SimilarTo { .. } => "SIMILAR TO".to_owned(),
-            Expr::BinaryOp { op, .. } if is_regex(op) => format!("regular expression match {op}"),
+            Expr::BinaryOp { left, op, right } if regex_operator(op).is_some() => {
+                let Some(function) = self.target.regex_match_function() else {
+                    return ControlFlow::Break(TranslateError::unsupported(
+                        format!("regular expression match {op}"),
+                        self.target.name(),
+                    ));
+                };
+                let (case_insensitive, negated) = regex_operator(op).unwrap_or_default();
+                let subject = std::mem::replace(left.as_mut(), Expr::value(Value::Null));
+                let pattern = std::mem::replace(right.as_mut(), Expr::value(Value::Null));
+                *expr = regex_call(function, subject, pattern, case_insensitive, negated);
+                return ControlFlow::Continue(());
+            }
             Expr::BinaryOp { left, op, right } => {
                 if let Some((case_insensitive, negated)) = like_operator(op) {
                     let subject =

@@ -131,6 +131,21 @@ pub trait TargetDialect: Send + Sync {
         None
     }
 
+    /// The function `f(subject, pattern, flags)` that matches a POSIX regular expression as
+    /// PostgreSQL's `~` does (`flags` is `'i'` for `~*`), or `None` when the target has none and
+    /// the regular-expression operators are refused.
+    fn regex_match_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The function that reads a value as the OID of a `regclass`, `regtype` or `regnamespace`
+    /// (`shown` false: a name or an OID in, the OID out), or prints it as the object's name
+    /// (`shown` true, for `x::regclass` in a select list or cast to text). `None` refuses it.
+    fn object_reference_function(&self, reference_type: &str, shown: bool) -> Option<&'static str> {
+        let _ = (reference_type, shown);
+        None
+    }
+
     /// True when the target computes with PostgreSQL intervals (`INTERVAL '1 day'`,
     /// `x::interval`, timestamp arithmetic with them).
     fn supports_intervals(&self) -> bool {

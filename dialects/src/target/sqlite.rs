@@ -88,6 +88,25 @@ impl TargetDialect for Sqlite {
         false
     }
 
+    fn regex_match_function(&self) -> Option<&'static str> {
+        // Registered on every connection with the `regex` crate, whose syntax covers the
+        // patterns clients send (psql's `^(name)$`).
+        Some("pgbridge_regex_match")
+    }
+
+    fn object_reference_function(&self, reference_type: &str, shown: bool) -> Option<&'static str> {
+        // Registered on every connection; they read pgbridge's emulated catalog.
+        Some(match (reference_type, shown) {
+            ("regclass", false) => "pgbridge_regclass",
+            ("regclass", true) => "pgbridge_regclass_name",
+            ("regtype", false) => "pgbridge_regtype",
+            ("regtype", true) => "pgbridge_regtype_name",
+            ("regnamespace", false) => "pgbridge_regnamespace",
+            ("regnamespace", true) => "pgbridge_regnamespace_name",
+            _ => return None,
+        })
+    }
+
     fn collation(&self, name: &str) -> Option<&'static str> {
         // "C", "POSIX" and "ucs_basic" order by code point; BINARY compares UTF-8 bytes, which
         // is the same order.

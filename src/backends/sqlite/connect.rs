@@ -14,6 +14,7 @@ use tokio::sync::{mpsc as async_mpsc, oneshot};
 
 use pgbridge_dialects::SchemaChange;
 
+use super::catalog::{self, SharedSnapshot};
 use super::errors::classify;
 use super::functions::{SessionFunctions, register};
 use super::registry::{self, TableColumns};
@@ -32,6 +33,7 @@ pub struct Prepared {
     pub columns: Vec<(String, Option<String>)>,
     pub read_only: bool,
 }
+
 
 /// A batch of rows, or the error that stopped the statement.
 pub type Batch = Result<Vec<Row>, SqlError>;
@@ -66,6 +68,9 @@ enum Command {
         change: Option<SchemaChange>,
         reply: oneshot::Sender<Result<(), SqlError>>,
     },
+    RefreshCatalog {
+        reply: oneshot::Sender<Result<(), SqlError>>,
+    },
     TableColumns {
         table: String,
         reply: oneshot::Sender<Result<Option<TableColumns>, SqlError>>,
@@ -96,18 +101,20 @@ impl Worker {
         options: &OpenOptions,
         functions: Arc<SessionFunctions>,
     ) -> Result<Worker, SqlError> {
+        let session = Arc::clone(&functions);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let connection =
             Connection::open_with_flags(&options.path, flags).map_err(|e| classify(&e))?;
-        configure(&connection, options, functions).map_err(|e| classify(&e))?;
+        let snapshot = SharedSnapshot::default();
+        configure(&connection, options, &snapshot, functions).map_err(|e| classify(&e))?;
         let interrupt = Arc::new(connection.get_interrupt_handle());
         let (commands, receiver) = mpsc::channel();
         std::thread::Builder::new()
             .name("pgbridge-sqlite".to_owned())
-            .spawn(move || run(connection, receiver))
+            .spawn(move || run(connection, receiver, snapshot, session))
             .map_err(|e| SqlError::new("53000", format!("cannot start a SQLite worker: {e}")))?;
         Ok(Worker {
             commands,
@@ -158,6 +165,11 @@ impl Worker {
             .await?
     }
 
+    /// Rebuilds the emulated `pg_catalog` if the schema changed since it was built.
+    pub async fn refresh_catalog(&self) -> Result<(), SqlError> {
+        self.call(|reply| Command::RefreshCatalog { reply }).await?
+    }
+
     pub async fn table_columns(&self, table: String) -> Result<Option<TableColumns>, SqlError> {
         self.call(|reply| Command::TableColumns { table, reply })
             .await?
@@ -186,6 +198,7 @@ impl Worker {
 fn configure(
     connection: &Connection,
     options: &OpenOptions,
+    snapshot: &SharedSnapshot,
     functions: Arc<SessionFunctions>,
 ) -> rusqlite::Result<()> {
     connection.busy_timeout(std::time::Duration::from_millis(options.busy_timeout_ms))?;
@@ -199,12 +212,19 @@ fn configure(
     connection.pragma_update(None, "foreign_keys", "ON")?;
     connection.pragma_update(None, "case_sensitive_like", "ON")?;
     connection.set_prepared_statement_cache_capacity(256);
+    catalog::functions::register(connection, snapshot, Arc::clone(&functions))?;
     register(connection, functions)?;
     registry::ensure(connection)?;
+    catalog::attach(connection)?;
     Ok(())
 }
 
-fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
+fn run(
+    connection: Connection,
+    commands: mpsc::Receiver<Command>,
+    snapshot: SharedSnapshot,
+    session: Arc<SessionFunctions>,
+) {
     while let Ok(command) = commands.recv() {
         match command {
             Command::Prepare { sql, reply } => {
@@ -233,6 +253,11 @@ fn run(connection: Connection, commands: mpsc::Receiver<Command>) {
             Command::Ddl { sql, change, reply } => {
                 let _ =
                     reply.send(ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e)));
+            }
+            Command::RefreshCatalog { reply } => {
+                let _ = reply.send(
+                    catalog::refresh(&connection, &snapshot, &session).map_err(|e| classify(&e)),
+                );
             }
             Command::TableColumns { table, reply } => {
                 let _ = reply

@@ -6,7 +6,9 @@
 //! * `errors.rs`: SQLite errors to SQLSTATE.
 //! * `functions.rs`: SQL functions that keep PostgreSQL semantics inside SQLite.
 //! * `registry.rs`: the declared PostgreSQL types of columns, kept in the database.
+//! * `catalog/`: the emulated `pg_catalog` (an attached in-memory database) and its functions.
 
+pub mod catalog;
 mod connect;
 mod errors;
 pub mod functions;
