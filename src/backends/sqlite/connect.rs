@@ -34,7 +34,6 @@ pub struct Prepared {
     pub read_only: bool,
 }
 
-
 /// A batch of rows, or the error that stopped the statement.
 pub type Batch = Result<Vec<Row>, SqlError>;
 
