@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 
 use pgbridge_dialects::catalog::is_catalog_relation;
 use pgbridge_proxy::SqlError;
-use sqlparser::ast::{ObjectName, Statement, Visit, Visitor};
+use sqlparser::ast::{DataType, Expr, ObjectName, Statement, Visit, Visitor};
 
 use crate::backends::sqlite::Worker;
 
@@ -18,6 +18,24 @@ impl Visitor for ReadsCatalog {
         let name = relation.0.last().and_then(|part| part.as_ident());
         if name.is_some_and(|ident| is_catalog_relation(&ident.value)) {
             return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// `'users'::regclass` and friends look names up in the catalog too.
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if let Expr::Cast { data_type, .. } = expr {
+            let lookup = match data_type {
+                DataType::Regclass => true,
+                DataType::Custom(name, _) => {
+                    let name = name.to_string().to_ascii_lowercase();
+                    name.ends_with("regclass") || name.ends_with("regtype") || name.ends_with("regnamespace")
+                }
+                _ => false,
+            };
+            if lookup {
+                return ControlFlow::Break(());
+            }
         }
         ControlFlow::Continue(())
     }

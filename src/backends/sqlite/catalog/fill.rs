@@ -84,7 +84,7 @@ pub(super) fn columns(connection: &Connection, table: &str) -> rusqlite::Result<
             pg_type,
             modifier,
             not_null: not_null || primary_key > 0,
-            default,
+            default: default.map(|text: String| postgres_default(&text)),
             primary_key,
         });
     }
@@ -219,4 +219,17 @@ pub(super) fn fill(
             UNION SELECT confrelid FROM pg_catalog.pg_constraint WHERE contype = 'f')",
     )?;
     Ok(snapshot)
+}
+
+/// A column default as PostgreSQL would show it: pgbridge's own SQL functions are shown by the
+/// PostgreSQL names they stand for, and SQLite's parentheses around expressions are dropped.
+fn postgres_default(stored: &str) -> String {
+    let unwrapped = stored
+        .strip_prefix('(')
+        .and_then(|inner| inner.strip_suffix(')'))
+        .unwrap_or(stored);
+    match unwrapped {
+        "pgbridge_now()" => "now()".to_owned(),
+        other => other.to_owned(),
+    }
 }

@@ -116,7 +116,21 @@ pub fn register(
     })?;
     let state = Arc::clone(snapshot);
     connection.create_scalar_function("pgbridge_regclass_name", 1, volatile, move |ctx| {
-        Ok(oid(ctx.get_raw(0)).map(|oid| {
+        let value = ctx.get_raw(0);
+        // A name ('users'::regclass) must name an existing relation; it is shown as written.
+        if oid(value).is_none()
+            && let Some(written) = text(value)
+        {
+            let name = object_name(&written);
+            let known = read(&state, |s| s.relation_oids.contains_key(&name.to_ascii_lowercase()));
+            if !known {
+                return Err(rusqlite::Error::UserFunctionError(
+                    format!("42P01:relation \"{name}\" does not exist").into(),
+                ));
+            }
+            return Ok(Some(super::fill::quote_ident(&name)));
+        }
+        Ok(oid(value).map(|oid| {
             read(&state, |s| {
                 s.relation_names
                     .get(&oid)
