@@ -314,8 +314,9 @@ pub fn column_name(expr: &Expr) -> String {
         Expr::Cast {
             expr, data_type, ..
         } => match column_name(expr).as_str() {
-            "?column?" => PgType::from_data_type(data_type)
-                .map(|t| t.name().to_owned())
+            "?column?" => crate::passes::object_references::reference_type(data_type)
+                .map(str::to_owned)
+                .or_else(|| PgType::from_data_type(data_type).map(|t| t.name().to_owned()))
                 .unwrap_or_else(|| "?column?".to_owned()),
             name => name.to_owned(),
         },
