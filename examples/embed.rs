@@ -33,9 +33,14 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?;
     for body in ["first", "second"] {
-        client.execute("INSERT INTO notes (body) VALUES ($1)", &[&body]).await?;
+        client
+            .execute("INSERT INTO notes (body) VALUES ($1)", &[&body])
+            .await?;
     }
-    for row in client.query("SELECT id, body FROM notes ORDER BY id", &[]).await? {
+    for row in client
+        .query("SELECT id, body FROM notes ORDER BY id", &[])
+        .await?
+    {
         let id: i32 = row.get(0);
         let body: &str = row.get(1);
         println!("{id}: {body}");

@@ -1,13 +1,11 @@
-//! The engine's side of the emulated catalog: a statement that reads a catalog relation gets a
-//! fresh catalog first (the backend rebuilds it only when the schema changed).
+//! The engine's side of the emulated catalog: which statements read it (decided once at parse;
+//! the session refreshes the catalog before running them, and the backend rebuilds it only when
+//! the schema changed).
 
 use std::ops::ControlFlow;
 
 use pgbridge_dialects::catalog::is_catalog_relation;
-use pgbridge_proxy::SqlError;
 use sqlparser::ast::{DataType, Expr, ObjectName, Statement, Visit, Visitor};
-
-use crate::backends::sqlite::Worker;
 
 struct ReadsCatalog;
 
@@ -29,7 +27,9 @@ impl Visitor for ReadsCatalog {
                 DataType::Regclass => true,
                 DataType::Custom(name, _) => {
                     let name = name.to_string().to_ascii_lowercase();
-                    name.ends_with("regclass") || name.ends_with("regtype") || name.ends_with("regnamespace")
+                    name.ends_with("regclass")
+                        || name.ends_with("regtype")
+                        || name.ends_with("regnamespace")
                 }
                 _ => false,
             };
@@ -44,15 +44,4 @@ impl Visitor for ReadsCatalog {
 /// True when `statement` reads a relation of the emulated catalog.
 pub(super) fn reads_catalog(statement: &Statement) -> bool {
     statement.visit(&mut ReadsCatalog).is_break()
-}
-
-/// Refreshes the session's catalog before a statement that reads it.
-pub(super) async fn refresh_if_read(
-    worker: &Worker,
-    statement: &Statement,
-) -> Result<(), SqlError> {
-    if reads_catalog(statement) {
-        worker.refresh_catalog().await?;
-    }
-    Ok(())
 }

@@ -362,6 +362,7 @@ impl EngineSession {
             } => self.start_copy_in(table, columns, format).await,
             Kind::CopyTo { query, format } => {
                 let inner = EngineStatement {
+                    reads_catalog: super::catalog::reads_catalog(query),
                     ast: (**query).clone(),
                     kind: Kind::Rows { tag: "SELECT" },
                     plan: Mutex::new(None),
@@ -417,7 +418,9 @@ impl EngineSession {
             Kind::Rows { tag } => {
                 let plan = self.plan(statement, &[]).await?;
                 self.free_worker().await;
-                super::catalog::refresh_if_read(&self.worker, &statement.ast).await?;
+                if statement.reads_catalog {
+                    self.worker.refresh_catalog().await?;
+                }
                 let fields = plan
                     .description
                     .fields
@@ -601,6 +604,7 @@ impl Session for EngineSession {
             .map(|ast| {
                 let kind = classify(&ast)?;
                 Ok(Arc::new(EngineStatement {
+                    reads_catalog: super::catalog::reads_catalog(&ast),
                     ast,
                     kind,
                     plan: Mutex::new(None),

@@ -73,6 +73,8 @@ pub struct Plan {
 #[derive(Debug)]
 pub struct EngineStatement {
     pub ast: Statement,
+    /// True when the statement reads the emulated catalog (refreshed before it runs).
+    pub reads_catalog: bool,
     pub kind: Kind,
     pub plan: Mutex<Option<Arc<Plan>>>,
 }

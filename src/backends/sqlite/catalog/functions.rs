@@ -122,7 +122,9 @@ pub fn register(
             && let Some(written) = text(value)
         {
             let name = object_name(&written);
-            let known = read(&state, |s| s.relation_oids.contains_key(&name.to_ascii_lowercase()));
+            let known = read(&state, |s| {
+                s.relation_oids.contains_key(&name.to_ascii_lowercase())
+            });
             if !known {
                 return Err(rusqlite::Error::UserFunctionError(
                     format!("42P01:relation \"{name}\" does not exist").into(),
