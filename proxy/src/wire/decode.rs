@@ -180,7 +180,7 @@ mod tests {
         assert_eq!(decode_numeric(&bytes).unwrap(), "12345.678");
         let bytes = [0, 1, 0xff, 0xff, 0x40, 0, 0, 1, 0x13, 0x88];
         assert_eq!(decode_numeric(&bytes).unwrap(), "-0.5");
-        let bytes = [0, 1, 0xff, 0xfe, 0, 0, 0, 6, 0, 12];
+        let bytes = [0, 1, 0xff, 0xfe, 0, 0, 0, 6, 0x04, 0xb0];
         assert_eq!(decode_numeric(&bytes).unwrap(), "0.000012");
     }
 
