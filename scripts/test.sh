@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# The test command of pgbridge.
+#
+#   scripts/test.sh                 cargo tests, then every conformance suite
+#   scripts/test.sh psql            only the named conformance suites (after the cargo tests)
+#   SKIP_CARGO_TEST=1 scripts/test.sh psycopg
+#                                   conformance suites only (for quick iteration, never in CI)
+#
+# Works on a fresh Debian 12 machine, as root or as a normal user, with the Rust toolchain on
+# PATH. It installs what it needs when missing: Debian's postgresql-client (psql, pgbench; as
+# root, or through passwordless sudo) and a Python venv at .venv with psycopg and pytest from
+# PyPI. Then it runs `cargo test --workspace`, builds the debug binary, and runs each suite
+# against its own pgbridge (a temporary SQLite file, a free port chosen by the kernel), which it
+# stops afterwards. It exits non-zero if anything failed; every suite runs even after a failure.
+#
+# Suites are functions named suite_<name>, listed in SUITES: to add one (COPY, auth/TLS, psql \d),
+# write the function and add its name.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SUITES=(psycopg psql)
+VENV="$ROOT/.venv"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+[[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
+PGBRIDGE_BIN="$TARGET_DIR/debug/pgbridge"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgbridge-test.XXXXXX")
+PGBRIDGE_PID=""
+PGBRIDGE_LOG=""
+PGBRIDGE_DSN=""
+FAILED=()
+
+# Settings from the caller's environment that would change what libpq clients send.
+unset PGOPTIONS PGSERVICE PGSERVICEFILE PGPASSWORD PGSSLMODE PGDATABASE PGUSER PGHOST PGPORT
+
+log() { printf '\n==> %s\n' "$*"; }
+warn() { printf '==> %s\n' "$*" >&2; }
+
+cleanup() {
+    stop_pgbridge
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+        sudo -n "$@"
+    else
+        return 1
+    fi
+}
+
+apt_install() {
+    log "installing Debian packages: $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# psql and pgbench from Debian's postgresql-client.
+ensure_postgresql_client() {
+    if command -v psql >/dev/null && command -v pgbench >/dev/null; then
+        return 0
+    fi
+    if ! apt_install postgresql-client; then
+        warn "psql/pgbench missing and cannot install postgresql-client (not root, no passwordless sudo)."
+        warn "Install it with: sudo apt-get install postgresql-client"
+        return 1
+    fi
+}
+
+# .venv with psycopg 3 and pytest.
+ensure_python_venv() {
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        log "creating Python venv at $VENV"
+        if ! python3 -m venv "$VENV"; then
+            # Debian's python3 ships venv without ensurepip.
+            rm -rf "$VENV"
+            apt_install python3-venv || {
+                warn "python3 -m venv failed; install python3-venv"
+                return 1
+            }
+            python3 -m venv "$VENV" || return 1
+        fi
+    fi
+    if ! "$VENV/bin/python" -c 'import psycopg, pytest' 2>/dev/null; then
+        log "installing psycopg and pytest into $VENV"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -r conformance/psycopg/requirements.txt || return 1
+    fi
+}
+
+run_cargo_tests() {
+    log "cargo test --workspace --no-fail-fast"
+    cargo test --workspace --no-fail-fast
+}
+
+build_pgbridge() {
+    log "cargo build --bin pgbridge (debug)"
+    cargo build --bin pgbridge && [[ -x "$PGBRIDGE_BIN" ]]
+}
+
+# Starts pgbridge on a free port (port 0: the kernel picks it, no race) with a new SQLite file,
+# and sets PGBRIDGE_DSN once it logs `listening on HOST:PORT`.
+start_pgbridge() {
+    local name=$1 address="" waited=0
+    PGBRIDGE_LOG="$WORK/$name.pgbridge.log"
+    NO_COLOR=1 "$PGBRIDGE_BIN" --listen 127.0.0.1:0 --backend "sqlite://$WORK/$name.db" \
+        >"$PGBRIDGE_LOG" 2>&1 &
+    PGBRIDGE_PID=$!
+    while [[ -z "$address" ]]; do
+        if ! kill -0 "$PGBRIDGE_PID" 2>/dev/null; then
+            warn "pgbridge exited during startup:"
+            cat "$PGBRIDGE_LOG" >&2
+            PGBRIDGE_PID=""
+            return 1
+        fi
+        if ((waited >= 300)); then
+            warn "pgbridge did not log 'listening on' within 30 s"
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+        address=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$PGBRIDGE_LOG" | head -n1 | cut -d' ' -f3 || true)
+    done
+    PGBRIDGE_DSN="host=${address%:*} port=${address##*:} user=postgres dbname=test connect_timeout=10"
+    echo "pgbridge pid $PGBRIDGE_PID listening on $address (log $PGBRIDGE_LOG)"
+}
+
+# Stops pgbridge with SIGTERM (SIGKILL after 15 s). Fails if it had already died.
+stop_pgbridge() {
+    [[ -n "$PGBRIDGE_PID" ]] || return 0
+    local pid=$PGBRIDGE_PID status=0 waited=0
+    PGBRIDGE_PID=""
+    if ! kill -0 "$pid" 2>/dev/null; then
+        warn "pgbridge (pid $pid) died while the suite ran; last log lines:"
+        tail -n 30 "$PGBRIDGE_LOG" >&2
+        return 1
+    fi
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null && ((waited < 150)); do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        warn "pgbridge did not stop on SIGTERM within 15 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+        status=1
+    fi
+    wait "$pid" 2>/dev/null || true
+    return "$status"
+}
+
+# ---------------------------------------------------------------------------------------------
+# conformance suites: each runs with PGBRIDGE_DSN pointing at a fresh pgbridge
+# ---------------------------------------------------------------------------------------------
+
+suite_psycopg() {
+    local status=0
+    PGBRIDGE_DSN="$PGBRIDGE_DSN" timeout 1200 "$VENV/bin/python" -m pytest -p no:cacheprovider \
+        -o console_output_style=classic -rfEX conformance/psycopg || status=$?
+    # 5 means pytest collected no test: this suite always has tests, so that is a failure too.
+    if ((status == 5)); then
+        warn "pytest collected no test from conformance/psycopg"
+    fi
+    return "$status"
+}
+
+# psql's output of scenario.sql must equal scenario.expected (real PostgreSQL's output). Known
+# pgbridge differences are kept, strictly, in scenario.known.diff: the suite is an expected failure
+# while the diff is exactly that file, and fails when it changes (a fix: shrink the file with
+# `diff -u --label scenario.expected --label pgbridge ...`, or delete it once the diff is empty).
+suite_psql() {
+    local dir=conformance/psql actual="$WORK/psql.actual" status=0
+    timeout 300 psql -X -v ON_ERROR_STOP=0 -a "$PGBRIDGE_DSN" <"$dir/scenario.sql" >"$actual" 2>&1 || status=$?
+    if ((status != 0)); then
+        warn "psql exited with $status"
+        echo "psql: 0 passed, 1 failed"
+        return 1
+    fi
+    diff -u --label scenario.expected --label pgbridge "$dir/scenario.expected" "$actual" >"$WORK/psql.diff" || true
+    if [[ ! -s "$WORK/psql.diff" && ! -e "$dir/scenario.known.diff" ]]; then
+        echo "psql: 1 passed, 0 failed"
+        return 0
+    elif [[ ! -s "$WORK/psql.diff" ]]; then
+        echo "psql scenario now matches PostgreSQL: delete $dir/scenario.known.diff"
+    elif [[ -e "$dir/scenario.known.diff" ]] && cmp -s "$dir/scenario.known.diff" "$WORK/psql.diff"; then
+        echo "psql scenario differs from PostgreSQL only as known ($dir/scenario.known.diff):"
+        cat "$WORK/psql.diff"
+        # Not in the "N passed, N failed" form: an expected failure is not a passed test.
+        echo "psql scenario: expected failure (xfail), differences as known"
+        return 0
+    else
+        echo "psql scenario differs from PostgreSQL (known differences: $dir/scenario.known.diff):"
+        cat "$WORK/psql.diff"
+    fi
+    echo "psql: 0 passed, 1 failed"
+    return 1
+}
+
+run_suite() {
+    local name=$1 status=0
+    log "conformance suite: $name"
+    start_pgbridge "$name" || return 1
+    "suite_$name" || status=$?
+    stop_pgbridge || status=1
+    return "$status"
+}
+
+main() {
+    local suites=("$@")
+    ((${#suites[@]})) || suites=("${SUITES[@]}")
+    for name in "${suites[@]}"; do
+        declare -F "suite_$name" >/dev/null || {
+            warn "unknown suite '$name' (known: ${SUITES[*]})"
+            exit 2
+        }
+    done
+
+    ensure_postgresql_client || FAILED+=("install postgresql-client")
+    ensure_python_venv || FAILED+=("python venv")
+
+    if [[ -z "${SKIP_CARGO_TEST:-}" ]]; then
+        run_cargo_tests || FAILED+=("cargo test")
+    fi
+
+    if build_pgbridge; then
+        for name in "${suites[@]}"; do
+            run_suite "$name" || FAILED+=("suite $name")
+        done
+    else
+        FAILED+=("cargo build")
+    fi
+
+    if ((${#FAILED[@]})); then
+        log "FAILED: ${FAILED[*]}"
+        exit 1
+    fi
+    log "all passed${SKIP_CARGO_TEST:+ (cargo test skipped)}: suites ${suites[*]}"
+}
+
+main "$@"
