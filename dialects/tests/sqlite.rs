@@ -107,7 +107,7 @@ fn casts_to_storage_types() {
     let cases = [
         ("x::text", "CAST(x AS TEXT)"),
         ("x::varchar", "CAST(x AS TEXT)"),
-        ("x::bytea", "CAST(x AS BLOB)"),
+        ("x::bytea", "pgbridge_bytea(x)"),
         ("x::json", "CAST(x AS TEXT)"),
         ("x::jsonb", "CAST(x AS TEXT)"),
         ("x::time", "CAST(x AS TEXT)"),
@@ -220,7 +220,7 @@ fn division_and_modulo() {
     translates_to("SELECT 7 / 2", "SELECT pgbridge_div(7, 2)");
     translates_to(
         "SELECT (a + 1) / -b FROM t",
-        "SELECT pgbridge_div((a + 1), -b) FROM t",
+        "SELECT pgbridge_div((pgbridge_add(a, 1)), -b) FROM t",
     );
     translates_to(
         "SELECT a / b / c FROM t",

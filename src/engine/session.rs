@@ -39,7 +39,15 @@ pub struct EngineSession {
     /// The error that ended a COPY FROM early; reported at CopyDone, as the client sends its
     /// remaining data first.
     copy_failed: Option<SqlError>,
+    /// Parsed statements by SQL text: a repeated statement skips parsing, and its cached plan
+    /// skips translation and the backend's prepare.
+    parsed: HashMap<String, Vec<Arc<EngineStatement>>>,
+    /// Settings as they were at BEGIN, restored by ROLLBACK (SET is transactional).
+    settings_at_begin: Option<HashMap<String, String>>,
 }
+
+/// Distinct SQL texts remembered per session before the cache starts over.
+const PARSED_CAPACITY: usize = 512;
 
 struct SchemaCache<'a>(&'a HashMap<String, Option<Columns>>);
 
@@ -92,6 +100,8 @@ impl EngineSession {
             open_rows: None,
             copy_in: None,
             copy_failed: None,
+            parsed: HashMap::new(),
+            settings_at_begin: None,
         }
     }
 
@@ -109,6 +119,30 @@ impl EngineSession {
             .unwrap_or_else(PoisonError::into_inner)
             .get(name)
             .cloned()
+    }
+
+    fn all_settings(&self) -> HashMap<String, String> {
+        self.functions
+            .settings
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Puts back the settings of the start of a rolled-back transaction (SET is transactional).
+    fn restore_settings(&mut self, before: HashMap<String, String>) {
+        let now = self.all_settings();
+        for (name, value) in &before {
+            if now.get(name) != Some(value) && settings::is_reported(name) {
+                self.changed
+                    .push((settings::display_name(name).to_owned(), value.clone()));
+            }
+        }
+        *self
+            .functions
+            .settings
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = before;
     }
 
     fn store_setting(&mut self, name: &str, value: String) {
@@ -152,6 +186,7 @@ impl EngineSession {
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
             && plan.schema_version == version
+            && (client_types.is_empty() || plan.client_types == client_types)
         {
             return Ok(Arc::clone(plan));
         }
@@ -202,6 +237,7 @@ impl EngineSession {
             Some(Arc::new(fields))
         };
         let plan = Arc::new(Plan {
+            client_types: client_types.to_vec(),
             sql: translation.sql,
             description: Description { parameters, fields },
             schema_version: version,
@@ -242,6 +278,7 @@ impl EngineSession {
                     };
                     self.worker.batch(sql.to_owned()).await?;
                     self.state = TransactionState::InTransaction;
+                    self.settings_at_begin = Some(self.all_settings());
                 }
                 command("BEGIN")
             }
@@ -256,6 +293,12 @@ impl EngineSession {
                     };
                     let result = self.worker.batch(sql.to_owned()).await;
                     self.state = TransactionState::Idle;
+                    let before = self.settings_at_begin.take();
+                    if sql == "ROLLBACK"
+                        && let Some(before) = before
+                    {
+                        self.restore_settings(before);
+                    }
                     result?;
                 }
                 command(if failed || statement.kind == Kind::Rollback {
@@ -583,11 +626,9 @@ fn show_fields(name: &str) -> Arc<Vec<Field>> {
     }
 }
 
-#[async_trait]
-impl Session for EngineSession {
-    type Statement = Arc<EngineStatement>;
-
-    fn parse(&mut self, sql: &str) -> Result<Vec<Self::Statement>, SqlError> {
+impl EngineSession {
+    /// Parses and classifies SQL text that is not in the parse cache.
+    fn parse_new(&mut self, sql: &str) -> Result<Vec<Arc<EngineStatement>>, SqlError> {
         let parsed = parse(sql).or_else(|error| match repair(sql) {
             Some(rewritten) => parse(&rewritten),
             None => Err(error),
@@ -612,6 +653,23 @@ impl Session for EngineSession {
             })
             .collect::<Result<Vec<_>, SqlError>>()
             .inspect_err(|_| self.on_error())
+    }
+}
+
+#[async_trait]
+impl Session for EngineSession {
+    type Statement = Arc<EngineStatement>;
+
+    fn parse(&mut self, sql: &str) -> Result<Vec<Self::Statement>, SqlError> {
+        if let Some(statements) = self.parsed.get(sql) {
+            return Ok(statements.clone());
+        }
+        let statements = self.parse_new(sql)?;
+        if self.parsed.len() >= PARSED_CAPACITY {
+            self.parsed.clear();
+        }
+        self.parsed.insert(sql.to_owned(), statements.clone());
+        Ok(statements)
     }
 
     async fn describe(

@@ -65,6 +65,8 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub sql: String,
+    /// The parameter types the client declared when this plan was made.
+    pub client_types: Vec<Option<pgbridge_dialects::PgType>>,
     pub description: Description,
     pub schema_version: u64,
 }

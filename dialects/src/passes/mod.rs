@@ -4,13 +4,13 @@
 //! the target accepts, asking the [`TargetDialect`] what the target can do. A pass that meets a
 //! construct the target cannot keep faithfully stops with [`TranslateError::Unsupported`].
 
+mod arithmetic;
 mod arrays;
 mod casts;
 mod collations;
 pub(crate) mod ddl;
 mod defaults;
 mod distinct_on;
-mod division;
 mod empty_catalog;
 mod functions;
 mod identifiers;
@@ -55,7 +55,7 @@ pub(crate) fn run(
     functions::run(statement, target)?;
     object_references::run(statement, target)?;
     casts::run(statement, target)?;
-    division::run(statement, target);
+    arithmetic::run(statement, target);
     defaults::run(statement);
     identifiers::run(statement, target);
     let parameter_count = placeholders::run(statement, target)?;

@@ -7,7 +7,7 @@ mod sqlite;
 
 pub use sqlite::Sqlite;
 
-use sqlparser::ast::DataType;
+use sqlparser::ast::{BinaryOperator, DataType};
 
 use crate::{PgType, TranslateError};
 
@@ -68,14 +68,10 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
-    /// The function that divides with PostgreSQL's rules (error on zero), if the target's own
-    /// `/` does not.
-    fn checked_division_function(&self) -> Option<&'static str> {
-        None
-    }
-
-    /// The function that computes `%` with PostgreSQL's rules, if the target's own does not.
-    fn checked_modulo_function(&self) -> Option<&'static str> {
+    /// The function that computes a binary arithmetic operator with PostgreSQL's rules, where
+    /// the target's own operator differs (overflow, division by zero, date arithmetic).
+    fn arithmetic_function(&self, operator: &BinaryOperator) -> Option<&'static str> {
+        let _ = operator;
         None
     }
 

@@ -5,7 +5,7 @@
 //! uuid and json as text, bytea as blob, numeric with NUMERIC affinity. The declared PostgreSQL
 //! types live in pgbridge's type registry so results come back typed.
 
-use sqlparser::ast::{DataType, ExactNumberInfo};
+use sqlparser::ast::{BinaryOperator, DataType, ExactNumberInfo};
 
 use super::TargetDialect;
 use crate::{PgType, TranslateError};
@@ -49,6 +49,7 @@ impl TargetDialect for Sqlite {
             PgType::Timestamp => "pgbridge_timestamp",
             PgType::Timestamptz => "pgbridge_timestamptz",
             PgType::Uuid => "pgbridge_uuid",
+            PgType::Bytea => "pgbridge_bytea",
             _ => return None,
         })
     }
@@ -58,12 +59,15 @@ impl TargetDialect for Sqlite {
         true
     }
 
-    fn checked_division_function(&self) -> Option<&'static str> {
-        Some("pgbridge_div")
-    }
-
-    fn checked_modulo_function(&self) -> Option<&'static str> {
-        Some("pgbridge_mod")
+    fn arithmetic_function(&self, operator: &BinaryOperator) -> Option<&'static str> {
+        Some(match operator {
+            BinaryOperator::Plus => "pgbridge_add",
+            BinaryOperator::Minus => "pgbridge_sub",
+            BinaryOperator::Multiply => "pgbridge_mul",
+            BinaryOperator::Divide => "pgbridge_div",
+            BinaryOperator::Modulo => "pgbridge_mod",
+            _ => return None,
+        })
     }
 
     fn now_function(&self) -> &'static str {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use pgbridge_proxy::value::{
-    format_timestamp, format_uuid, parse_bool, parse_date, parse_float, parse_numeric,
+    format_timestamp, format_uuid, parse_bool, parse_bytea, parse_date, parse_float, parse_numeric,
     parse_timestamp, parse_timestamptz, parse_uuid,
 };
 use rusqlite::functions::{Context, FunctionFlags};
@@ -37,53 +37,117 @@ fn text_of(value: ValueRef<'_>) -> String {
     }
 }
 
-/// `a / b` or `a % b` with PostgreSQL's rules.
-fn arithmetic(ctx: &Context<'_>, modulo: bool) -> rusqlite::Result<SqliteValue> {
-    let (left, right) = (ctx.get_raw(0), ctx.get_raw(1));
-    let number = |v: ValueRef<'_>| -> rusqlite::Result<Option<Result<i64, f64>>> {
-        Ok(match v {
-            ValueRef::Null => None,
-            ValueRef::Integer(i) => Some(Ok(i)),
-            ValueRef::Real(r) => Some(Err(r)),
-            other => {
-                let text = text_of(other);
-                match text.trim().parse::<i64>() {
-                    Ok(i) => Some(Ok(i)),
-                    Err(_) => Some(Err(parse_float(&text).map_err(|_| {
-                        sql_error(
-                            "22P02",
-                            format!("invalid input syntax for type numeric: \"{text}\""),
-                        )
-                    })?)),
-                }
+/// The binary arithmetic operators pgbridge computes itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Operator {
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+}
+
+/// One operand of an arithmetic operator, as PostgreSQL would type it.
+enum Operand {
+    Integer(i64),
+    Real(f64),
+    Date(chrono::NaiveDate),
+}
+
+fn operand(value: ValueRef<'_>, operator: Operator) -> rusqlite::Result<Option<Operand>> {
+    Ok(match value {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(Operand::Integer(i)),
+        ValueRef::Real(r) => Some(Operand::Real(r)),
+        other => {
+            let text = text_of(other);
+            let trimmed = text.trim();
+            if let Ok(i) = trimmed.parse::<i64>() {
+                Some(Operand::Integer(i))
+            } else if let Ok(r) = trimmed.parse::<f64>() {
+                Some(Operand::Real(r))
+            } else if trimmed.len() == 10
+                && matches!(operator, Operator::Add | Operator::Subtract)
+                && let Ok(date) = parse_date(trimmed)
+            {
+                // A date stored as ISO text: `date ± integer` moves by days.
+                Some(Operand::Date(date))
+            } else {
+                return Err(sql_error(
+                    "22P02",
+                    format!("invalid input syntax for type numeric: \"{text}\""),
+                ));
             }
-        })
-    };
-    let (Some(l), Some(r)) = (number(left)?, number(right)?) else {
+        }
+    })
+}
+
+fn integer_result(result: Option<i64>) -> rusqlite::Result<SqliteValue> {
+    result
+        .map(SqliteValue::Integer)
+        .ok_or_else(|| sql_error("22003", "integer out of range"))
+}
+
+fn shift_date(date: chrono::NaiveDate, days: i64) -> rusqlite::Result<SqliteValue> {
+    date.checked_add_signed(chrono::Duration::days(days))
+        .map(|d| SqliteValue::Text(d.format("%Y-%m-%d").to_string()))
+        .ok_or_else(|| sql_error("22008", "date out of range"))
+}
+
+/// `a op b` with PostgreSQL's rules.
+fn arithmetic(ctx: &Context<'_>, operator: Operator) -> rusqlite::Result<SqliteValue> {
+    let (Some(left), Some(right)) = (
+        operand(ctx.get_raw(0), operator)?,
+        operand(ctx.get_raw(1), operator)?,
+    ) else {
         return Ok(SqliteValue::Null);
     };
-    match (l, r) {
-        (Ok(a), Ok(b)) => {
-            if b == 0 {
-                return Err(sql_error("22012", "division by zero"));
+    match (left, right) {
+        (Operand::Integer(a), Operand::Integer(b)) => match operator {
+            Operator::Add => integer_result(a.checked_add(b)),
+            Operator::Subtract => integer_result(a.checked_sub(b)),
+            Operator::Multiply => integer_result(a.checked_mul(b)),
+            Operator::Divide | Operator::Modulo if b == 0 => {
+                Err(sql_error("22012", "division by zero"))
             }
-            let result = if modulo {
-                a.checked_rem(b)
-            } else {
-                a.checked_div(b)
-            };
-            result
-                .map(SqliteValue::Integer)
-                .ok_or_else(|| sql_error("22003", "bigint out of range"))
+            Operator::Divide => integer_result(a.checked_div(b)),
+            Operator::Modulo => integer_result(a.checked_rem(b)),
+        },
+        (Operand::Date(date), Operand::Integer(days)) if operator == Operator::Add => {
+            shift_date(date, days)
         }
+        (Operand::Integer(days), Operand::Date(date)) if operator == Operator::Add => {
+            shift_date(date, days)
+        }
+        (Operand::Date(date), Operand::Integer(days)) if operator == Operator::Subtract => {
+            shift_date(date, days.checked_neg().unwrap_or(i64::MAX))
+        }
+        (Operand::Date(a), Operand::Date(b)) if operator == Operator::Subtract => {
+            Ok(SqliteValue::Integer(a.signed_duration_since(b).num_days()))
+        }
+        (Operand::Date(_), _) | (_, Operand::Date(_)) => Err(sql_error(
+            "42883",
+            "operator does not exist for date and this operand (only date ± integer and date - date)",
+        )),
         (a, b) => {
             #[allow(clippy::cast_precision_loss)]
-            let float = |v: Result<i64, f64>| v.map_or_else(|f| f, |i| i as f64);
+            let float = |v: Operand| match v {
+                Operand::Integer(i) => i as f64,
+                Operand::Real(r) => r,
+                Operand::Date(_) => f64::NAN,
+            };
             let (a, b) = (float(a), float(b));
-            if b == 0.0 {
-                return Err(sql_error("22012", "division by zero"));
-            }
-            Ok(SqliteValue::Real(if modulo { a % b } else { a / b }))
+            let result = match operator {
+                Operator::Add => a + b,
+                Operator::Subtract => a - b,
+                Operator::Multiply => a * b,
+                Operator::Divide | Operator::Modulo if b == 0.0 => {
+                    return Err(sql_error("22012", "division by zero"));
+                }
+                Operator::Divide => a / b,
+                Operator::Modulo => a % b,
+            };
+            Ok(SqliteValue::Real(result))
         }
     }
 }
@@ -133,11 +197,22 @@ fn pg_error(error: pgbridge_proxy::SqlError) -> Error {
 pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let volatile = FunctionFlags::SQLITE_UTF8;
-    connection.create_scalar_function("pgbridge_div", 2, deterministic, |ctx| {
-        arithmetic(ctx, false)
-    })?;
-    connection.create_scalar_function("pgbridge_mod", 2, deterministic, |ctx| {
-        arithmetic(ctx, true)
+    for (name, operator) in [
+        ("pgbridge_add", Operator::Add),
+        ("pgbridge_sub", Operator::Subtract),
+        ("pgbridge_mul", Operator::Multiply),
+        ("pgbridge_div", Operator::Divide),
+        ("pgbridge_mod", Operator::Modulo),
+    ] {
+        connection
+            .create_scalar_function(name, 2, deterministic, move |ctx| arithmetic(ctx, operator))?;
+    }
+    connection.create_scalar_function("pgbridge_bytea", 1, deterministic, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Null => SqliteValue::Null,
+            ValueRef::Blob(bytes) => SqliteValue::Blob(bytes.to_vec()),
+            other => SqliteValue::Blob(parse_bytea(&text_of(other)).map_err(pg_error)?),
+        })
     })?;
     connection.create_scalar_function("pgbridge_int2", 1, deterministic, |ctx| {
         to_integer(ctx, i64::from(i16::MIN), i64::from(i16::MAX), "smallint")
