@@ -207,12 +207,7 @@ LITERALS = [
     ("'x' || 'y'", 25, "xy"),
     ("'abc'::varchar(10)", 1043, "abc"),
     pytest.param("'ab'::char(4)", 1042, "ab  ", marks=BPCHAR_PADDING),
-    pytest.param(
-        "'\\xdeadbeef'::bytea",
-        17,
-        b"\xde\xad\xbe\xef",
-        marks=known_bug("pgbridge reads a bytea literal's hex escape as the bytes of the text '\\xdeadbeef'"),
-    ),
+    ("'\\xdeadbeef'::bytea", 17, b"\xde\xad\xbe\xef"),
     ("date '2024-01-31'", 1082, dt.date(2024, 1, 31)),
     ("time '23:59:59.5'", 1083, dt.time(23, 59, 59, 500000)),
     ("timestamp '2000-01-01 00:00:00'", 1114, dt.datetime(2000, 1, 1)),
@@ -500,7 +495,6 @@ def test_set_and_show(auto):
     assert auto.execute("show extra_float_digits").fetchone() == ("1",)
 
 
-@known_bug("pgbridge keeps a SET made inside a transaction after ROLLBACK")
 def test_set_is_transactional(conn):
     conn.execute("set application_name = 'before'")
     conn.commit()
