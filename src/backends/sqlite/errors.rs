@@ -80,6 +80,10 @@ const BY_MESSAGE: &[(&str, &str, &str)] = &[
         "3B001",
         "savepoint \"{}\" does not exist",
     ),
+    // "table t has no column named x" / "table t has 2 columns but 3 values were supplied"
+    ("table ", "42703", ""),
+    ("table ", "42601", ""),
+    // "table t already exists", "index i already exists" (checked by the ending, see below)
     ("table ", "42P07", ""),
     ("index ", "42P07", ""),
     (
@@ -133,6 +137,16 @@ fn from_function(text: &str) -> Option<SqlError> {
 fn from_message(text: &str) -> SqlError {
     for (prefix, sqlstate, template) in BY_MESSAGE {
         if let Some(rest) = text.strip_prefix(prefix) {
+            // The generic "table " / "index " prefixes need their ending to say which error.
+            let fits = match *sqlstate {
+                "42P07" => text.ends_with("already exists"),
+                "42703" if *prefix == "table " => text.contains(" has no column named "),
+                "42601" if *prefix == "table " => text.contains(" values were supplied"),
+                _ => true,
+            };
+            if !fits {
+                continue;
+            }
             if template.is_empty() {
                 return SqlError::new(*sqlstate, text);
             }
@@ -155,6 +169,9 @@ mod tests {
             "relation \"users\" does not exist"
         );
         assert_eq!(from_message("no such column: nme").code, "42703");
+        assert_eq!(from_message("table t already exists").code, "42P07");
+        assert_eq!(from_message("table t has no column named x").code, "42703");
+        assert_eq!(from_message("table t has 2 columns but 3 values were supplied").code, "42601");
         assert_eq!(
             from_function("22012:division by zero").unwrap().code,
             "22012"
