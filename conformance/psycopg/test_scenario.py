@@ -30,7 +30,10 @@ def known_bug(reason: str):
 
 
 NUMERIC_PRECISION = known_bug("pgbridge stores numeric with SQLite NUMERIC affinity: a float, 17 digits kept")
-NUMERIC_SCALE = known_bug("pgbridge ignores numeric(p,s): no rounding to the scale, no trailing zeros")
+NUMERIC_SCALE = known_bug(
+    "pgbridge rounds numeric(p,s) to its scale when reading, not when storing: "
+    "3.14159 is shown as 3.14 but does not equal 3.14"
+)
 BPCHAR_PADDING = known_bug("pgbridge returns char(n) without PostgreSQL's blank padding")
 
 

@@ -336,6 +336,60 @@ impl Value {
     }
 }
 
+/// A decimal rounded (half away from zero) and padded to `scale` fraction digits, as a
+/// `numeric(p, s)` column shows it (`1.5` -> `1.50`, `3.14159` -> `3.14`).
+pub fn round_numeric(text: &str, scale: usize) -> String {
+    let trimmed = text.trim();
+    let (negative, unsigned) = match trimmed.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let valid = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !valid(whole) || !valid(fraction) {
+        return trimmed.to_owned();
+    }
+    let mut digits: Vec<u8> = whole.bytes().chain(fraction.bytes().take(scale)).collect();
+    let round_up = fraction.as_bytes().get(scale).is_some_and(|d| *d >= b'5');
+    digits.extend(std::iter::repeat_n(
+        b'0',
+        scale.saturating_sub(fraction.len()),
+    ));
+    if round_up {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = digits.len() - scale;
+    let whole_digits = String::from_utf8_lossy(&digits[..split])
+        .trim_start_matches('0')
+        .to_owned();
+    let whole_digits = if whole_digits.is_empty() {
+        "0".to_owned()
+    } else {
+        whole_digits
+    };
+    let fraction_digits = String::from_utf8_lossy(&digits[split..]).into_owned();
+    let is_zero = whole_digits == "0" && fraction_digits.bytes().all(|b| b == b'0');
+    let sign = if negative && !is_zero { "-" } else { "" };
+    if scale == 0 {
+        format!("{sign}{whole_digits}")
+    } else {
+        format!("{sign}{whole_digits}.{fraction_digits}")
+    }
+}
+
 /// Reads a float with PostgreSQL's spellings of the special values.
 pub fn parse_float(text: &str) -> Result<f64, SqlError> {
     let trimmed = text.trim();
@@ -446,6 +500,18 @@ mod tests {
             vec![b'a', b'\\', b'b', 1]
         );
         assert!(parse_bytea("\\x0").is_err());
+    }
+
+    #[test]
+    fn numeric_scale_rounds_and_pads() {
+        assert_eq!(round_numeric("1.5", 2), "1.50");
+        assert_eq!(round_numeric("3.14159", 2), "3.14");
+        assert_eq!(round_numeric("2.675", 2), "2.68");
+        assert_eq!(round_numeric("-9.995", 2), "-10.00");
+        assert_eq!(round_numeric("7", 0), "7");
+        assert_eq!(round_numeric("0.4", 0), "0");
+        assert_eq!(round_numeric("-0.001", 2), "0.00");
+        assert_eq!(round_numeric("NaN", 2), "NaN");
     }
 
     #[test]

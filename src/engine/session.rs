@@ -20,7 +20,7 @@ use super::rows::{OpenRows, row_stream};
 use super::settings;
 use super::statement::{EngineStatement, Kind, Plan, classify};
 use crate::backends::sqlite::functions::SessionFunctions;
-use crate::backends::sqlite::{Worker, delete_all_statement, insert_statement};
+use crate::backends::sqlite::{OutputType, Worker, delete_all_statement, insert_statement};
 
 /// A table's columns: name, type, modifier.
 type Columns = Vec<(String, PgType, i32)>;
@@ -121,6 +121,26 @@ impl EngineSession {
             .cloned()
     }
 
+    /// The declared modifier (`numeric(10,2)`, `varchar(20)`) of a result column that is a
+    /// column of a table the statement reads, found by name; -1 when none or ambiguous.
+    fn column_modifier(&self, field: &Field, tables: &[String]) -> i32 {
+        let mut found = tables
+            .iter()
+            .filter_map(|table| self.schema.get(table))
+            .flatten()
+            .flat_map(|columns| columns.iter())
+            .filter(|(name, pg_type, modifier)| {
+                *pg_type == field.pg_type
+                    && *modifier != -1
+                    && name.eq_ignore_ascii_case(&field.name)
+            })
+            .map(|(_, _, modifier)| *modifier);
+        match (found.next(), found.next()) {
+            (Some(modifier), None) => modifier,
+            _ => -1,
+        }
+    }
+
     fn all_settings(&self) -> HashMap<String, String> {
         self.functions
             .settings
@@ -157,7 +177,11 @@ impl EngineSession {
             .insert(name.to_owned(), value);
     }
 
-    async fn load_schema(&mut self, statement: &sqlparser::ast::Statement) -> Result<(), SqlError> {
+    /// Loads the columns of the tables a statement names; returns those names.
+    async fn load_schema(
+        &mut self,
+        statement: &sqlparser::ast::Statement,
+    ) -> Result<Vec<String>, SqlError> {
         let version = self.schema_version.load(Ordering::Acquire);
         if version != self.schema_seen {
             self.schema.clear();
@@ -165,13 +189,13 @@ impl EngineSession {
         }
         let mut relations = Relations(Vec::new());
         let _ = statement.visit(&mut relations);
-        for table in relations.0 {
-            if !self.schema.contains_key(&table) {
+        for table in &relations.0 {
+            if !self.schema.contains_key(table) {
                 let columns = self.worker.table_columns(table.clone()).await?;
-                self.schema.insert(table, columns);
+                self.schema.insert(table.clone(), columns);
             }
         }
-        Ok(())
+        Ok(relations.0)
     }
 
     async fn plan(
@@ -193,7 +217,7 @@ impl EngineSession {
         self.free_worker().await;
         let translation =
             translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
-        self.load_schema(&statement.ast).await?;
+        let tables = self.load_schema(&statement.ast).await?;
         let inferred = infer(&statement.ast, &SchemaCache(&self.schema));
         let prepared = self.worker.prepare(translation.sql.clone()).await?;
         let parameter_count = translation
@@ -231,7 +255,9 @@ impl EngineSession {
                         })
                         .unwrap_or(PgType::Text);
                     let name = guess.map_or_else(|| name.clone(), |c| c.name.clone());
-                    Field::new(name, pg_type)
+                    let mut field = Field::new(name, pg_type);
+                    field.type_modifier = self.column_modifier(&field, &tables);
+                    field
                 })
                 .collect();
             Some(Arc::new(fields))
@@ -417,7 +443,7 @@ impl EngineSession {
                     .fields
                     .clone()
                     .unwrap_or_else(|| Arc::new(Vec::new()));
-                let types = fields.iter().map(|f| f.pg_type).collect();
+                let types = fields.iter().map(OutputType::of).collect();
                 let receiver = self.worker.query(plan.sql.clone(), Vec::new(), types)?;
                 let (rows, open) = row_stream(receiver);
                 self.open_rows = Some(open);
@@ -469,7 +495,7 @@ impl EngineSession {
                     .fields
                     .clone()
                     .unwrap_or_else(|| Arc::new(Vec::new()));
-                let types = fields.iter().map(|f| f.pg_type).collect();
+                let types = fields.iter().map(OutputType::of).collect();
                 let receiver = self.worker.query(plan.sql.clone(), parameters, types)?;
                 let (rows, open) = row_stream(receiver);
                 self.open_rows = Some(open);

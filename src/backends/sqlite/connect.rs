@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::sync::mpsc;
 
+use pgbridge_proxy::value::round_numeric;
 use pgbridge_proxy::{PgType, Row, SqlError, Value};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, InterruptHandle, OpenFlags, params_from_iter};
@@ -34,6 +35,27 @@ pub struct Prepared {
     pub read_only: bool,
 }
 
+/// The PostgreSQL type a result column is converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputType {
+    pub pg_type: PgType,
+    /// The scale of a `numeric(p, s)` column: values are rounded and padded to it.
+    pub numeric_scale: Option<usize>,
+}
+
+impl OutputType {
+    /// The output type of a described field.
+    pub fn of(field: &pgbridge_proxy::Field) -> OutputType {
+        let numeric_scale = (field.pg_type == PgType::Numeric && field.type_modifier >= 4)
+            .then(|| usize::try_from((field.type_modifier - 4) & 0xffff).ok())
+            .flatten();
+        OutputType {
+            pg_type: field.pg_type,
+            numeric_scale,
+        }
+    }
+}
+
 /// A batch of rows, or the error that stopped the statement.
 pub type Batch = Result<Vec<Row>, SqlError>;
 
@@ -45,7 +67,7 @@ enum Command {
     Query {
         sql: String,
         parameters: Vec<Value>,
-        types: Vec<PgType>,
+        types: Vec<OutputType>,
         rows: async_mpsc::Sender<Batch>,
     },
     Execute {
@@ -179,7 +201,7 @@ impl Worker {
         &self,
         sql: String,
         parameters: Vec<Value>,
-        types: Vec<PgType>,
+        types: Vec<OutputType>,
     ) -> Result<async_mpsc::Receiver<Batch>, SqlError> {
         let (rows, receiver) = async_mpsc::channel(BATCHES_AHEAD);
         self.commands
@@ -310,7 +332,7 @@ fn query(
     connection: &Connection,
     sql: &str,
     parameters: &[Value],
-    types: &[PgType],
+    types: &[OutputType],
     sink: &async_mpsc::Sender<Batch>,
 ) {
     let result = (|| -> Result<(), SqlError> {
@@ -321,9 +343,15 @@ fn query(
         let mut batch = Vec::with_capacity(BATCH_ROWS);
         while let Some(row) = rows.next().map_err(|e| classify(&e))? {
             let mut values = Vec::with_capacity(types.len());
-            for (i, pg_type) in types.iter().enumerate() {
+            for (i, output) in types.iter().enumerate() {
                 let raw = row.get_ref(i).map_err(|e| classify(&e))?;
-                values.push(to_pg(raw, *pg_type)?);
+                let value = match (to_pg(raw, output.pg_type)?, output.numeric_scale) {
+                    (Value::Numeric(text), Some(scale)) => {
+                        Value::Numeric(round_numeric(&text, scale))
+                    }
+                    (value, _) => value,
+                };
+                values.push(value);
             }
             batch.push(values);
             if batch.len() == BATCH_ROWS {

@@ -171,7 +171,10 @@ mod tests {
         assert_eq!(from_message("no such column: nme").code, "42703");
         assert_eq!(from_message("table t already exists").code, "42P07");
         assert_eq!(from_message("table t has no column named x").code, "42703");
-        assert_eq!(from_message("table t has 2 columns but 3 values were supplied").code, "42601");
+        assert_eq!(
+            from_message("table t has 2 columns but 3 values were supplied").code,
+            "42601"
+        );
         assert_eq!(
             from_function("22012:division by zero").unwrap().code,
             "22012"
