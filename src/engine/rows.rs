@@ -42,14 +42,15 @@ pub fn row_stream(receiver: mpsc::Receiver<Batch>) -> (RowStream, OpenRows) {
         receiver: Some(receiver),
     }));
     let handle = OpenRows(Arc::downgrade(&source));
+    // (source, rows of the current batch, true once the last batch or an error has arrived)
     let state = (source, VecDeque::<Row>::new(), false);
-    let rows = stream::unfold(state, |(source, mut current, failed)| async move {
-        if failed {
-            return None;
-        }
+    let rows = stream::unfold(state, |(source, mut current, mut finished)| async move {
         loop {
             if let Some(row) = current.pop_front() {
-                return Some((Ok(row), (source, current, false)));
+                return Some((Ok(row), (source, current, finished)));
+            }
+            if finished {
+                return None;
             }
             let next = {
                 let mut guard = source.lock().await;
@@ -62,8 +63,11 @@ pub fn row_stream(receiver: mpsc::Receiver<Batch>) -> (RowStream, OpenRows) {
                 }
             };
             match next {
-                Some(Ok(batch)) => current.extend(batch),
-                Some(Err(error)) => return Some((Err(error), (source, current, true))),
+                Some(Ok(batch)) => {
+                    current.extend(batch.rows);
+                    finished = batch.last;
+                }
+                Some(Err(error)) => return Some((Err(error), (source, VecDeque::new(), true))),
                 None => return None,
             }
         }

@@ -17,7 +17,7 @@ mod types;
 
 pub use types::type_from_declaration;
 
-pub use connect::{Batch, OpenOptions, OutputType, Prepared, Worker};
+pub use connect::{Batch, OpenOptions, OutputType, Prepared, RowBatch, Worker};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
