@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TestServer, sqlstate};
+use common::{TestServer, count, sqlstate};
 
 #[tokio::test]
 async fn failed_block_rejects_everything_until_rollback() {
@@ -34,12 +34,11 @@ async fn failed_block_rejects_everything_until_rollback() {
         &messages[0],
         tokio_postgres::SimpleQueryMessage::CommandComplete(_)
     ));
-    let count: i64 = client
-        .query_one("SELECT count(*) FROM t", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(count, 0, "the failed block's insert must be rolled back");
+    assert_eq!(
+        count(&client, "t").await,
+        0,
+        "the failed block's insert must be rolled back"
+    );
 }
 
 #[tokio::test]
@@ -122,12 +121,11 @@ async fn simple_query_stops_at_the_first_error() {
         .await
         .unwrap_err();
     assert_eq!(sqlstate(&error), "22012");
-    let count: i64 = client
-        .query_one("SELECT count(*) FROM t", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(count, 1, "statements after the error must not run");
+    assert_eq!(
+        count(&client, "t").await,
+        1,
+        "statements after the error must not run"
+    );
 }
 
 #[tokio::test]
@@ -143,10 +141,5 @@ async fn a_syntax_error_anywhere_runs_nothing() {
         .await
         .unwrap_err();
     assert_eq!(sqlstate(&error), "42601");
-    let count: i64 = client
-        .query_one("SELECT count(*) FROM t", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(count, 0);
+    assert_eq!(count(&client, "t").await, 0);
 }

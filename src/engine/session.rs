@@ -121,6 +121,25 @@ impl EngineSession {
             .cloned()
     }
 
+    /// Starts a planned query on the worker; its rows stream lazily (and are spilled to memory
+    /// if the worker is needed before the client has read them all).
+    fn start_rows(
+        &mut self,
+        plan: &Plan,
+        parameters: Vec<Value>,
+    ) -> Result<(Arc<Vec<Field>>, pgbridge_proxy::RowStream), SqlError> {
+        let fields = plan
+            .description
+            .fields
+            .clone()
+            .unwrap_or_else(|| Arc::new(Vec::new()));
+        let types = fields.iter().map(OutputType::of).collect();
+        let receiver = self.worker.query(plan.sql.clone(), parameters, types)?;
+        let (rows, open) = row_stream(receiver);
+        self.open_rows = Some(open);
+        Ok((fields, rows))
+    }
+
     /// The declared modifier (`numeric(10,2)`, `varchar(20)`) of a result column that is a
     /// column of a table the statement reads, found by name; -1 when none or ambiguous.
     fn column_modifier(&self, field: &Field, tables: &[String]) -> i32 {
@@ -438,15 +457,7 @@ impl EngineSession {
                 };
                 let plan = self.plan(&inner, &[]).await?;
                 self.free_worker().await;
-                let fields = plan
-                    .description
-                    .fields
-                    .clone()
-                    .unwrap_or_else(|| Arc::new(Vec::new()));
-                let types = fields.iter().map(OutputType::of).collect();
-                let receiver = self.worker.query(plan.sql.clone(), Vec::new(), types)?;
-                let (rows, open) = row_stream(receiver);
-                self.open_rows = Some(open);
+                let (fields, rows) = self.start_rows(&plan, Vec::new())?;
                 Ok(Outcome::CopyOut {
                     fields,
                     rows,
@@ -490,15 +501,7 @@ impl EngineSession {
                 if statement.reads_catalog {
                     self.worker.refresh_catalog().await?;
                 }
-                let fields = plan
-                    .description
-                    .fields
-                    .clone()
-                    .unwrap_or_else(|| Arc::new(Vec::new()));
-                let types = fields.iter().map(OutputType::of).collect();
-                let receiver = self.worker.query(plan.sql.clone(), parameters, types)?;
-                let (rows, open) = row_stream(receiver);
-                self.open_rows = Some(open);
+                let (fields, rows) = self.start_rows(&plan, parameters)?;
                 Ok(Outcome::Rows {
                     fields,
                     rows,
