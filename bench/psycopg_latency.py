@@ -78,6 +78,31 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=20)
 
 
+def postgres_run(payload: str, ids: list[int], lookups: list[int]):
+    """The same statements from psycopg against PostgreSQL, or None when it cannot be reached."""
+    dsn = os.environ.get("PGBRIDGE_BENCH_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
+    table = f"bench_kv_{os.getpid()}"
+    try:
+        conn = psycopg.connect(dsn, autocommit=True)
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL not reachable at {dsn!r}: {error}", file=sys.stderr)
+        return None
+    with conn:
+        conn.execute(f"create table {table} (id int4 primary key, v text not null)")
+        try:
+            cur = conn.cursor()
+            inserts = timed(lambda i: cur.execute(f"insert into {table} (id, v) values (%s, %s)", (i, payload)), ids)
+
+            def select_one(i):
+                cur.execute(f"select v from {table} where id = %s", (i,))
+                assert cur.fetchone() == (payload,)
+
+            selects = timed(select_one, lookups)
+        finally:
+            conn.execute(f"drop table {table}")
+    return selects, inserts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
@@ -116,6 +141,8 @@ def main() -> None:
         finally:
             stop(process)
 
+        postgres = postgres_run(payload, bridge_ids, bridge_lookups)
+
         db = sqlite3.connect(database, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -129,9 +156,10 @@ def main() -> None:
         db.close()
 
     rows = []
-    for name, bridge, direct in (
-        ("point SELECT", bridge_select, direct_select),
-        ("INSERT (autocommit)", bridge_insert, direct_insert),
+    pg_select, pg_insert = postgres if postgres else ([], [])
+    for name, bridge, direct, pg in (
+        ("point SELECT", bridge_select, direct_select, pg_select),
+        ("INSERT (autocommit)", bridge_insert, direct_insert, pg_insert),
     ):
         b50, b99, d50, d99 = (
             percentile(bridge, 0.50),
@@ -139,8 +167,13 @@ def main() -> None:
             percentile(direct, 0.50),
             percentile(direct, 0.99),
         )
-        rows.append((name, b50, b99, d50, d99, b50 - d50))
-        print(f"{name}: pgbridge p50 {b50:.1f} us p99 {b99:.1f} us | sqlite3 p50 {d50:.1f} us p99 {d99:.1f} us | added p50 {b50 - d50:.1f} us")
+        p50 = f"{percentile(pg, 0.50):.1f}" if pg else "n/a"
+        p99 = f"{percentile(pg, 0.99):.1f}" if pg else "n/a"
+        rows.append((name, b50, b99, d50, d99, b50 - d50, p50, p99))
+        print(
+            f"{name}: pgbridge p50 {b50:.1f} us p99 {b99:.1f} us | sqlite3 p50 {d50:.1f} us p99 {d99:.1f} us"
+            f" | added p50 {b50 - d50:.1f} us | PostgreSQL via psycopg p50 {p50} us p99 {p99} us"
+        )
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = [
@@ -149,12 +182,16 @@ def main() -> None:
         f"`.venv/bin/python bench/psycopg_latency.py --count {count}`: {count} sequential statements of each kind on one",
         "autocommit connection (psycopg "
         f"{psycopg.__version__}, default auto-prepare) through a release pgbridge, then the same statements on the",
-        "same SQLite file with python's sqlite3 (same pragmas). Microseconds per statement, client side.",
+        "same SQLite file with python's sqlite3 (same pragmas), and for scale the same statements from psycopg",
+        "against the machine's PostgreSQL. Microseconds per statement, client side.",
         "",
-        "| statement | pgbridge p50 | pgbridge p99 | sqlite3 p50 | sqlite3 p99 | added p50 |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| statement | pgbridge p50 | pgbridge p99 | sqlite3 p50 | sqlite3 p99 | added p50 | PostgreSQL p50 | PostgreSQL p99 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    lines += [f"| {n} | {b50:.1f} | {b99:.1f} | {d50:.1f} | {d99:.1f} | {a:.1f} |" for n, b50, b99, d50, d99, a in rows]
+    lines += [
+        f"| {n} | {b50:.1f} | {b99:.1f} | {d50:.1f} | {d99:.1f} | {a:.1f} | {p50} | {p99} |"
+        for n, b50, b99, d50, d99, a, p50, p99 in rows
+    ]
     lines += [
         "",
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC} (load average before: {load_before}), commit {commit}, {os.cpu_count()} cores, "

@@ -49,6 +49,53 @@ pub struct Translation {
     pub parameter_count: usize,
 }
 
+/// `ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY | UNIQUE (columns)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedKey {
+    pub table: String,
+    pub columns: Vec<String>,
+    /// The constraint's name, or PostgreSQL's default (`t_pkey`, `t_a_key`).
+    pub index_name: String,
+    pub primary: bool,
+}
+
+/// The key an `ALTER TABLE .. ADD PRIMARY KEY | UNIQUE` adds, if that is all it does.
+pub fn added_key(statement: &Statement) -> Option<AddedKey> {
+    use sqlparser::ast::{AlterTableOperation, TableConstraint};
+    let Statement::AlterTable(alter) = statement else {
+        return None;
+    };
+    let [AlterTableOperation::AddConstraint { constraint, .. }] = alter.operations.as_slice()
+    else {
+        return None;
+    };
+    let table = alter.name.0.last()?.as_ident()?.value.clone();
+    let (name, columns, primary) = match constraint {
+        TableConstraint::PrimaryKey(key) => (key.name.clone(), &key.columns, true),
+        TableConstraint::Unique(key) => (key.name.clone(), &key.columns, false),
+        _ => return None,
+    };
+    let columns: Vec<String> = columns
+        .iter()
+        .map(|c| c.column.expr.to_string().trim_matches('"').to_owned())
+        .collect();
+    let index_name = match name {
+        Some(name) => name.value,
+        None if primary => format!("{table}_pkey"),
+        None => format!("{table}_{}_key", columns.join("_")),
+    };
+    Some(AddedKey {
+        table,
+        columns,
+        index_name,
+        primary,
+    })
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// Parses PostgreSQL SQL text into statements.
 pub fn parse(sql: &str) -> Result<Vec<Statement>, TranslateError> {
     Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|error| TranslateError::Syntax {
@@ -84,6 +131,23 @@ pub fn translate_with(
         }
         return Ok(Translation {
             sql: parts.join("; "),
+            parameter_count: 0,
+        });
+    }
+    if let Some(key) = added_key(statement)
+        && !dialect.supports_add_constraint()
+    {
+        // A unique index enforces what the constraint does (NULLs aside, which the engine
+        // checks for a primary key before running this).
+        let columns: Vec<String> = key.columns.iter().map(|c| quote(c)).collect::<Vec<_>>();
+        let sql = format!(
+            "CREATE UNIQUE INDEX {} ON {} ({})",
+            quote(&key.index_name),
+            quote(&key.table),
+            columns.join(", ")
+        );
+        return Ok(Translation {
+            sql,
             parameter_count: 0,
         });
     }

@@ -416,7 +416,7 @@ fn alter_table() {
         "ALTER TABLE ALTER COLUMN",
     );
     refuses(
-        "ALTER TABLE t ADD CONSTRAINT c UNIQUE (a)",
+        "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)",
         "ALTER TABLE ADD CONSTRAINT",
     );
 }
@@ -691,5 +691,17 @@ fn drop_of_several_tables_becomes_one_drop_each() {
     translates_to(
         "DROP TABLE IF EXISTS a, b",
         "DROP TABLE IF EXISTS a; DROP TABLE IF EXISTS b",
+    );
+}
+
+#[test]
+fn added_keys_become_unique_indexes() {
+    translates_to(
+        "ALTER TABLE pgbench_branches ADD PRIMARY KEY (bid)",
+        "CREATE UNIQUE INDEX \"pgbench_branches_pkey\" ON \"pgbench_branches\" (\"bid\")",
+    );
+    translates_to(
+        "ALTER TABLE t ADD CONSTRAINT t_code UNIQUE (a, b)",
+        "CREATE UNIQUE INDEX \"t_code\" ON \"t\" (\"a\", \"b\")",
     );
 }

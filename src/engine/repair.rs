@@ -5,6 +5,8 @@
 //!   transactions, which on SQLite never wait anyway, so it is dropped.
 //! * pgbench, psql: `COPY .. WITH (FREEZE on, HEADER off)`. PostgreSQL's boolean spellings
 //!   `on`/`off` in COPY options become `true`/`false`.
+//! * pgbench -i: `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] table`. sqlparser reads only
+//!   `VACUUM [FULL] table`; the other options change nothing SQLite does (see `Kind::Vacuum`).
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
@@ -36,7 +38,8 @@ pub fn repair(sql: &str) -> Option<String> {
     let first = tokens.iter().find(|t| !is_space(t))?;
     let transaction = is_word(first, Keyword::BEGIN) || is_word(first, Keyword::START);
     let copy = is_word(first, Keyword::COPY);
-    if !transaction && !copy {
+    let vacuum = is_word(first, Keyword::VACUUM);
+    if !transaction && !copy && !vacuum {
         return None;
     }
     let mut kept: Vec<Token> = Vec::with_capacity(tokens.len());
@@ -48,6 +51,12 @@ pub fn repair(sql: &str) -> Option<String> {
                 }
                 kept.pop();
             }
+            continue;
+        }
+        let vacuum_option = [Keyword::ANALYZE, Keyword::VERBOSE, Keyword::FREEZE]
+            .iter()
+            .any(|keyword| is_word(&token, *keyword));
+        if vacuum && vacuum_option {
             continue;
         }
         let after_option = last_word(&kept)
@@ -87,6 +96,12 @@ mod tests {
             pgbridge_dialects::parse(&repair("copy t from stdin with (freeze on)").unwrap())
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn vacuum_options_are_dropped() {
+        let repaired = repair("vacuum analyze pgbench_branches").unwrap();
+        assert!(pgbridge_dialects::parse(&repaired).is_ok(), "{repaired}");
     }
 
     #[test]

@@ -20,7 +20,9 @@ use super::rows::{OpenRows, row_stream};
 use super::settings;
 use super::statement::{EngineStatement, Kind, Plan, classify};
 use crate::backends::sqlite::functions::SessionFunctions;
-use crate::backends::sqlite::{OutputType, Worker, delete_all_statement, insert_statement};
+use crate::backends::sqlite::{
+    OutputType, Worker, delete_all_statement, insert_statement, quote_identifier,
+};
 
 /// A table's columns: name, type, modifier.
 type Columns = Vec<(String, PgType, i32)>;
@@ -119,6 +121,36 @@ impl EngineSession {
             .unwrap_or_else(PoisonError::into_inner)
             .get(name)
             .cloned()
+    }
+
+    /// A primary key added to an existing table becomes a unique index on SQLite, which cannot
+    /// add NOT NULL to a column: so every key column must already be NOT NULL.
+    async fn check_not_null(&mut self, table: &str, columns: &[String]) -> Result<(), SqlError> {
+        let receiver = self.worker.query(
+            "SELECT name FROM pragma_table_info(?1) WHERE \"notnull\" = 0 AND pk = 0".to_owned(),
+            vec![Value::Text(table.to_owned())],
+            vec![OutputType {
+                pg_type: PgType::Text,
+                numeric_scale: None,
+            }],
+        )?;
+        let (mut rows, _open) = row_stream(receiver);
+        let mut nullable = Vec::new();
+        while let Some(row) = futures::StreamExt::next(&mut rows).await {
+            if let Some(Value::Text(name)) = row?.into_iter().next() {
+                nullable.push(name);
+            }
+        }
+        match columns
+            .iter()
+            .find(|c| nullable.iter().any(|n| n.eq_ignore_ascii_case(c)))
+        {
+            Some(column) => Err(SqlError::unsupported(format!(
+                "ADD PRIMARY KEY on column \"{column}\", which allows NULL, on SQLite"
+            ))
+            .with_hint("declare the column NOT NULL when the table is created")),
+            None => Ok(()),
+        }
     }
 
     /// Starts a planned query on the worker; its rows stream lazily (and are spilled to memory
@@ -464,6 +496,21 @@ impl EngineSession {
                     format: format.clone(),
                 })
             }
+            Kind::Maintenance { tag, table } => {
+                if *tag == "VACUUM" && self.state != TransactionState::Idle {
+                    return Err(SqlError::new(
+                        "25001",
+                        "VACUUM cannot run inside a transaction block",
+                    ));
+                }
+                self.free_worker().await;
+                let sql = match table {
+                    Some(table) => format!("ANALYZE {}", quote_identifier(table)),
+                    None => "ANALYZE".to_owned(),
+                };
+                self.worker.batch(sql).await?;
+                command(tag)
+            }
             Kind::Truncate { tables } => {
                 self.free_worker().await;
                 let script: Vec<String> = tables.iter().map(|t| delete_all_statement(t)).collect();
@@ -483,6 +530,11 @@ impl EngineSession {
             }
             Kind::Ddl { tag, change } => {
                 self.free_worker().await;
+                if let Some(key) = pgbridge_dialects::added_key(&statement.ast)
+                    && key.primary
+                {
+                    self.check_not_null(&key.table, &key.columns).await?;
+                }
                 let translation =
                     translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
                 self.worker.ddl(translation.sql, change.clone()).await?;

@@ -50,6 +50,12 @@ pub enum Kind {
         query: Box<Statement>,
         format: pgbridge_proxy::CopyFormat,
     },
+    /// VACUUM / ANALYZE: SQLite needs no vacuuming for visibility; both refresh the planner's
+    /// statistics (`ANALYZE`). VACUUM is refused inside a transaction block, as in PostgreSQL.
+    Maintenance {
+        tag: &'static str,
+        table: Option<String>,
+    },
     /// TRUNCATE: every row of these tables removed.
     Truncate {
         tables: Vec<String>,
@@ -213,6 +219,14 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
                 change: schema_change(statement),
             }
         }
+        Statement::Vacuum(vacuum) => Kind::Maintenance {
+            tag: "VACUUM",
+            table: vacuum.table_name.as_ref().and_then(last_name),
+        },
+        Statement::Analyze(analyze) => Kind::Maintenance {
+            tag: "ANALYZE",
+            table: analyze.table_name.as_ref().and_then(last_name),
+        },
         Statement::Truncate(truncate) => Kind::Truncate {
             tables: truncate
                 .table_names
@@ -305,4 +319,11 @@ fn copy_kind(
             "COPY to or from a file or program is not allowed through pgbridge; use STDIN/STDOUT (psql \\copy)",
         )),
     }
+}
+
+fn last_name(name: &sqlparser::ast::ObjectName) -> Option<String> {
+    name.0
+        .last()
+        .and_then(|part| part.as_ident())
+        .map(|ident| ident.value.clone())
 }

@@ -89,6 +89,11 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when `ALTER TABLE .. ADD CONSTRAINT` is accepted (else keys become unique indexes).
+    fn supports_add_constraint(&self) -> bool {
+        true
+    }
+
     /// True when one `DROP TABLE a, b` may name several objects.
     fn supports_drop_many(&self) -> bool {
         true

@@ -84,6 +84,10 @@ impl TargetDialect for Sqlite {
         false
     }
 
+    fn supports_add_constraint(&self) -> bool {
+        false
+    }
+
     fn supports_drop_many(&self) -> bool {
         false
     }
