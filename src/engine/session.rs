@@ -132,6 +132,7 @@ impl EngineSession {
             vec![OutputType {
                 pg_type: PgType::Text,
                 numeric_scale: None,
+                char_length: None,
             }],
         )?;
         let (mut rows, _open) = row_stream(receiver);

@@ -41,6 +41,8 @@ pub struct OutputType {
     pub pg_type: PgType,
     /// The scale of a `numeric(p, s)` column: values are rounded and padded to it.
     pub numeric_scale: Option<usize>,
+    /// The length of a `char(n)` column: values are blank-padded to it.
+    pub char_length: Option<usize>,
 }
 
 impl OutputType {
@@ -49,9 +51,13 @@ impl OutputType {
         let numeric_scale = (field.pg_type == PgType::Numeric && field.type_modifier >= 4)
             .then(|| usize::try_from((field.type_modifier - 4) & 0xffff).ok())
             .flatten();
+        let char_length = (field.pg_type == PgType::Bpchar && field.type_modifier >= 4)
+            .then(|| usize::try_from(field.type_modifier - 4).ok())
+            .flatten();
         OutputType {
             pg_type: field.pg_type,
             numeric_scale,
+            char_length,
         }
     }
 }
@@ -356,6 +362,10 @@ fn query(
                 let value = match (to_pg(raw, output.pg_type)?, output.numeric_scale) {
                     (Value::Numeric(text), Some(scale)) => {
                         Value::Numeric(round_numeric(&text, scale))
+                    }
+                    (Value::Text(text), _) if output.char_length.is_some() => {
+                        let length = output.char_length.unwrap_or(0);
+                        Value::Text(format!("{text:<length$}"))
                     }
                     (value, _) => value,
                 };
