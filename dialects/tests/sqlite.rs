@@ -705,3 +705,15 @@ fn added_keys_become_unique_indexes() {
         "CREATE UNIQUE INDEX \"t_code\" ON \"t\" (\"a\", \"b\")",
     );
 }
+
+#[test]
+fn values_with_column_names() {
+    translates_to(
+        "SELECT x FROM (VALUES (1), (NULL)) AS v(x) ORDER BY x",
+        "SELECT x FROM (SELECT column1 AS x FROM (VALUES (1), (NULL))) AS v ORDER BY x NULLS LAST",
+    );
+    refuses(
+        "SELECT a FROM (SELECT 1) AS s(a)",
+        "column names after a subquery's alias",
+    );
+}

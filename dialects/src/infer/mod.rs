@@ -196,8 +196,34 @@ impl Visitor for Scope<'_> {
     type Break = ();
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
-        if let TableFactor::Table { name, alias, .. } = factor {
-            self.add(name, alias.as_ref().map(|a| a.name.value.as_str()));
+        match factor {
+            TableFactor::Table { name, alias, .. } => {
+                self.add(name, alias.as_ref().map(|a| a.name.value.as_str()));
+            }
+            // `(SELECT ..) AS s` and `(VALUES ..) AS v(x)`: a table typed by its own query.
+            TableFactor::Derived {
+                subquery,
+                alias: Some(alias),
+                ..
+            } => {
+                let columns = query_columns(subquery, &Scope::empty(self.schema))
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, column)| {
+                        let name = alias
+                            .columns
+                            .get(i)
+                            .map_or(column.name, |c| c.name.value.clone());
+                        (name, column.pg_type.unwrap_or(PgType::Text))
+                    })
+                    .collect();
+                self.tables.push(ScopeTable {
+                    name: alias.name.value.clone(),
+                    alias: None,
+                    columns,
+                });
+            }
+            _ => {}
         }
         ControlFlow::Continue(())
     }

@@ -10,6 +10,7 @@ mod casts;
 mod collations;
 pub(crate) mod ddl;
 mod defaults;
+mod derived_columns;
 mod distinct_on;
 mod empty_catalog;
 mod functions;
@@ -40,6 +41,7 @@ pub(crate) fn run(
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
     // Constructs the target cannot keep are refused before anything is rewritten.
+    derived_columns::run(statement, target)?;
     upsert::run(statement, target)?;
     distinct_on::run(statement, target)?;
     lateral::run(statement, target)?;

@@ -94,6 +94,11 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when a derived table's alias may name its columns (`AS v(x, y)`).
+    fn supports_derived_column_names(&self) -> bool {
+        true
+    }
+
     /// True when one `DROP TABLE a, b` may name several objects.
     fn supports_drop_many(&self) -> bool {
         true

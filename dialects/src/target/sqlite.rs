@@ -84,6 +84,10 @@ impl TargetDialect for Sqlite {
         false
     }
 
+    fn supports_derived_column_names(&self) -> bool {
+        false
+    }
+
     fn supports_add_constraint(&self) -> bool {
         false
     }
