@@ -65,40 +65,64 @@ const BY_CODE: &[(i32, &str, &str, &str)] = &[
     code!(SQLITE_TOOBIG, "54000", "value too large"),
 ];
 
-/// Message prefixes of SQLITE_ERROR and what they mean.
-const BY_MESSAGE: &[(&str, &str, &str)] = &[
-    ("no such table: ", "42P01", "relation \"{}\" does not exist"),
-    ("no such column: ", "42703", "column \"{}\" does not exist"),
+/// Message prefixes of SQLITE_ERROR and what they mean: (start, also contains, SQLSTATE,
+/// message). A row applies when the message starts with the first text and contains the
+/// second (empty: anything); the generic "table " / "index " starts need that second text.
+const BY_MESSAGE: &[(&str, &str, &str, &str)] = &[
+    (
+        "no such table: ",
+        "",
+        "42P01",
+        "relation \"{}\" does not exist",
+    ),
+    (
+        "no such column: ",
+        "",
+        "42703",
+        "column \"{}\" does not exist",
+    ),
     (
         "no such function: ",
+        "",
         "42883",
         "function {}() does not exist",
     ),
-    ("no such index: ", "42704", "index \"{}\" does not exist"),
+    (
+        "no such index: ",
+        "",
+        "42704",
+        "index \"{}\" does not exist",
+    ),
     (
         "no such savepoint: ",
+        "",
         "3B001",
         "savepoint \"{}\" does not exist",
     ),
-    // "table t has no column named x" / "table t has 2 columns but 3 values were supplied"
-    ("table ", "42703", ""),
-    ("table ", "42601", ""),
-    // "table t already exists", "index i already exists" (checked by the ending, see below)
-    ("table ", "42P07", ""),
-    ("index ", "42P07", ""),
+    ("table ", " has no column named ", "42703", ""),
+    ("table ", " values were supplied", "42601", ""),
+    ("table ", " already exists", "42P07", ""),
+    ("index ", " already exists", "42P07", ""),
     (
         "ambiguous column name: ",
+        "",
         "42702",
         "column reference \"{}\" is ambiguous",
     ),
-    ("near ", "42601", ""),
-    ("incomplete input", "42601", "syntax error at end of input"),
+    ("near ", "", "42601", ""),
+    (
+        "incomplete input",
+        "",
+        "42601",
+        "syntax error at end of input",
+    ),
     (
         "cannot start a transaction within a transaction",
+        "",
         "25001",
         "",
     ),
-    ("datatype mismatch", "42804", ""),
+    ("datatype mismatch", "", "42804", ""),
 ];
 
 /// Classifies a rusqlite error.
@@ -135,24 +159,18 @@ fn from_function(text: &str) -> Option<SqlError> {
 }
 
 fn from_message(text: &str) -> SqlError {
-    for (prefix, sqlstate, template) in BY_MESSAGE {
-        if let Some(rest) = text.strip_prefix(prefix) {
-            // The generic "table " / "index " prefixes need their ending to say which error.
-            let fits = match *sqlstate {
-                "42P07" => text.ends_with("already exists"),
-                "42703" if *prefix == "table " => text.contains(" has no column named "),
-                "42601" if *prefix == "table " => text.contains(" values were supplied"),
-                _ => true,
-            };
-            if !fits {
-                continue;
-            }
-            if template.is_empty() {
-                return SqlError::new(*sqlstate, text);
-            }
-            let name = rest.rsplit('.').next().unwrap_or(rest);
-            return SqlError::new(*sqlstate, template.replace("{}", name));
+    for (prefix, contains, sqlstate, template) in BY_MESSAGE {
+        let Some(rest) = text.strip_prefix(prefix) else {
+            continue;
+        };
+        if !rest.contains(contains) {
+            continue;
         }
+        if template.is_empty() {
+            return SqlError::new(*sqlstate, text);
+        }
+        let name = rest.rsplit('.').next().unwrap_or(rest);
+        return SqlError::new(*sqlstate, template.replace("{}", name));
     }
     SqlError::new("XX000", format!("SQLite: {text}"))
 }
@@ -346,18 +364,23 @@ mod errors_doc {
             ));
         }
         out.push_str("\n### SQLITE_ERROR messages (`BY_MESSAGE`)\n\n");
-        out.push_str("Matched on the start of SQLite's message, in this order; `{}` is the object named after the prefix. An empty message means SQLite's own text is passed on. Anything else is `XX000` with the message prefixed `SQLite: `.\n\n");
+        out.push_str("Matched on the start of SQLite's message (and, where given, a text it also contains), in this order; `{}` is the object named after the prefix. An empty message means SQLite's own text is passed on. Anything else is `XX000` with the message prefixed `SQLite: `.\n\n");
         out.push_str(
-            "| message starts with | SQLSTATE | condition | message sent |\n|---|---|---|---|\n",
+            "| message starts with | and contains | SQLSTATE | condition | message sent |\n|---|---|---|---|---|\n",
         );
-        for (prefix, sqlstate, template) in BY_MESSAGE {
+        for (prefix, contains, sqlstate, template) in BY_MESSAGE {
             let sent = if template.is_empty() {
                 "(SQLite's message)".to_owned()
             } else {
                 format!("`{}`", escape(template))
             };
+            let contains = if contains.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`", escape(contains))
+            };
             out.push_str(&format!(
-                "| `{}` | `{sqlstate}` | {} | {sent} |\n",
+                "| `{}` | {contains} | `{sqlstate}` | {} | {sent} |\n",
                 escape(prefix),
                 condition(sqlstate)
             ));
