@@ -10,7 +10,7 @@ use sqlparser::ast::{
     CastKind, CharacterLength, DataType, Expr, Statement, Value, VisitMut, VisitorMut,
 };
 
-use super::call;
+use super::{call, finish};
 use crate::{PgType, TargetDialect, TranslateError};
 
 struct Casts<'a> {
@@ -98,8 +98,5 @@ pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
-    match statement.visit(&mut Casts { target }) {
-        ControlFlow::Continue(()) => Ok(()),
-        ControlFlow::Break(error) => Err(error),
-    }
+    finish(statement.visit(&mut Casts { target }))
 }

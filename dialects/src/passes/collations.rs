@@ -5,11 +5,10 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AlterTableOperation, ColumnDef, ColumnOption, Expr, Ident, ObjectName, Statement, Value,
-    VisitMut, VisitorMut,
+    ColumnDef, ColumnOption, Expr, Ident, ObjectName, Statement, Value, VisitMut, VisitorMut,
 };
 
-use super::finish;
+use super::{declared_columns, finish};
 use crate::{TargetDialect, TranslateError};
 
 /// What a PostgreSQL collation becomes: `Ok(None)` to drop the clause, `Ok(Some(name))` for
@@ -82,20 +81,8 @@ pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
-    match statement {
-        Statement::CreateTable(create) => {
-            for column in &mut create.columns {
-                rewrite_column(column, target)?;
-            }
-        }
-        Statement::AlterTable(alter) => {
-            for operation in &mut alter.operations {
-                if let AlterTableOperation::AddColumn { column_def, .. } = operation {
-                    rewrite_column(column_def, target)?;
-                }
-            }
-        }
-        _ => {}
+    for column in declared_columns(statement) {
+        rewrite_column(column, target)?;
     }
     finish(statement.visit(&mut Collations { target }))
 }

@@ -1,7 +1,9 @@
 //! Column defaults that are expressions are parenthesised: SQLite accepts a bare literal after
 //! `DEFAULT` but needs `DEFAULT (pgbridge_now())` for anything computed.
 
-use sqlparser::ast::{AlterTableOperation, ColumnDef, ColumnOption, Expr, Statement};
+use sqlparser::ast::{ColumnDef, ColumnOption, Expr, Statement};
+
+use super::declared_columns;
 
 fn parenthesise(column: &mut ColumnDef) {
     for option in &mut column.options {
@@ -17,15 +19,7 @@ fn parenthesise(column: &mut ColumnDef) {
 }
 
 pub(super) fn run(statement: &mut Statement) {
-    match statement {
-        Statement::CreateTable(create) => create.columns.iter_mut().for_each(parenthesise),
-        Statement::AlterTable(alter) => {
-            for operation in &mut alter.operations {
-                if let AlterTableOperation::AddColumn { column_def, .. } = operation {
-                    parenthesise(column_def);
-                }
-            }
-        }
-        _ => {}
-    }
+    declared_columns(statement)
+        .into_iter()
+        .for_each(parenthesise);
 }

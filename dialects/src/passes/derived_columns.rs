@@ -8,6 +8,7 @@ use sqlparser::ast::{SetExpr, Statement, TableFactor, VisitMut, VisitorMut};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+use super::finish;
 use crate::{TargetDialect, TranslateError};
 
 struct DerivedColumns<'a> {
@@ -65,8 +66,5 @@ pub(super) fn run(
     if target.supports_derived_column_names() {
         return Ok(());
     }
-    match statement.visit(&mut DerivedColumns { target }) {
-        ControlFlow::Continue(()) => Ok(()),
-        ControlFlow::Break(error) => Err(error),
-    }
+    finish(statement.visit(&mut DerivedColumns { target }))
 }

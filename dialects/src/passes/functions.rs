@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, FunctionArguments, Statement, VisitMut, VisitorMut};
 
-use super::{call, function_name};
+use super::{call, finish, function_name};
 use crate::{TargetDialect, TranslateError};
 
 /// Functions that PostgreSQL answers with the current timestamp with time zone.
@@ -80,8 +80,5 @@ pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
-    match statement.visit(&mut Functions { target }) {
-        ControlFlow::Continue(()) => Ok(()),
-        ControlFlow::Break(error) => Err(error),
-    }
+    finish(statement.visit(&mut Functions { target }))
 }

@@ -97,6 +97,24 @@ pub(crate) fn function_name(function: &Function) -> String {
 }
 
 /// The result of a visit that stops at the first construct it cannot translate.
+/// The columns a statement declares: those of `CREATE TABLE` and of `ALTER TABLE .. ADD COLUMN`.
+pub(crate) fn declared_columns(statement: &mut Statement) -> Vec<&mut sqlparser::ast::ColumnDef> {
+    match statement {
+        Statement::CreateTable(create) => create.columns.iter_mut().collect(),
+        Statement::AlterTable(alter) => alter
+            .operations
+            .iter_mut()
+            .filter_map(|operation| match operation {
+                sqlparser::ast::AlterTableOperation::AddColumn { column_def, .. } => {
+                    Some(column_def)
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) fn finish(flow: ControlFlow<TranslateError>) -> Result<(), TranslateError> {
     match flow {
         ControlFlow::Continue(()) => Ok(()),
