@@ -7,7 +7,9 @@
 //!    written in `passes::run`) against a [`TargetDialect`] and prints the target's SQL.
 //! 3. [`infer`] types the parameters and result columns with PostgreSQL's rules, so a front end
 //!    can describe a statement before it runs.
-//! 4. [`schema_change`] tells what a DDL statement declares, so the declared PostgreSQL types
+//! 4. [`TranslationCache`] keeps what 1 and 2 computed for a text, so a repeated statement
+//!    costs a lookup.
+//! 5. [`schema_change`] tells what a DDL statement declares, so the declared PostgreSQL types
 //!    can be remembered by the backend.
 //!
 //! ```
@@ -22,6 +24,7 @@
 //! What a target cannot express faithfully fails with [`TranslateError::Unsupported`]
 //! (SQLSTATE 0A000), never with SQL that would answer differently.
 
+mod cache;
 pub mod catalog;
 mod error;
 pub mod infer;
@@ -30,6 +33,7 @@ mod pg_type;
 mod schema;
 mod target;
 
+pub use cache::{TranslatedScript, TranslatedStatement, TranslationCache};
 pub use error::TranslateError;
 pub use infer::{InferredColumn, SchemaLookup, StatementTypes, infer};
 pub use pg_type::PgType;

@@ -18,16 +18,21 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use async_trait::async_trait;
+use pgbridge_dialects::{Target, TranslationCache};
 use pgbridge_proxy::{Backend, SessionInfo, SqlError};
 
 use crate::backends::sqlite::functions::SessionFunctions;
 use crate::backends::sqlite::{OpenOptions, SqliteLocation, Worker, sqlite_version};
+
+/// How many distinct SQL texts the translation cache keeps (an ORM sends a few hundred).
+const TRANSLATION_CACHE_CAPACITY: u64 = 10_000;
 
 /// The engine over one SQLite database.
 pub struct Engine {
     options: OpenOptions,
     version: String,
     schema_version: Arc<AtomicU64>,
+    translations: TranslationCache,
     /// Keeps an in-memory database alive while the server runs.
     _keeper: Worker,
 }
@@ -58,6 +63,7 @@ impl Engine {
             options,
             version,
             schema_version: Arc::new(AtomicU64::new(0)),
+            translations: TranslationCache::new(Target::Sqlite, TRANSLATION_CACHE_CAPACITY),
             _keeper: keeper,
         })
     }
@@ -91,6 +97,7 @@ impl Backend for Engine {
             worker,
             functions,
             Arc::clone(&self.schema_version),
+            self.translations.clone(),
         ))
     }
 

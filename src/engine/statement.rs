@@ -81,6 +81,8 @@ pub struct Plan {
 #[derive(Debug)]
 pub struct EngineStatement {
     pub ast: Statement,
+    /// The statement in SQLite's SQL, or why it cannot be (from the engine's translation cache).
+    pub translation: Result<pgbridge_dialects::Translation, pgbridge_dialects::TranslateError>,
     /// True when the statement reads the emulated catalog (refreshed before it runs).
     pub reads_catalog: bool,
     pub kind: Kind,

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use futures::stream;
-use pgbridge_dialects::{PgType, SchemaLookup, Target, infer, parse, translate};
+use pgbridge_dialects::{PgType, SchemaLookup, TranslationCache, infer, translate};
 use pgbridge_proxy::{
     CancelToken, Description, Field, Outcome, Session, SqlError, TransactionState, Value,
 };
@@ -44,6 +44,8 @@ pub struct EngineSession {
     /// Parsed statements by SQL text: a repeated statement skips parsing, and its cached plan
     /// skips translation and the backend's prepare.
     parsed: HashMap<String, Vec<Arc<EngineStatement>>>,
+    /// The engine's translation cache, shared by every session.
+    translations: TranslationCache,
     /// Settings as they were at BEGIN, restored by ROLLBACK (SET is transactional).
     settings_at_begin: Option<HashMap<String, String>>,
 }
@@ -90,8 +92,10 @@ impl EngineSession {
         worker: Worker,
         functions: Arc<SessionFunctions>,
         schema_version: Arc<AtomicU64>,
+        translations: TranslationCache,
     ) -> Self {
         EngineSession {
+            translations,
             worker,
             functions,
             state: TransactionState::Idle,
@@ -267,8 +271,10 @@ impl EngineSession {
             return Ok(Arc::clone(plan));
         }
         self.free_worker().await;
-        let translation =
-            translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
+        let translation = statement
+            .translation
+            .clone()
+            .map_err(|e| translate_error(&e))?;
         let tables = self.load_schema(&statement.ast).await?;
         let inferred = infer(&statement.ast, &SchemaCache(&self.schema));
         let prepared = self.worker.prepare(translation.sql.clone()).await?;
@@ -484,6 +490,7 @@ impl EngineSession {
             Kind::CopyTo { query, format } => {
                 let inner = EngineStatement {
                     reads_catalog: super::catalog::reads_catalog(query),
+                    translation: translate(query, self.translations.target()),
                     ast: (**query).clone(),
                     kind: Kind::Rows { tag: "SELECT" },
                     plan: Mutex::new(None),
@@ -536,8 +543,10 @@ impl EngineSession {
                 {
                     self.check_not_null(&key.table, &key.columns).await?;
                 }
-                let translation =
-                    translate(&statement.ast, Target::Sqlite).map_err(|e| translate_error(&e))?;
+                let translation = statement
+                    .translation
+                    .clone()
+                    .map_err(|e| translate_error(&e))?;
                 self.worker.ddl(translation.sql, change.clone()).await?;
                 self.schema_version.fetch_add(1, Ordering::AcqRel);
                 command(tag)
@@ -579,23 +588,28 @@ fn show_fields(name: &str) -> Arc<Vec<Field>> {
 impl EngineSession {
     /// Parses and classifies SQL text that is not in the parse cache.
     fn parse_new(&mut self, sql: &str) -> Result<Vec<Arc<EngineStatement>>, SqlError> {
-        let parsed = parse(sql).or_else(|error| match repair(sql) {
-            Some(rewritten) => parse(&rewritten),
-            None => Err(error),
-        });
-        let statements = match parsed {
-            Ok(statements) => statements,
+        let translated = self
+            .translations
+            .translate(sql)
+            .or_else(|error| match repair(sql) {
+                Some(rewritten) => self.translations.translate(&rewritten),
+                None => Err(error),
+            });
+        let script = match translated {
+            Ok(script) => script,
             Err(error) => {
                 self.on_error();
                 return Err(translate_error(&error));
             }
         };
-        statements
-            .into_iter()
-            .map(|ast| {
+        script
+            .iter()
+            .map(|translated| {
+                let ast = translated.statement.clone();
                 let kind = classify(&ast)?;
                 Ok(Arc::new(EngineStatement {
                     reads_catalog: super::catalog::reads_catalog(&ast),
+                    translation: translated.translation.clone(),
                     ast,
                     kind,
                     plan: Mutex::new(None),
