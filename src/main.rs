@@ -1,7 +1,10 @@
-//! The `pgbridge` command: parse flags, load config, run.
+//! The `pgbridge` command: parse flags, load config, run (or `pgbridge translate`).
+
+mod translate_command;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
@@ -25,11 +28,27 @@ struct Cli {
     /// Log level: error, warn, info, debug, trace [default: info; config key `log_level`]
     #[arg(long, value_name = "LEVEL")]
     log_level: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Print the translation of PostgreSQL SQL for a backend (or why it cannot be translated)
+    Translate(translate_command::TranslateArgs),
+}
+
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    if let Some(Command::Translate(args)) = cli.command {
+        return Ok(translate_command::run(args));
+    }
+    serve(cli)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+async fn serve(cli: Cli) -> anyhow::Result<()> {
     let mut config = match &cli.config {
         Some(path) => pgbridge::Config::from_file(path)?,
         None => pgbridge::Config::default(),
