@@ -115,3 +115,25 @@ async fn client_disconnecting_mid_result_leaves_the_server_healthy() {
     drop(stream);
     still_serving(&server).await;
 }
+
+#[tokio::test]
+async fn deeply_nested_expressions_are_refused_not_a_crash() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    let depth = pgbridge_dialects::MAX_EXPRESSION_DEPTH;
+    let chain = |terms: usize| format!("SELECT {}1", "1 + ".repeat(terms));
+    // Within the limit it runs, through the simple and the extended protocol.
+    let sum: i32 = client
+        .query_one(chain(depth - 2).as_str(), &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(sum, i32::try_from(depth - 1).unwrap());
+    client.simple_query(&chain(depth - 2)).await.unwrap();
+    // Past it (and far past it: a tree that would overflow any stack) it is refused with 54001.
+    for terms in [depth + 1, 200_000] {
+        let error = client.simple_query(&chain(terms)).await.unwrap_err();
+        assert_eq!(common::sqlstate(&error), "54001", "{error}");
+    }
+    still_serving(&server).await;
+}

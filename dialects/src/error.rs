@@ -13,6 +13,10 @@ pub enum TranslateError {
         construct: String,
         target: &'static str,
     },
+    /// An expression nests deeper than pgbridge walks (SQLSTATE 54001, as PostgreSQL's
+    /// "stack depth limit exceeded").
+    #[error("statement too complex: an expression nests deeper than {limit} levels")]
+    TooDeep { limit: usize },
 }
 
 impl TranslateError {
@@ -21,6 +25,7 @@ impl TranslateError {
         match self {
             TranslateError::Syntax { .. } => "42601",
             TranslateError::Unsupported { .. } => "0A000",
+            TranslateError::TooDeep { .. } => "54001",
         }
     }
 

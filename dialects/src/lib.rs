@@ -28,6 +28,7 @@ mod cache;
 pub mod catalog;
 mod error;
 pub mod infer;
+mod nesting;
 pub(crate) mod passes;
 mod pg_type;
 mod schema;
@@ -36,6 +37,7 @@ mod target;
 pub use cache::{TranslatedScript, TranslatedStatement, TranslationCache};
 pub use error::TranslateError;
 pub use infer::{InferredColumn, SchemaLookup, StatementTypes, infer};
+pub use nesting::MAX_EXPRESSION_DEPTH;
 pub use pg_type::PgType;
 pub use schema::{DeclaredColumn, SchemaChange, schema_change};
 pub use target::{Sqlite, Target, TargetDialect};
@@ -100,14 +102,17 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Parses PostgreSQL SQL text into statements.
+/// Parses PostgreSQL SQL text into statements (refusing expressions nested past
+/// [`MAX_EXPRESSION_DEPTH`] with SQLSTATE 54001).
 pub fn parse(sql: &str) -> Result<Vec<Statement>, TranslateError> {
-    Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|error| TranslateError::Syntax {
-        message: error
-            .to_string()
-            .trim_start_matches("sql parser error: ")
-            .to_owned(),
-    })
+    let statements =
+        Parser::parse_sql(&PostgreSqlDialect {}, sql).map_err(|error| TranslateError::Syntax {
+            message: error
+                .to_string()
+                .trim_start_matches("sql parser error: ")
+                .to_owned(),
+        })?;
+    nesting::check(statements)
 }
 
 /// Translates one parsed PostgreSQL statement for `target`.
@@ -155,10 +160,12 @@ pub fn translate_with(
             parameter_count: 0,
         });
     }
-    let mut statement = statement.clone();
-    let parameter_count = passes::run(&mut statement, dialect)?;
-    Ok(Translation {
-        sql: statement.to_string(),
-        parameter_count,
+    nesting::with_stack_for(statement, || {
+        let mut statement = statement.clone();
+        let parameter_count = passes::run(&mut statement, dialect)?;
+        Ok(Translation {
+            sql: statement.to_string(),
+            parameter_count,
+        })
     })
 }

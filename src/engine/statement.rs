@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use pgbridge_dialects::{SchemaChange, schema_change};
+use pgbridge_dialects::{
+    SchemaChange, TranslateError, TranslatedScript, Translation, schema_change,
+};
 use pgbridge_proxy::{Description, SqlError};
 use sqlparser::ast::{
     CopySource, CopyTarget, Expr, ObjectType, Reset, Set, Statement, TransactionAccessMode,
@@ -80,13 +82,39 @@ pub struct Plan {
 /// A statement as the session keeps it between Parse and Execute.
 #[derive(Debug)]
 pub struct EngineStatement {
-    pub ast: Statement,
-    /// The statement in SQLite's SQL, or why it cannot be (from the engine's translation cache).
-    pub translation: Result<pgbridge_dialects::Translation, pgbridge_dialects::TranslateError>,
+    /// The parsed text this statement belongs to, shared with the translation cache (the AST is
+    /// never copied: a deep one would cost a deep recursion).
+    script: TranslatedScript,
+    /// This statement's position in `script`.
+    index: usize,
     /// True when the statement reads the emulated catalog (refreshed before it runs).
     pub reads_catalog: bool,
     pub kind: Kind,
     pub plan: Mutex<Option<Arc<Plan>>>,
+}
+
+impl EngineStatement {
+    /// Statement `index` of `script`, classified.
+    pub fn new(script: TranslatedScript, index: usize) -> Result<EngineStatement, SqlError> {
+        let ast = &script[index].statement;
+        Ok(EngineStatement {
+            reads_catalog: super::catalog::reads_catalog(ast),
+            kind: classify(ast)?,
+            plan: Mutex::new(None),
+            script,
+            index,
+        })
+    }
+
+    /// The PostgreSQL statement.
+    pub fn ast(&self) -> &Statement {
+        &self.script[self.index].statement
+    }
+
+    /// The statement in the target's SQL, or why it cannot be.
+    pub fn translation(&self) -> &Result<Translation, TranslateError> {
+        &self.script[self.index].translation
+    }
 }
 
 fn words(statement: &Statement) -> String {

@@ -48,6 +48,10 @@ pub struct StatementTypes {
 
 /// Infers the parameter and result types of a PostgreSQL statement.
 pub fn infer(statement: &Statement, schema: &dyn SchemaLookup) -> StatementTypes {
+    crate::nesting::with_stack_for(statement, || infer_on_stack(statement, schema))
+}
+
+fn infer_on_stack(statement: &Statement, schema: &dyn SchemaLookup) -> StatementTypes {
     let with_ctes = ctes::with_ctes(statement, schema);
     let schema: &dyn SchemaLookup = &with_ctes;
     let scope = Scope::of_statement(statement, schema);

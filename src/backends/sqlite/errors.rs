@@ -218,6 +218,7 @@ mod errors_doc {
     /// PostgreSQL's condition names (errcodes.txt) of every SQLSTATE pgbridge uses. A new
     /// SQLSTATE in the code fails the test until it is named here.
     const CONDITIONS: &[(&str, &str)] = &[
+        ("54001", "statement_too_complex"),
         ("08001", "sqlclient_unable_to_establish_sqlconnection"),
         ("08006", "connection_failure"),
         ("08P01", "protocol_violation"),
@@ -270,6 +271,7 @@ mod errors_doc {
         ("SqlError::invalid_text(", "22P02"),
         ("TranslateError::unsupported(", "0A000"),
         ("TranslateError::Syntax", "42601"),
+        ("TranslateError::TooDeep", "54001"),
     ];
 
     fn condition(code: &str) -> &'static str {

@@ -6,11 +6,14 @@ mod copy_in;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 
 use async_trait::async_trait;
 use futures::stream;
-use pgbridge_dialects::{PgType, SchemaLookup, TranslationCache, infer, translate};
+use pgbridge_dialects::{
+    PgType, SchemaLookup, TranslatedScript, TranslatedStatement, TranslationCache,
+};
+use pgbridge_dialects::{infer, translate};
 use pgbridge_proxy::{
     CancelToken, Description, Field, Outcome, Session, SqlError, TransactionState, Value,
 };
@@ -20,7 +23,7 @@ use super::copy::CopyIn;
 use super::repair::repair;
 use super::rows::{OpenRows, row_stream};
 use super::settings;
-use super::statement::{EngineStatement, Kind, Plan, classify};
+use super::statement::{EngineStatement, Kind, Plan};
 use crate::backends::sqlite::functions::SessionFunctions;
 use crate::backends::sqlite::{OutputType, Worker, delete_all_statement, quote_identifier};
 
@@ -272,11 +275,11 @@ impl EngineSession {
         }
         self.free_worker().await;
         let translation = statement
-            .translation
+            .translation()
             .clone()
             .map_err(|e| translate_error(&e))?;
-        let tables = self.load_schema(&statement.ast).await?;
-        let inferred = infer(&statement.ast, &SchemaCache(&self.schema));
+        let tables = self.load_schema(statement.ast()).await?;
+        let inferred = infer(statement.ast(), &SchemaCache(&self.schema));
         let prepared = self.worker.prepare(translation.sql.clone()).await?;
         let parameter_count = translation
             .parameter_count
@@ -488,13 +491,11 @@ impl EngineSession {
                 format,
             } => self.start_copy_in(table, columns, format).await,
             Kind::CopyTo { query, format } => {
-                let inner = EngineStatement {
-                    reads_catalog: super::catalog::reads_catalog(query),
+                let script: TranslatedScript = Arc::new([TranslatedStatement {
                     translation: translate(query, self.translations.target()),
-                    ast: (**query).clone(),
-                    kind: Kind::Rows { tag: "SELECT" },
-                    plan: Mutex::new(None),
-                };
+                    statement: (**query).clone(),
+                }]);
+                let inner = EngineStatement::new(script, 0)?;
                 let plan = self.plan(&inner, &[]).await?;
                 self.free_worker().await;
                 let (fields, rows) = self.start_rows(&plan, Vec::new())?;
@@ -538,13 +539,13 @@ impl EngineSession {
             }
             Kind::Ddl { tag, change } => {
                 self.free_worker().await;
-                if let Some(key) = pgbridge_dialects::added_key(&statement.ast)
+                if let Some(key) = pgbridge_dialects::added_key(statement.ast())
                     && key.primary
                 {
                     self.check_not_null(&key.table, &key.columns).await?;
                 }
                 let translation = statement
-                    .translation
+                    .translation()
                     .clone()
                     .map_err(|e| translate_error(&e))?;
                 self.worker.ddl(translation.sql, change.clone()).await?;
@@ -602,19 +603,8 @@ impl EngineSession {
                 return Err(translate_error(&error));
             }
         };
-        script
-            .iter()
-            .map(|translated| {
-                let ast = translated.statement.clone();
-                let kind = classify(&ast)?;
-                Ok(Arc::new(EngineStatement {
-                    reads_catalog: super::catalog::reads_catalog(&ast),
-                    translation: translated.translation.clone(),
-                    ast,
-                    kind,
-                    plan: Mutex::new(None),
-                }))
-            })
+        (0..script.len())
+            .map(|index| EngineStatement::new(Arc::clone(&script), index).map(Arc::new))
             .collect::<Result<Vec<_>, SqlError>>()
             .inspect_err(|_| self.on_error())
     }
