@@ -8,7 +8,11 @@ fails, when a `statement error` or `query error` succeeds, when a query's
 column count differs from its type letters, or when a type letter does not
 match the column's PostgreSQL type (I: integer types, R: numeric/float).
 
-Usage: fill_expected.py [--dsn DSN] FILE.slt...
+R values are written as PostgreSQL prints them (`9.99`, `2.4000000000000000`);
+`--reals sqllogictest` writes them with three decimals instead (`9.990`), the
+convention of classic sqllogictest files, for a runner that renders R columns so.
+
+Usage: fill_expected.py [--dsn DSN] [--reals pg|sqllogictest] FILE.slt...
 """
 
 import argparse
@@ -71,10 +75,12 @@ def parse_records(text):
     return records
 
 
-def format_value(value):
+def format_value(value, type_letter, reals):
     if value is None:
         return "NULL"
     text = value.decode("utf-8")
+    if type_letter == "R" and reals == "sqllogictest":
+        return f"{float(text):.3f}"
     if text == "":
         return "(empty)"
     if text != text.strip():
@@ -99,7 +105,7 @@ def check_types(record, result, type_letters):
             raise CaseFailure(f"column {index + 1} is numeric type oid {oid}, not T")
 
 
-def run_record(pgconn, record):
+def run_record(pgconn, record, reals):
     """Run one record, return the record with its results filled."""
     words = record.header.split()
     kind = words[0]
@@ -126,7 +132,10 @@ def run_record(pgconn, record):
     sort_mode = words[2] if len(words) > 2 else "nosort"
     check_types(record, result, type_letters)
     rows = [
-        [format_value(result.get_value(row, column)) for column in range(result.nfields)]
+        [
+            format_value(result.get_value(row, column), type_letters[column], reals)
+            for column in range(result.nfields)
+        ]
         for row in range(result.ntuples)
     ]
     if sort_mode == "rowsort":
@@ -156,7 +165,7 @@ def schema_name(path):
     return "slt_cases_" + re.sub(r"[^a-z0-9_]", "_", stem.lower())
 
 
-def fill_file(dsn, path):
+def fill_file(dsn, path, reals):
     with open(path, encoding="utf-8") as handle:
         records = parse_records(handle.read())
     schema = schema_name(path)
@@ -169,7 +178,7 @@ def fill_file(dsn, path):
             conn.execute("SET TimeZone TO 'UTC'")
             for record in records:
                 try:
-                    run_record(conn.pgconn, record)
+                    run_record(conn.pgconn, record, reals)
                 except CaseFailure as failure:
                     raise CaseFailure(f"{path}:{record.line}: {failure}") from None
     finally:
@@ -183,16 +192,17 @@ def fill_file(dsn, path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=test")
+    parser.add_argument("--reals", choices=["pg", "sqllogictest"], default="pg")
     parser.add_argument("files", nargs="+")
     arguments = parser.parse_args()
     total = 0
     for path in arguments.files:
         try:
-            count = fill_file(arguments.dsn, path)
+            count = fill_file(arguments.dsn, path, arguments.reals)
         except CaseFailure as failure:
             print(f"FAIL {failure}", file=sys.stderr)
             return 1
-        print(f"{path}: {count} query records")
+        print(f"{path}: {count} query records", flush=True)
         total += count
     print(f"total: {total} query records")
     return 0
