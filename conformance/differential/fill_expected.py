@@ -8,11 +8,13 @@ fails, when a `statement error` or `query error` succeeds, when a query's
 column count differs from its type letters, or when a type letter does not
 match the column's PostgreSQL type (I: integer types, R: numeric/float).
 
-R values are written as PostgreSQL prints them (`9.99`, `2.4000000000000000`);
-`--reals sqllogictest` writes them with three decimals instead (`9.990`), the
-convention of classic sqllogictest files, for a runner that renders R columns so.
+Values are PostgreSQL's text output (bool `t`/`f`, dates as PostgreSQL prints
+them), except R columns: by default they are written with three decimals
+(`9.990`), the convention of classic sqllogictest files that the differential
+runner (pgbridge-differential) renders R columns in; `--reals pg` writes them
+exactly as PostgreSQL prints them (`9.99`, `2.4000000000000000`).
 
-Usage: fill_expected.py [--dsn DSN] [--reals pg|sqllogictest] FILE.slt...
+Usage: fill_expected.py [--dsn DSN] [--reals sqllogictest|pg] FILE.slt...
 """
 
 import argparse
@@ -192,7 +194,7 @@ def fill_file(dsn, path, reals):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=test")
-    parser.add_argument("--reals", choices=["pg", "sqllogictest"], default="pg")
+    parser.add_argument("--reals", choices=["sqllogictest", "pg"], default="sqllogictest")
     parser.add_argument("files", nargs="+")
     arguments = parser.parse_args()
     total = 0
