@@ -73,9 +73,14 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
             PgType::Float4 | PgType::Float8 => PgType::Float8,
             _ => PgType::Numeric,
         },
-        "min" | "max" | "abs" | "lag" | "lead" | "first_value" | "last_value" | "nth_value" => {
-            first()?
+        "stddev" | "stddev_samp" | "stddev_pop" | "variance" | "var_samp" | "var_pop" => {
+            match first()? {
+                PgType::Float4 | PgType::Float8 => PgType::Float8,
+                _ => PgType::Numeric,
+            }
         }
+        "min" | "max" | "abs" | "mod" | "lag" | "lead" | "first_value" | "last_value"
+        | "nth_value" => first()?,
         "round" | "trunc" | "ceil" | "ceiling" | "floor" | "sign" => match first()? {
             t if t.is_integer() && name != "round" => t,
             PgType::Float4 | PgType::Float8 => PgType::Float8,
@@ -107,6 +112,7 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
         "bool_and"
         | "bool_or"
         | "every"
+        | "starts_with"
         | "pg_table_is_visible"
         | "has_table_privilege"
         | "has_schema_privilege"

@@ -24,7 +24,7 @@ pub struct SessionFunctions {
     pub settings: RwLock<HashMap<String, String>>,
 }
 
-fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
+pub(super) fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
     Error::UserFunctionError(format!("{code}:{message}").into())
 }
 
@@ -197,6 +197,7 @@ fn pg_error(error: pgbridge_proxy::SqlError) -> Error {
 pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let volatile = FunctionFlags::SQLITE_UTF8;
+    super::builtins::register(connection)?;
     for (name, operator) in [
         ("pgbridge_add", Operator::Add),
         ("pgbridge_sub", Operator::Subtract),

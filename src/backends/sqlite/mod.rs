@@ -8,6 +8,7 @@
 //! * `registry.rs`: the declared PostgreSQL types of columns, kept in the database.
 //! * `catalog/`: the emulated `pg_catalog` (an attached in-memory database) and its functions.
 
+mod builtins;
 pub mod catalog;
 mod connect;
 mod errors;
