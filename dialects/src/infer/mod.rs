@@ -6,6 +6,7 @@
 //! and parameter types from their context (`id = $1` gives `$1` the type of `id`).
 
 mod ctes;
+mod divisions;
 mod expressions;
 mod parameters;
 #[cfg(test)]
@@ -20,6 +21,7 @@ use sqlparser::ast::{
 };
 
 use crate::PgType;
+pub(crate) use divisions::integer_divisions;
 use expressions::expr_type;
 use parameters::Parameters;
 

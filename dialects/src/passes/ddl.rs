@@ -47,7 +47,7 @@ fn rewrite_column(
             ));
         }
         column.options.retain(|option| !is_identity(&option.option));
-        column.data_type = DataType::Integer(None);
+        target.auto_increment(column);
         return Ok(());
     }
     column.data_type = target.column_type(&column.data_type)?;

@@ -12,18 +12,26 @@ pub(crate) mod ddl;
 mod defaults;
 mod derived_columns;
 mod distinct_on;
+mod divisions;
+mod duplicate_key_upsert;
 mod empty_catalog;
 mod functions;
 mod identifiers;
 mod ilike;
 mod lateral;
+mod multi_table_dml;
 mod nulls_order;
+mod nulls_sort_keys;
 pub(crate) mod object_references;
+mod offset_limit;
+mod partial_indexes;
 mod pattern_matching;
 pub(crate) mod placeholders;
 mod relations;
 mod row_locks;
 mod strings;
+mod target_functions;
+mod text_collation;
 mod upsert;
 
 use std::ops::ControlFlow;
@@ -31,32 +39,45 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList};
 use sqlparser::ast::{FunctionArguments, Ident, ObjectName, Statement};
 
-use crate::{TargetDialect, TranslateError};
+use crate::{SchemaLookup, TargetDialect, TranslateError};
 
 /// Rewrites `statement` in place for `target`; returns the number of parameters it uses.
+/// `schema` types the columns where the rewrite depends on types (integer division).
 pub(crate) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
+    schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
+    // Typed on the statement as written, before any pass changes it.
+    let integer_divisions = crate::infer::integer_divisions(statement, schema);
+    divisions::run(statement, target, integer_divisions);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
     // Constructs the target cannot keep are refused before anything is rewritten.
     derived_columns::run(statement, target)?;
     upsert::run(statement, target)?;
+    duplicate_key_upsert::run(statement, target)?;
+    multi_table_dml::run(statement, target)?;
     distinct_on::run(statement, target)?;
     lateral::run(statement, target)?;
     arrays::run(statement, target)?;
     pattern_matching::run(statement, target)?;
     collations::run(statement, target)?;
+    text_collation::run(statement, target);
     ddl::run(statement, target)?;
+    partial_indexes::run(statement, target)?;
     relations::run(statement);
     row_locks::run(statement, target);
     strings::run(statement);
     ilike::run(statement, target);
     nulls_order::run(statement, target)?;
+    nulls_sort_keys::run(statement, target);
+    offset_limit::run(statement, target);
     functions::run(statement, target)?;
     object_references::run(statement, target)?;
     casts::run(statement, target)?;
+    // After the casts, whose PostgreSQL types it would no longer recognise in its output.
+    target_functions::run(statement, target)?;
     arithmetic::run(statement, target);
     defaults::run(statement);
     identifiers::run(statement, target);
@@ -83,6 +104,18 @@ pub(crate) fn call(name: &str, args: Vec<Expr>) -> Expr {
         null_treatment: None,
         over: None,
     })
+}
+
+/// `CASE WHEN condition THEN result ELSE otherwise END`.
+pub(crate) fn case_when(condition: Expr, result: Expr, otherwise: Expr) -> Expr {
+    use sqlparser::ast::helpers::attached_token::AttachedToken;
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![sqlparser::ast::CaseWhen { condition, result }],
+        else_result: Some(Box::new(otherwise)),
+    }
 }
 
 /// The last part of a function's name, lower-cased (`pg_catalog.now` -> `now`).
