@@ -356,3 +356,43 @@ fn casts_and_literals() {
         "SELECT \"Name\" FROM \"T\" WHERE name = 'it''s'",
     );
 }
+
+#[test]
+fn extract_with_postgresql_numbering() {
+    translates_to(
+        "SELECT extract(second FROM now()), extract(dow FROM now()), extract(doy FROM now())",
+        "SELECT (EXTRACT(SECOND FROM NOW(6)) + EXTRACT(MICROSECOND FROM NOW(6)) * 0.000001), \
+         (DAYOFWEEK(NOW(6)) - 1), DAYOFYEAR(NOW(6))",
+    );
+    translates_to(
+        "SELECT extract(epoch FROM now()), date_part('isodow', now())",
+        "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01', NOW(6)) * 0.000001, \
+         (WEEKDAY(NOW(6)) + 1)",
+    );
+    refuses("SELECT extract(century FROM now())", "EXTRACT(CENTURY");
+}
+
+#[test]
+fn timestamptz_text_moves_to_utc() {
+    translates_to(
+        "SELECT '2024-01-01 10:00:00+02'::timestamptz",
+        "SELECT pgbridge_timestamptz('2024-01-01 10:00:00+02')",
+    );
+}
+
+#[test]
+fn split_part_keeps_postgresql_rules() {
+    translates_to(
+        "SELECT split_part(name, ',', 2) FROM t",
+        "SELECT pgbridge_split_part(name, ',', 2) FROM t",
+    );
+}
+
+#[test]
+fn text_primary_key_is_a_bounded_varchar() {
+    translates_to(
+        "CREATE TABLE kv (k text PRIMARY KEY, v text)",
+        "CREATE TABLE kv (k VARCHAR(768) COLLATE utf8mb4_bin PRIMARY KEY, \
+         v LONGTEXT COLLATE utf8mb4_bin)",
+    );
+}

@@ -50,7 +50,11 @@ fn rewrite_column(
         target.auto_increment(column);
         return Ok(());
     }
-    column.data_type = target.column_type(&column.data_type)?;
+    column.data_type = if primary_key {
+        target.key_column_type(&column.data_type)?
+    } else {
+        target.column_type(&column.data_type)?
+    };
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! Function calls and operators the target spells its own way (`length` is `CHAR_LENGTH` on
-//! MySQL, `->>` is `JSON_UNQUOTE(JSON_EXTRACT(..))`): each is offered to the target, which
+//! MySQL, `->>` is `JSON_UNQUOTE(JSON_EXTRACT(..))`, `EXTRACT(epoch ..)` a difference): each is offered to the target, which
 //! rewrites it, keeps it, or refuses it.
 
 use std::ops::ControlFlow;
@@ -20,6 +20,11 @@ impl VisitorMut for TargetFunctions<'_> {
         let rewritten = match expr {
             Expr::Function(function) => self.target.rewrite_function(function),
             Expr::BinaryOp { left, op, right } => self.target.rewrite_operator(left, op, right),
+            Expr::Extract {
+                field,
+                expr: subject,
+                ..
+            } => self.target.rewrite_extract(field, subject),
             _ => Ok(None),
         };
         match rewritten {

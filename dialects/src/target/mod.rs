@@ -10,7 +10,7 @@ mod sqlite;
 pub use mysql::MySql;
 pub use sqlite::Sqlite;
 
-use sqlparser::ast::{BinaryOperator, ColumnDef, DataType, Expr, Function};
+use sqlparser::ast::{BinaryOperator, ColumnDef, DataType, DateTimeField, Expr, Function};
 
 use crate::{PgType, TranslateError};
 
@@ -246,5 +246,21 @@ pub trait TargetDialect: Send + Sync {
     /// True when `CREATE INDEX .. WHERE` (a partial index) is accepted.
     fn supports_partial_indexes(&self) -> bool {
         true
+    }
+
+    /// The target's own spelling of `EXTRACT(field FROM expr)`, `Ok(None)` keeps it.
+    fn rewrite_extract(
+        &self,
+        field: &DateTimeField,
+        expr: &Expr,
+    ) -> Result<Option<Expr>, TranslateError> {
+        let _ = (field, expr);
+        Ok(None)
+    }
+
+    /// The column type of a single-column primary key, where the target cannot key every type
+    /// it stores (MySQL cannot key LONGTEXT).
+    fn key_column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
+        self.column_type(data_type)
     }
 }

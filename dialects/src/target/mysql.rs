@@ -19,7 +19,7 @@
 
 use sqlparser::ast::{
     BinaryOperator, CharacterLength, ColumnDef, ColumnOption, ColumnOptionDef, DataType,
-    ExactNumberInfo, Expr, Function, TimezoneInfo,
+    DateTimeField, ExactNumberInfo, Expr, Function, TimezoneInfo,
 };
 use sqlparser::tokenizer::Token;
 
@@ -113,6 +113,7 @@ impl TargetDialect for MySql {
             PgType::Int2 => "pgbridge_int2",
             PgType::Int4 => "pgbridge_int4",
             PgType::Int8 => "pgbridge_int8",
+            PgType::Timestamptz => "pgbridge_timestamptz",
             PgType::Json | PgType::Jsonb => "pgbridge_json",
             _ => return None,
         })
@@ -236,6 +237,26 @@ impl TargetDialect for MySql {
     fn supports_partial_indexes(&self) -> bool {
         false
     }
+
+    fn rewrite_extract(
+        &self,
+        field: &DateTimeField,
+        expr: &Expr,
+    ) -> Result<Option<Expr>, TranslateError> {
+        mysql_functions::extract(field, expr).map(Some)
+    }
+
+    fn key_column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
+        // A key cannot be LONGTEXT: 768 characters of utf8mb4 fill InnoDB's 3072-byte key;
+        // a longer value fails with 22001 instead of being stored.
+        Ok(match self.column_type(data_type)? {
+            DataType::LongText => DataType::Varchar(Some(CharacterLength::IntegerLength {
+                length: 768,
+                unit: None,
+            })),
+            other => other,
+        })
+    }
 }
 
 /// `DECIMAL(p,s)` for `numeric(p,s)`; a bare `numeric` gets the widest exact type MariaDB has.
@@ -285,6 +306,37 @@ const HELPER_FUNCTIONS: &[&str] = &[
      IF v IS NOT NULL AND NOT JSON_VALID(v) THEN \
      SIGNAL SQLSTATE '22P02' SET MESSAGE_TEXT = 'invalid input syntax for type json'; END IF; \
      RETURN v; END",
+    // Text with a UTC offset (`2024-01-01 10:00:00+02`) moves to UTC, as PostgreSQL stores it;
+    // MariaDB's CAST would drop the offset.
+    "CREATE FUNCTION IF NOT EXISTS pgbridge_timestamptz(v {TEXT}) RETURNS DATETIME(6) \
+     DETERMINISTIC NO SQL \
+     BEGIN \
+     DECLARE zone VARCHAR(8); \
+     DECLARE local_time VARCHAR(64) DEFAULT TRIM(v); \
+     IF v IS NULL THEN RETURN NULL; END IF; \
+     IF local_time REGEXP '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *[+-][0-9]{2}(:?[0-9]{2})?$' THEN \
+     SET zone = REGEXP_SUBSTR(local_time, '[+-][0-9]{2}(:?[0-9]{2})?$'); \
+     SET local_time = LEFT(local_time, CHAR_LENGTH(local_time) - CHAR_LENGTH(zone)); \
+     SET zone = CASE CHAR_LENGTH(zone) WHEN 3 THEN CONCAT(zone, ':00') \
+     WHEN 5 THEN CONCAT(LEFT(zone, 3), ':', RIGHT(zone, 2)) ELSE zone END; \
+     RETURN CONVERT_TZ(CAST(TRIM(local_time) AS DATETIME(6)), zone, '+00:00'); \
+     END IF; \
+     IF local_time REGEXP '[0-9] *(Z|UTC)$' THEN \
+     RETURN CAST(TRIM(TRAILING 'UTC' FROM TRIM(TRAILING 'Z' FROM local_time)) AS DATETIME(6)); \
+     END IF; \
+     RETURN CAST(local_time AS DATETIME(6)); END",
+    // PostgreSQL's split_part: '' past the last field, negative positions count from the end.
+    "CREATE FUNCTION IF NOT EXISTS pgbridge_split_part(s {TEXT}, delimiter {TEXT}, n INT) \
+     RETURNS {TEXT} DETERMINISTIC NO SQL \
+     BEGIN \
+     DECLARE fields INT; \
+     IF s IS NULL OR delimiter IS NULL OR n IS NULL THEN RETURN NULL; END IF; \
+     IF n = 0 THEN SIGNAL SQLSTATE '22023' SET MESSAGE_TEXT = 'field position must not be zero'; END IF; \
+     IF delimiter = '' THEN RETURN IF(n = 1 OR n = -1, s, ''); END IF; \
+     SET fields = (CHAR_LENGTH(s) - CHAR_LENGTH(REPLACE(s, delimiter, ''))) DIV CHAR_LENGTH(delimiter) + 1; \
+     IF ABS(n) > fields THEN RETURN ''; END IF; \
+     IF n > 0 THEN RETURN SUBSTRING_INDEX(SUBSTRING_INDEX(s, delimiter, n), delimiter, -1); END IF; \
+     RETURN SUBSTRING_INDEX(SUBSTRING_INDEX(s, delimiter, n), delimiter, 1); END",
     "CREATE FUNCTION IF NOT EXISTS pgbridge_regex_match(subject {TEXT}, pattern {TEXT}, \
      flags VARCHAR(8)) RETURNS BOOLEAN DETERMINISTIC NO SQL \
      RETURN IF(flags = 'i', subject REGEXP CONCAT('(?i)', pattern), subject REGEXP pattern)",

@@ -4,8 +4,8 @@
 //! NULL for a JSON null (MariaDB's `JSON_UNQUOTE` answers `'null'`).
 
 use sqlparser::ast::{
-    BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentClause, FunctionArguments, Value,
+    BinaryOperator, DateTimeField, DuplicateTreatment, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Value,
 };
 
 use crate::TranslateError;
@@ -17,7 +17,6 @@ const NAME: &str = "MySQL";
 const REFUSED: &[&str] = &[
     "generate_series",
     "age",
-    "split_part",
     "to_char",
     "to_date",
     "to_timestamp",
@@ -87,6 +86,8 @@ pub(super) fn rewrite_function(function: &Function) -> Result<Option<Expr>, Tran
         ("gen_random_uuid" | "uuid_generate_v4", 0) => call("UUID", args),
         ("json_build_object" | "jsonb_build_object", _) => call("JSON_OBJECT", args),
         ("date_trunc", 2) => date_trunc(&args[0], args[1].clone())?,
+        ("split_part", 3) => call("pgbridge_split_part", args),
+        ("date_part", 2) => extract(&date_part_field(&args[0])?, &args[1])?,
         _ => return Ok(None),
     }))
 }
@@ -132,6 +133,87 @@ fn date_trunc(unit: &Expr, subject: Expr) -> Result<Expr, TranslateError> {
         expr: Box::new(call("DATE_FORMAT", vec![subject, text(format)])),
         data_type: sqlparser::ast::DataType::Datetime(Some(6)),
         format: None,
+    })
+}
+
+/// The field `date_part('field', x)` names.
+fn date_part_field(field: &Expr) -> Result<DateTimeField, TranslateError> {
+    let name = match field {
+        Expr::Value(value) => match &value.value {
+            Value::SingleQuotedString(name) => name.to_ascii_lowercase(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    Ok(match name.as_str() {
+        "year" => DateTimeField::Year,
+        "month" => DateTimeField::Month,
+        "day" => DateTimeField::Day,
+        "hour" => DateTimeField::Hour,
+        "minute" => DateTimeField::Minute,
+        "second" => DateTimeField::Second,
+        "epoch" => DateTimeField::Epoch,
+        "dow" => DateTimeField::Dow,
+        "isodow" => DateTimeField::Isodow,
+        "doy" => DateTimeField::Doy,
+        "quarter" => DateTimeField::Quarter,
+        _ => return Err(refuse(format!("date_part('{name}', ..)"))),
+    })
+}
+
+/// `EXTRACT(field FROM x)` with PostgreSQL's numbering: seconds keep their fraction, `dow`
+/// counts from Sunday = 0, `epoch` counts seconds (with fraction) since 1970 in UTC.
+pub(super) fn extract(field: &DateTimeField, subject: &Expr) -> Result<Expr, TranslateError> {
+    let native = |field: DateTimeField| Expr::Extract {
+        field,
+        syntax: sqlparser::ast::ExtractSyntax::From,
+        expr: Box::new(subject.clone()),
+    };
+    let micro = || Value::Number("0.000001".to_owned(), false);
+    let times_micro = |expr: Expr| Expr::BinaryOp {
+        left: Box::new(expr),
+        op: BinaryOperator::Multiply,
+        right: Box::new(Expr::value(micro())),
+    };
+    let binary = |left: Expr, op: BinaryOperator, right: Expr| {
+        Expr::Nested(Box::new(Expr::BinaryOp {
+            left: Box::new(left),
+            op,
+            right: Box::new(right),
+        }))
+    };
+    Ok(match field {
+        DateTimeField::Year
+        | DateTimeField::Month
+        | DateTimeField::Day
+        | DateTimeField::Hour
+        | DateTimeField::Minute
+        | DateTimeField::Quarter => native(field.clone()),
+        DateTimeField::Second => binary(
+            native(DateTimeField::Second),
+            BinaryOperator::Plus,
+            times_micro(native(DateTimeField::Microsecond)),
+        ),
+        DateTimeField::Dow => binary(
+            call("DAYOFWEEK", vec![subject.clone()]),
+            BinaryOperator::Minus,
+            number(1),
+        ),
+        DateTimeField::Isodow => binary(
+            call("WEEKDAY", vec![subject.clone()]),
+            BinaryOperator::Plus,
+            number(1),
+        ),
+        DateTimeField::Doy => call("DAYOFYEAR", vec![subject.clone()]),
+        DateTimeField::Epoch => times_micro(call(
+            "TIMESTAMPDIFF",
+            vec![
+                Expr::Identifier(sqlparser::ast::Ident::new("MICROSECOND")),
+                text("1970-01-01"),
+                subject.clone(),
+            ],
+        )),
+        other => return Err(refuse(format!("EXTRACT({other} FROM ..)"))),
     })
 }
 
