@@ -63,7 +63,11 @@ fn session_setup_sets_modes_zone_collation_and_helpers() {
     let setup = Target::MySql.dialect().session_setup();
     assert!(setup[0].contains("ANSI_QUOTES") && setup[0].contains("NO_BACKSLASH_ESCAPES"));
     assert!(setup.iter().any(|s| s.contains("time_zone = '+00:00'")));
-    assert!(setup.iter().any(|s| s.contains("COLLATE utf8mb4_bin")));
+    assert!(
+        setup
+            .iter()
+            .any(|s| s.contains("COLLATE utf8mb4_nopad_bin"))
+    );
     assert!(setup.iter().any(|s| s.contains("group_concat_max_len")));
     let helpers = setup
         .iter()
@@ -140,8 +144,8 @@ fn create_table_types_keys_and_defaults() {
          price numeric(10,2), amount numeric, data jsonb, u uuid, pic bytea, big int8, \
          f float8, d date, CHECK (price > 0))",
         "CREATE TABLE users (id INT PRIMARY KEY AUTO_INCREMENT, \
-         name LONGTEXT COLLATE utf8mb4_bin NOT NULL UNIQUE, \
-         email VARCHAR(100) COLLATE utf8mb4_bin, active BOOLEAN DEFAULT true, \
+         name LONGTEXT COLLATE utf8mb4_nopad_bin NOT NULL UNIQUE, \
+         email VARCHAR(100) COLLATE utf8mb4_nopad_bin, active BOOLEAN DEFAULT true, \
          created DATETIME(6) DEFAULT (NOW(6)), price DECIMAL(10,2), amount DECIMAL(65,30), \
          data JSON, u CHAR(36), pic LONGBLOB, big BIGINT, f DOUBLE, d DATE, CHECK (price > 0))",
     );
@@ -165,7 +169,7 @@ fn other_ddl() {
     refuses("CREATE INDEX ti ON t (a) WHERE a > 0", "partial index");
     translates_to(
         "ALTER TABLE t ADD COLUMN c text",
-        "ALTER TABLE t ADD COLUMN c LONGTEXT COLLATE utf8mb4_bin",
+        "ALTER TABLE t ADD COLUMN c LONGTEXT COLLATE utf8mb4_nopad_bin",
     );
     translates_to("ALTER TABLE t DROP COLUMN c", "ALTER TABLE t DROP COLUMN c");
     translates_to(
@@ -392,7 +396,15 @@ fn split_part_keeps_postgresql_rules() {
 fn text_primary_key_is_a_bounded_varchar() {
     translates_to(
         "CREATE TABLE kv (k text PRIMARY KEY, v text)",
-        "CREATE TABLE kv (k VARCHAR(768) COLLATE utf8mb4_bin PRIMARY KEY, \
-         v LONGTEXT COLLATE utf8mb4_bin)",
+        "CREATE TABLE kv (k VARCHAR(768) COLLATE utf8mb4_nopad_bin PRIMARY KEY, \
+         v LONGTEXT COLLATE utf8mb4_nopad_bin)",
+    );
+}
+
+#[test]
+fn nulls_sort_keys_by_position_in_a_union() {
+    translates_to(
+        "SELECT a FROM t UNION SELECT b FROM t ORDER BY 1 DESC",
+        "SELECT a FROM t UNION SELECT b FROM t ORDER BY CASE WHEN a IS NULL THEN 0 ELSE 1 END, 1 DESC",
     );
 }

@@ -35,6 +35,17 @@ fn sorted_expression(key: &Expr, projection: Option<&[SelectItem]>) -> Expr {
     key.clone()
 }
 
+/// The select list that names the columns of a query body: a set operation's columns are named
+/// by its leftmost `SELECT`.
+fn leftmost_projection(body: &SetExpr) -> Option<&[SelectItem]> {
+    match body {
+        SetExpr::Select(select) => Some(&select.projection),
+        SetExpr::SetOperation { left, .. } => leftmost_projection(left),
+        SetExpr::Query(query) => leftmost_projection(&query.body),
+        _ => None,
+    }
+}
+
 fn expand(items: &mut Vec<OrderByExpr>, projection: Option<&[SelectItem]>) {
     let mut expanded = Vec::with_capacity(items.len() * 2);
     for mut item in items.drain(..) {
@@ -63,10 +74,7 @@ impl VisitorMut for NullsSortKeys {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
-        let projection = match query.body.as_ref() {
-            SetExpr::Select(select) => Some(select.projection.clone()),
-            _ => None,
-        };
+        let projection = leftmost_projection(&query.body).map(<[SelectItem]>::to_vec);
         if let Some(order_by) = &mut query.order_by
             && let OrderByKind::Expressions(items) = &mut order_by.kind
         {

@@ -8,16 +8,18 @@ use super::declared_columns;
 use crate::{PgType, TargetDialect};
 
 pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) {
-    let Some(collation) = target.text_column_collation() else {
-        return;
-    };
     for column in declared_columns(statement) {
-        let text = PgType::from_data_type(&column.data_type).is_some_and(PgType::is_text);
+        let Some(collation) = PgType::from_data_type(&column.data_type)
+            .filter(|pg_type| pg_type.is_text())
+            .and_then(|pg_type| target.text_column_collation(pg_type))
+        else {
+            continue;
+        };
         let collated = column
             .options
             .iter()
             .any(|option| matches!(option.option, ColumnOption::Collation(_)));
-        if text && !collated {
+        if !collated {
             column.options.insert(
                 0,
                 ColumnOptionDef {

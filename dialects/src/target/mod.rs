@@ -197,9 +197,10 @@ pub trait TargetDialect: Send + Sync {
         column.data_type = DataType::Integer(None);
     }
 
-    /// The collation given to declared text columns that name none, so that comparisons are
-    /// case-sensitive as in PostgreSQL. `None` leaves them alone.
-    fn text_column_collation(&self) -> Option<&'static str> {
+    /// The collation given to declared text columns of `pg_type` that name none, so that
+    /// comparisons are case-sensitive as in PostgreSQL. `None` leaves them alone.
+    fn text_column_collation(&self, pg_type: PgType) -> Option<&'static str> {
+        let _ = pg_type;
         None
     }
 

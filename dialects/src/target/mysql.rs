@@ -2,8 +2,10 @@
 //!
 //! Every connection first runs [`MySql::session_setup`]: ANSI quotes and `||` as concatenation,
 //! strict tables, no backslash escapes in literals, UTC as the session time zone, and the binary
-//! `utf8mb4_bin` collation so that `'abc' = 'ABC'` is false and `LIKE` is case-sensitive as in
-//! PostgreSQL. It also creates the `pgbridge_*` helper functions in the current database (the
+//! `utf8mb4_nopad_bin` collation so that `'abc' = 'ABC'` and `'a' = 'a '` are false, `LIKE` is
+//! case-sensitive and text sorts by code point, as in PostgreSQL's "C" collation (declared text
+//! columns get it too; `char(n)` columns get the PAD SPACE `utf8mb4_bin`, as bpchar ignores
+//! trailing spaces). It also creates the `pgbridge_*` helper functions in the current database (the
 //! connecting user needs `CREATE ROUTINE`; with binary logging on, also
 //! `log_bin_trust_function_creators`).
 //!
@@ -41,7 +43,7 @@ const SQL_MODE: &str = "ANSI_QUOTES,PIPES_AS_CONCAT,STRICT_ALL_TABLES,NO_BACKSLA
 NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO";
 
 /// Text parameters of helper functions compare as PostgreSQL does.
-const TEXT: &str = "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
+const TEXT: &str = "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
 
 impl TargetDialect for MySql {
     fn name(&self) -> &'static str {
@@ -150,14 +152,14 @@ impl TargetDialect for MySql {
     }
 
     fn collation(&self, name: &str) -> Option<&'static str> {
-        matches!(name, "C" | "POSIX" | "ucs_basic").then_some("utf8mb4_bin")
+        matches!(name, "C" | "POSIX" | "ucs_basic").then_some("utf8mb4_nopad_bin")
     }
 
     fn session_setup(&self) -> Vec<String> {
         let mut statements = vec![
             format!("SET SESSION sql_mode = '{SQL_MODE}'"),
             "SET SESSION time_zone = '+00:00'".to_owned(),
-            "SET NAMES utf8mb4 COLLATE utf8mb4_bin".to_owned(),
+            "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin".to_owned(),
             // string_agg has no length limit in PostgreSQL; GROUP_CONCAT cuts at this one.
             "SET SESSION group_concat_max_len = 1073741824".to_owned(),
         ];
@@ -199,8 +201,13 @@ impl TargetDialect for MySql {
         });
     }
 
-    fn text_column_collation(&self) -> Option<&'static str> {
-        Some("utf8mb4_bin")
+    fn text_column_collation(&self, pg_type: PgType) -> Option<&'static str> {
+        // bpchar ignores trailing spaces in comparisons, as PAD SPACE collations do.
+        Some(if pg_type == PgType::Bpchar {
+            "utf8mb4_bin"
+        } else {
+            "utf8mb4_nopad_bin"
+        })
     }
 
     fn rewrite_function(&self, function: &Function) -> Result<Option<Expr>, TranslateError> {
