@@ -408,3 +408,12 @@ fn nulls_sort_keys_by_position_in_a_union() {
         "SELECT a FROM t UNION SELECT b FROM t ORDER BY CASE WHEN a IS NULL THEN 0 ELSE 1 END, 1 DESC",
     );
 }
+
+#[test]
+fn boolean_to_text_spells_true_and_false() {
+    translates_to(
+        "SELECT (a > 1)::text, true::text, a::text FROM t",
+        "SELECT CASE (a > 1) WHEN true THEN 'true' WHEN false THEN 'false' END, \
+         CASE true WHEN true THEN 'true' WHEN false THEN 'false' END, CAST(a AS CHAR) FROM t",
+    );
+}

@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{BinaryOperator, Expr, Statement, Visit, Visitor};
 
 use super::expressions::expr_type;
-use super::{SchemaLookup, Scope, ctes};
+use super::{SchemaLookup, Scope};
 
 struct Divisions<'a> {
     scope: &'a Scope<'a>,
@@ -35,12 +35,12 @@ impl Visitor for Divisions<'_> {
 /// For each `/` of `statement` in post-order (operands before the operator), true when both
 /// operands are integers. Columns resolve against every table the statement names.
 pub(crate) fn integer_divisions(statement: &Statement, schema: &dyn SchemaLookup) -> Vec<bool> {
-    let with_ctes = ctes::with_ctes(statement, schema);
-    let scope = Scope::of_statement(statement, &with_ctes);
-    let mut divisions = Divisions {
-        scope: &scope,
-        integer: Vec::new(),
-    };
-    let _ = statement.visit(&mut divisions);
-    divisions.integer
+    super::with_statement_scope(statement, schema, |scope| {
+        let mut divisions = Divisions {
+            scope,
+            integer: Vec::new(),
+        };
+        let _ = statement.visit(&mut divisions);
+        divisions.integer
+    })
 }

@@ -5,6 +5,7 @@
 //! from the schema, PostgreSQL's rules for literals, operators, functions, casts and aggregates,
 //! and parameter types from their context (`id = $1` gives `$1` the type of `id`).
 
+mod boolean_casts;
 mod ctes;
 mod divisions;
 mod expressions;
@@ -21,6 +22,7 @@ use sqlparser::ast::{
 };
 
 use crate::PgType;
+pub(crate) use boolean_casts::boolean_text_casts;
 pub(crate) use divisions::integer_divisions;
 use expressions::expr_type;
 use parameters::Parameters;
@@ -88,6 +90,18 @@ pub fn infer(statement: &Statement, schema: &dyn SchemaLookup) -> StatementTypes
     }
 }
 
+/// Runs `visit` with the scope of every table `statement` names (its CTEs included): the
+/// context in which the rewrite passes ask for the types of an expression.
+pub(crate) fn with_statement_scope<R>(
+    statement: &Statement,
+    schema: &dyn SchemaLookup,
+    visit: impl FnOnce(&Scope<'_>) -> R,
+) -> R {
+    let with_ctes = ctes::with_ctes(statement, schema);
+    let scope = Scope::of_statement(statement, &with_ctes);
+    visit(&scope)
+}
+
 /// A table in scope: its name, the alias it goes by, and its columns.
 #[derive(Debug, Clone)]
 struct ScopeTable {
@@ -107,7 +121,7 @@ impl ScopeTable {
 }
 
 /// The tables an expression can see, and where to look up the tables of a subquery.
-struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     schema: &'a dyn SchemaLookup,
     tables: Vec<ScopeTable>,
 }

@@ -6,6 +6,7 @@
 
 mod arithmetic;
 mod arrays;
+mod boolean_text;
 mod casts;
 mod collations;
 pub(crate) mod ddl;
@@ -48,8 +49,11 @@ pub(crate) fn run(
     target: &dyn TargetDialect,
     schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
-    // Typed on the statement as written, before any pass changes it.
+    // Typed on the statement as written, before any pass changes it; the boolean casts go
+    // first as they move no division, while the divisions copy their divisors.
+    let boolean_text_casts = crate::infer::boolean_text_casts(statement, schema);
     let integer_divisions = crate::infer::integer_divisions(statement, schema);
+    boolean_text::run(statement, target, boolean_text_casts);
     divisions::run(statement, target, integer_divisions);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);

@@ -264,4 +264,10 @@ pub trait TargetDialect: Send + Sync {
     fn key_column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
         self.column_type(data_type)
     }
+
+    /// True when the target stores booleans as the numbers 1 and 0, so a boolean cast to text
+    /// must spell `true` / `false` itself.
+    fn booleans_are_numbers(&self) -> bool {
+        false
+    }
 }

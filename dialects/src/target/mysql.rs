@@ -253,6 +253,10 @@ impl TargetDialect for MySql {
         mysql_functions::extract(field, expr).map(Some)
     }
 
+    fn booleans_are_numbers(&self) -> bool {
+        true
+    }
+
     fn key_column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
         // A key cannot be LONGTEXT: 768 characters of utf8mb4 fill InnoDB's 3072-byte key;
         // a longer value fails with 22001 instead of being stored.
