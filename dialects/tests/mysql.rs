@@ -6,7 +6,8 @@ use pgbridge_dialects::{
     PgType, SchemaLookup, Target, TranslateError, Translation, parse, translate_with_schema,
 };
 
-/// `t(a int, b int, x numeric, name text)`: enough schema to type columns.
+/// `t(a int, b int, x numeric, name text, flag bool, at timestamptz)`: enough schema to type
+/// columns.
 struct Schema;
 
 impl SchemaLookup for Schema {
@@ -17,6 +18,8 @@ impl SchemaLookup for Schema {
                 ("b".to_owned(), PgType::Int4),
                 ("x".to_owned(), PgType::Numeric),
                 ("name".to_owned(), PgType::Text),
+                ("flag".to_owned(), PgType::Bool),
+                ("at".to_owned(), PgType::Timestamptz),
             ]
         })
     }
@@ -415,5 +418,28 @@ fn boolean_to_text_spells_true_and_false() {
         "SELECT (a > 1)::text, true::text, a::text FROM t",
         "SELECT CASE (a > 1) WHEN true THEN 'true' WHEN false THEN 'false' END, \
          CASE true WHEN true THEN 'true' WHEN false THEN 'false' END, CAST(a AS CHAR) FROM t",
+    );
+}
+
+#[test]
+fn literals_take_the_type_of_their_context() {
+    translates_to(
+        "SELECT a FROM t WHERE flag = 't' AND at < '2024-01-01 10:00:00+02' AND name = 'x'",
+        "SELECT a FROM t WHERE flag = pgbridge_bool('t') \
+         AND at < pgbridge_timestamptz('2024-01-01 10:00:00+02') AND name = 'x'",
+    );
+    translates_to(
+        "INSERT INTO t (flag, at, name) VALUES ('yes', '2024-01-01 10:00:00-05', 'n')",
+        "INSERT INTO t (flag, at, name) VALUES (pgbridge_bool('yes'), \
+         pgbridge_timestamptz('2024-01-01 10:00:00-05'), 'n')",
+    );
+    translates_to(
+        "UPDATE t SET flag = 'f' WHERE flag = $1",
+        "UPDATE t SET flag = pgbridge_bool('f') WHERE flag = ?",
+    );
+    // A literal already cast keeps its one cast.
+    translates_to(
+        "SELECT a FROM t WHERE flag = 't'::bool",
+        "SELECT a FROM t WHERE flag = pgbridge_bool('t')",
     );
 }

@@ -20,6 +20,7 @@ mod functions;
 mod identifiers;
 mod ilike;
 mod lateral;
+mod literal_types;
 mod multi_table_dml;
 mod nulls_order;
 mod nulls_sort_keys;
@@ -55,6 +56,8 @@ pub(crate) fn run(
     let integer_divisions = crate::infer::integer_divisions(statement, schema);
     boolean_text::run(statement, target, boolean_text_casts);
     divisions::run(statement, target, integer_divisions);
+    // Typed again, on a copy: only casts are added around literals, nothing moves.
+    literal_types::run(statement, target, schema);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
     // Constructs the target cannot keep are refused before anything is rewritten.

@@ -270,4 +270,11 @@ pub trait TargetDialect: Send + Sync {
     fn booleans_are_numbers(&self) -> bool {
         false
     }
+
+    /// True when a string literal whose context is of `pg_type` (`flag = 't'`, an INSERT into a
+    /// timestamptz column) must be cast to it explicitly, as the target would use the text.
+    fn casts_literals_to(&self, pg_type: PgType) -> bool {
+        let _ = pg_type;
+        false
+    }
 }

@@ -257,6 +257,11 @@ impl TargetDialect for MySql {
         true
     }
 
+    fn casts_literals_to(&self, pg_type: PgType) -> bool {
+        // 't' would read as 0, a UTC offset would be dropped.
+        matches!(pg_type, PgType::Bool | PgType::Timestamptz)
+    }
+
     fn key_column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
         // A key cannot be LONGTEXT: 768 characters of utf8mb4 fill InnoDB's 3072-byte key;
         // a longer value fails with 22001 instead of being stored.
