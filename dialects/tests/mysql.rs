@@ -443,3 +443,32 @@ fn literals_take_the_type_of_their_context() {
         "SELECT a FROM t WHERE flag = pgbridge_bool('t')",
     );
 }
+
+#[test]
+fn truncate_keeps_postgresql_identity_rules() {
+    translates_to("TRUNCATE t", "DELETE FROM t");
+    translates_to("TRUNCATE TABLE t RESTART IDENTITY", "TRUNCATE TABLE t");
+    refuses("TRUNCATE a, b", "TRUNCATE of several tables");
+    refuses("TRUNCATE t CASCADE", "TRUNCATE .. CASCADE");
+}
+
+#[test]
+fn insert_default_values() {
+    translates_to("INSERT INTO t DEFAULT VALUES", "INSERT INTO t VALUES ()");
+}
+
+#[test]
+fn alter_table_adds_constraints() {
+    translates_to(
+        "ALTER TABLE t ADD PRIMARY KEY (a)",
+        "ALTER TABLE t ADD PRIMARY KEY (a)",
+    );
+    translates_to(
+        "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (b) REFERENCES u (a)",
+        "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (b) REFERENCES u(a)",
+    );
+    refuses(
+        "ALTER TABLE t ALTER COLUMN b TYPE bigint",
+        "ALTER TABLE ALTER COLUMN",
+    );
+}

@@ -101,6 +101,8 @@ pub(super) fn run(
                     AlterTableOperation::DropColumn { .. }
                     | AlterTableOperation::RenameColumn { .. }
                     | AlterTableOperation::RenameTable { .. } => {}
+                    AlterTableOperation::AddConstraint { .. }
+                        if target.supports_add_constraint() => {}
                     other => {
                         return Err(TranslateError::unsupported(
                             format!("ALTER TABLE {}", first_words(&other.to_string())),

@@ -10,6 +10,7 @@ mod boolean_text;
 mod casts;
 mod collations;
 pub(crate) mod ddl;
+mod default_values;
 mod defaults;
 mod derived_columns;
 mod distinct_on;
@@ -34,6 +35,7 @@ mod row_locks;
 mod strings;
 mod target_functions;
 mod text_collation;
+mod truncate;
 mod upsert;
 
 use std::ops::ControlFlow;
@@ -65,6 +67,8 @@ pub(crate) fn run(
     upsert::run(statement, target)?;
     duplicate_key_upsert::run(statement, target)?;
     multi_table_dml::run(statement, target)?;
+    truncate::run(statement, target)?;
+    default_values::run(statement, target);
     distinct_on::run(statement, target)?;
     lateral::run(statement, target)?;
     arrays::run(statement, target)?;

@@ -277,4 +277,16 @@ pub trait TargetDialect: Send + Sync {
         let _ = pg_type;
         false
     }
+
+    /// True when `TRUNCATE` restarts the table's auto-increment counter whatever it is asked
+    /// (PostgreSQL continues it unless `RESTART IDENTITY`): a plain `TRUNCATE` then becomes a
+    /// `DELETE`, which keeps the counter.
+    fn truncate_restarts_identity(&self) -> bool {
+        false
+    }
+
+    /// True when `INSERT INTO t DEFAULT VALUES` is accepted (else it is `INSERT INTO t VALUES ()`).
+    fn supports_default_values(&self) -> bool {
+        true
+    }
 }

@@ -253,6 +253,14 @@ impl TargetDialect for MySql {
         mysql_functions::extract(field, expr).map(Some)
     }
 
+    fn truncate_restarts_identity(&self) -> bool {
+        true
+    }
+
+    fn supports_default_values(&self) -> bool {
+        false
+    }
+
     fn booleans_are_numbers(&self) -> bool {
         true
     }
