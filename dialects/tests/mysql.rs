@@ -20,6 +20,7 @@ impl SchemaLookup for Schema {
                 ("name".to_owned(), PgType::Text),
                 ("flag".to_owned(), PgType::Bool),
                 ("at".to_owned(), PgType::Timestamptz),
+                ("day".to_owned(), PgType::Date),
             ]
         })
     }
@@ -471,4 +472,14 @@ fn alter_table_adds_constraints() {
         "ALTER TABLE t ALTER COLUMN b TYPE bigint",
         "ALTER TABLE ALTER COLUMN",
     );
+}
+
+#[test]
+fn date_arithmetic_counts_days() {
+    translates_to(
+        "SELECT day + 1, 2 + day, day - a, day - day, day - '2024-01-01'::date FROM t",
+        "SELECT ADDDATE(day, 1), ADDDATE(day, 2), ADDDATE(day, -(a)), DATEDIFF(day, day), \
+         DATEDIFF(day, CAST('2024-01-01' AS DATE)) FROM t",
+    );
+    translates_to("SELECT a + 1 FROM t", "SELECT a + 1 FROM t");
 }

@@ -7,8 +7,8 @@
 
 mod boolean_casts;
 mod ctes;
-mod divisions;
 mod expressions;
+mod operand_types;
 mod parameters;
 #[cfg(test)]
 mod tests;
@@ -23,8 +23,8 @@ use sqlparser::ast::{
 
 use crate::PgType;
 pub(crate) use boolean_casts::boolean_text_casts;
-pub(crate) use divisions::integer_divisions;
 use expressions::expr_type;
+pub(crate) use operand_types::{OperandTypes, operand_types};
 use parameters::Parameters;
 
 /// Where inference reads table definitions from.

@@ -8,12 +8,13 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{BinaryOperator, Expr, Statement, Value, VisitMut, VisitorMut};
 
 use super::{call, case_when};
-use crate::TargetDialect;
+use crate::infer::OperandTypes;
+use crate::{PgType, TargetDialect};
 
 struct Divisions<'a> {
     target: &'a dyn TargetDialect,
-    /// For each `/` in post-order, whether both operands are integers.
-    integer: std::vec::IntoIter<bool>,
+    /// For each `/` in post-order, the types of its operands.
+    operands: std::vec::IntoIter<OperandTypes>,
 }
 
 /// `CASE WHEN divisor = 0 THEN raise() ELSE divisor END`.
@@ -35,7 +36,10 @@ impl VisitorMut for Divisions<'_> {
         };
         match op {
             BinaryOperator::Divide => {
-                if self.integer.next().unwrap_or(false)
+                let (left, right_type) = self.operands.next().unwrap_or_default();
+                let integer = |pg_type: Option<PgType>| pg_type.is_some_and(PgType::is_integer);
+                if integer(left)
+                    && integer(right_type)
                     && let Some(operator) = self.target.integer_division_operator()
                 {
                     *op = operator;
@@ -52,13 +56,17 @@ impl VisitorMut for Divisions<'_> {
     }
 }
 
-pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect, integer: Vec<bool>) {
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+    operands: Vec<OperandTypes>,
+) {
     if target.integer_division_operator().is_none() && target.division_by_zero_function().is_none()
     {
         return;
     }
     let _ = statement.visit(&mut Divisions {
         target,
-        integer: integer.into_iter(),
+        operands: operands.into_iter(),
     });
 }

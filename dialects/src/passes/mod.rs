@@ -9,6 +9,7 @@ mod arrays;
 mod boolean_text;
 mod casts;
 mod collations;
+mod date_arithmetic;
 pub(crate) mod ddl;
 mod default_values;
 mod defaults;
@@ -40,7 +41,9 @@ mod upsert;
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList};
+use sqlparser::ast::{
+    BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
+};
 use sqlparser::ast::{FunctionArguments, Ident, ObjectName, Statement};
 
 use crate::{SchemaLookup, TargetDialect, TranslateError};
@@ -52,10 +55,15 @@ pub(crate) fn run(
     target: &dyn TargetDialect,
     schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
-    // Typed on the statement as written, before any pass changes it; the boolean casts go
-    // first as they move no division, while the divisions copy their divisors.
+    // Typed on the statement as written, before any pass changes it; date arithmetic and
+    // boolean casts go first as they move no division, while the divisions copy their divisors.
     let boolean_text_casts = crate::infer::boolean_text_casts(statement, schema);
-    let integer_divisions = crate::infer::integer_divisions(statement, schema);
+    let integer_divisions =
+        crate::infer::operand_types(statement, schema, |op| matches!(op, BinaryOperator::Divide));
+    let additive_operands = crate::infer::operand_types(statement, schema, |op| {
+        matches!(op, BinaryOperator::Plus | BinaryOperator::Minus)
+    });
+    date_arithmetic::run(statement, target, additive_operands);
     boolean_text::run(statement, target, boolean_text_casts);
     divisions::run(statement, target, integer_divisions);
     // Typed again, on a copy: only casts are added around literals, nothing moves.

@@ -289,4 +289,15 @@ pub trait TargetDialect: Send + Sync {
     fn supports_default_values(&self) -> bool {
         true
     }
+
+    /// The function `f(date, days)` that moves a date by a number of days, where the target's
+    /// `date + integer` differs. `None` keeps the operators.
+    fn add_days_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The function `f(a, b)` that counts the days from date `b` to date `a` (`a - b`).
+    fn days_between_function(&self) -> Option<&'static str> {
+        None
+    }
 }

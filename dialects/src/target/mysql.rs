@@ -162,6 +162,8 @@ impl TargetDialect for MySql {
             "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin".to_owned(),
             // string_agg has no length limit in PostgreSQL; GROUP_CONCAT cuts at this one.
             "SET SESSION group_concat_max_len = 1073741824".to_owned(),
+            // avg() and numeric division keep 16 more decimals, as PostgreSQL's avg does.
+            "SET SESSION div_precision_increment = 16".to_owned(),
         ];
         statements.extend(
             HELPER_FUNCTIONS
@@ -251,6 +253,14 @@ impl TargetDialect for MySql {
         expr: &Expr,
     ) -> Result<Option<Expr>, TranslateError> {
         mysql_functions::extract(field, expr).map(Some)
+    }
+
+    fn add_days_function(&self) -> Option<&'static str> {
+        Some("ADDDATE")
+    }
+
+    fn days_between_function(&self) -> Option<&'static str> {
+        Some("DATEDIFF")
     }
 
     fn truncate_restarts_identity(&self) -> bool {

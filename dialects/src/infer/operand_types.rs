@@ -1,0 +1,52 @@
+//! The operand types of chosen binary operators of a statement, with PostgreSQL's typing rules:
+//! read by the passes whose rewrite depends on them (`7/2` divides integers, `date + 1` moves a
+//! day) on targets whose operators would compute otherwise.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{BinaryOperator, Expr, Statement, Visit, Visitor};
+
+use super::expressions::expr_type;
+use super::{SchemaLookup, Scope};
+use crate::PgType;
+
+/// The PostgreSQL types of the left and right operand of one operator.
+pub(crate) type OperandTypes = (Option<PgType>, Option<PgType>);
+
+struct Operands<'a> {
+    scope: &'a Scope<'a>,
+    chosen: fn(&BinaryOperator) -> bool,
+    operands: Vec<OperandTypes>,
+}
+
+impl Visitor for Operands<'_> {
+    type Break = ();
+
+    fn post_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if let Expr::BinaryOp { left, op, right } = expr
+            && (self.chosen)(op)
+        {
+            self.operands
+                .push((expr_type(left, self.scope), expr_type(right, self.scope)));
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// For each operator of `statement` that `chosen` picks, in post-order (operands before the
+/// operator), the types of its operands. Columns resolve against every table the statement names.
+pub(crate) fn operand_types(
+    statement: &Statement,
+    schema: &dyn SchemaLookup,
+    chosen: fn(&BinaryOperator) -> bool,
+) -> Vec<OperandTypes> {
+    super::with_statement_scope(statement, schema, |scope| {
+        let mut visitor = Operands {
+            scope,
+            chosen,
+            operands: Vec::new(),
+        };
+        let _ = statement.visit(&mut visitor);
+        visitor.operands
+    })
+}
