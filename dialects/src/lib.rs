@@ -19,6 +19,31 @@
 //! assert_eq!(translated.parameter_count, 1);
 //! ```
 //!
+//! Where the translation depends on column types (`7/2` divides integers, `date + 1` moves a
+//! day), [`translate_with_schema`] types the columns from a [`SchemaLookup`]. A target's
+//! connections first run [`TargetDialect::session_setup`]; a target with positional `?`
+//! placeholders (MySQL) reports which `$n` each one binds in [`Translation::parameter_order`]:
+//!
+//! ```
+//! use pgbridge_dialects::{PgType, SchemaLookup, Target, parse, translate_with_schema};
+//!
+//! struct Orders;
+//! impl SchemaLookup for Orders {
+//!     fn table_columns(&self, table: &str) -> Option<Vec<(String, PgType)>> {
+//!         (table == "orders").then(|| vec![("total".into(), PgType::Int4)])
+//!     }
+//! }
+//!
+//! let statements = parse("SELECT total / $1 FROM orders WHERE total > $1").unwrap();
+//! let translated = translate_with_schema(&statements[0], Target::MySql, &Orders).unwrap();
+//! assert_eq!(
+//!     translated.sql,
+//!     "SELECT total DIV (CASE WHEN ? = 0 THEN pgbridge_division_by_zero() ELSE ? END) \
+//!      FROM orders WHERE total > ?"
+//! );
+//! assert_eq!(translated.parameter_order, vec![1, 1, 1]);
+//! ```
+//!
 //! What a target cannot express faithfully fails with [`TranslateError::Unsupported`]
 //! (SQLSTATE 0A000), never with SQL that would answer differently.
 

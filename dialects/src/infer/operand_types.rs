@@ -7,6 +7,7 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{BinaryOperator, Expr, Statement, Visit, Visitor};
 
 use super::expressions::expr_type;
+use super::parameters::placeholder_index;
 use super::{SchemaLookup, Scope};
 use crate::PgType;
 
@@ -15,8 +16,20 @@ pub(crate) type OperandTypes = (Option<PgType>, Option<PgType>);
 
 struct Operands<'a> {
     scope: &'a Scope<'a>,
+    /// The types inference gives the statement's parameters (`total / $1` divides integers
+    /// when `$1` is an integer).
+    parameters: Vec<Option<PgType>>,
     chosen: fn(&BinaryOperator) -> bool,
     operands: Vec<OperandTypes>,
+}
+
+impl Operands<'_> {
+    fn operand_type(&self, operand: &Expr) -> Option<PgType> {
+        match placeholder_index(operand) {
+            Some(index) => self.parameters.get(index - 1).copied().flatten(),
+            None => expr_type(operand, self.scope),
+        }
+    }
 }
 
 impl Visitor for Operands<'_> {
@@ -27,7 +40,7 @@ impl Visitor for Operands<'_> {
             && (self.chosen)(op)
         {
             self.operands
-                .push((expr_type(left, self.scope), expr_type(right, self.scope)));
+                .push((self.operand_type(left), self.operand_type(right)));
         }
         ControlFlow::Continue(())
     }
@@ -40,9 +53,11 @@ pub(crate) fn operand_types(
     schema: &dyn SchemaLookup,
     chosen: fn(&BinaryOperator) -> bool,
 ) -> Vec<OperandTypes> {
+    let parameters = super::infer(statement, schema).parameters;
     super::with_statement_scope(statement, schema, |scope| {
         let mut visitor = Operands {
             scope,
+            parameters,
             chosen,
             operands: Vec::new(),
         };
