@@ -21,6 +21,31 @@
 //! assert_eq!(translated.parameter_count, 1);
 //! ```
 //!
+//! Where the translation depends on column types (`7/2` divides integers, `date + 1` moves a
+//! day), [`translate_with_schema`] types the columns from a [`SchemaLookup`]. A target's
+//! connections first run [`TargetDialect::session_setup`]; a target with positional `?`
+//! placeholders (MySQL) reports which `$n` each one binds in [`Translation::parameter_order`]:
+//!
+//! ```
+//! use pgbridge_dialects::{PgType, SchemaLookup, Target, parse, translate_with_schema};
+//!
+//! struct Orders;
+//! impl SchemaLookup for Orders {
+//!     fn table_columns(&self, table: &str) -> Option<Vec<(String, PgType)>> {
+//!         (table == "orders").then(|| vec![("total".into(), PgType::Int4)])
+//!     }
+//! }
+//!
+//! let statements = parse("SELECT total / $1 FROM orders WHERE total > $1").unwrap();
+//! let translated = translate_with_schema(&statements[0], Target::MySql, &Orders).unwrap();
+//! assert_eq!(
+//!     translated.sql,
+//!     "SELECT total DIV (CASE WHEN ? = 0 THEN pgbridge_division_by_zero() ELSE ? END) \
+//!      FROM orders WHERE total > ?"
+//! );
+//! assert_eq!(translated.parameter_order, vec![1, 1, 1]);
+//! ```
+//!
 //! What a target cannot express faithfully fails with [`TranslateError::Unsupported`]
 //! (SQLSTATE 0A000), never with SQL that would answer differently.
 
@@ -31,6 +56,7 @@ pub mod infer;
 mod nesting;
 pub(crate) mod passes;
 mod pg_type;
+mod positional;
 mod schema;
 mod target;
 
@@ -40,7 +66,7 @@ pub use infer::{InferredColumn, SchemaLookup, StatementTypes, infer};
 pub use nesting::MAX_EXPRESSION_DEPTH;
 pub use pg_type::PgType;
 pub use schema::{DeclaredColumn, SchemaChange, schema_change};
-pub use target::{Sqlite, Target, TargetDialect};
+pub use target::{MySql, Sqlite, Target, TargetDialect};
 
 use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
@@ -51,8 +77,21 @@ use sqlparser::parser::Parser;
 pub struct Translation {
     /// The SQL to run on the target.
     pub sql: String,
-    /// The number of parameters (`$n`) the statement uses.
+    /// The number of parameters (`$n`) the statement uses: the highest `n`.
     pub parameter_count: usize,
+    /// For a target with positional placeholders (MySQL's `?`): the `$n` index (1-based) that
+    /// each placeholder binds, in order of appearance (`$1` used twice appears twice). Empty for
+    /// targets whose placeholders carry their number (SQLite's `?n`).
+    pub parameter_order: Vec<usize>,
+}
+
+/// A schema that knows no table: literals and casts still type, columns do not.
+struct NoSchema;
+
+impl SchemaLookup for NoSchema {
+    fn table_columns(&self, _table: &str) -> Option<Vec<(String, PgType)>> {
+        None
+    }
 }
 
 /// `ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY | UNIQUE (columns)`.
@@ -115,15 +154,36 @@ pub fn parse(sql: &str) -> Result<Vec<Statement>, TranslateError> {
     nesting::check(statements)
 }
 
-/// Translates one parsed PostgreSQL statement for `target`.
+/// Translates one parsed PostgreSQL statement for `target`, without knowing the schema: column
+/// types are unknown, so a division of two integer columns stays `/` on MySQL (use
+/// [`translate_with_schema`] there).
 pub fn translate(statement: &Statement, target: Target) -> Result<Translation, TranslateError> {
     translate_with(statement, target.dialect())
+}
+
+/// Translates one parsed PostgreSQL statement for `target`, typing columns from `schema` where
+/// the translation depends on types (`a / b` of two integer columns is `a DIV b` on MySQL).
+pub fn translate_with_schema(
+    statement: &Statement,
+    target: Target,
+    schema: &dyn SchemaLookup,
+) -> Result<Translation, TranslateError> {
+    translate_with_dialect_and_schema(statement, target.dialect(), schema)
 }
 
 /// Translates one parsed PostgreSQL statement with a given dialect implementation.
 pub fn translate_with(
     statement: &Statement,
     dialect: &dyn TargetDialect,
+) -> Result<Translation, TranslateError> {
+    translate_with_dialect_and_schema(statement, dialect, &NoSchema)
+}
+
+/// Translates one parsed PostgreSQL statement with a given dialect implementation and schema.
+pub fn translate_with_dialect_and_schema(
+    statement: &Statement,
+    dialect: &dyn TargetDialect,
+    schema: &dyn SchemaLookup,
 ) -> Result<Translation, TranslateError> {
     if let Statement::Drop { names, .. } = statement
         && names.len() > 1
@@ -136,11 +196,12 @@ pub fn translate_with(
             if let Statement::Drop { names, .. } = &mut single {
                 *names = vec![name.clone()];
             }
-            parts.push(translate_with(&single, dialect)?.sql);
+            parts.push(translate_with_dialect_and_schema(&single, dialect, schema)?.sql);
         }
         return Ok(Translation {
             sql: parts.join("; "),
             parameter_count: 0,
+            parameter_order: Vec::new(),
         });
     }
     if let Some(key) = added_key(statement)
@@ -158,14 +219,25 @@ pub fn translate_with(
         return Ok(Translation {
             sql,
             parameter_count: 0,
+            parameter_order: Vec::new(),
         });
     }
     nesting::with_stack_for(statement, || {
         let mut statement = statement.clone();
-        let parameter_count = passes::run(&mut statement, dialect)?;
+        let parameter_count = passes::run(&mut statement, dialect, schema)?;
+        let sql = statement.to_string();
+        if dialect.positional_placeholders() {
+            let (sql, parameter_order) = positional::number_in_order(&sql)?;
+            return Ok(Translation {
+                sql,
+                parameter_count,
+                parameter_order,
+            });
+        }
         Ok(Translation {
-            sql: statement.to_string(),
+            sql,
             parameter_count,
+            parameter_order: Vec::new(),
         })
     })
 }

@@ -5,8 +5,10 @@
 //! from the schema, PostgreSQL's rules for literals, operators, functions, casts and aggregates,
 //! and parameter types from their context (`id = $1` gives `$1` the type of `id`).
 
+mod boolean_casts;
 mod ctes;
 mod expressions;
+mod operand_types;
 mod parameters;
 #[cfg(test)]
 mod tests;
@@ -20,7 +22,9 @@ use sqlparser::ast::{
 };
 
 use crate::PgType;
+pub(crate) use boolean_casts::boolean_text_casts;
 use expressions::expr_type;
+pub(crate) use operand_types::{OperandTypes, operand_types};
 use parameters::Parameters;
 
 /// Where inference reads table definitions from.
@@ -90,6 +94,18 @@ fn infer_on_stack(statement: &Statement, schema: &dyn SchemaLookup) -> Statement
     }
 }
 
+/// Runs `visit` with the scope of every table `statement` names (its CTEs included): the
+/// context in which the rewrite passes ask for the types of an expression.
+pub(crate) fn with_statement_scope<R>(
+    statement: &Statement,
+    schema: &dyn SchemaLookup,
+    visit: impl FnOnce(&Scope<'_>) -> R,
+) -> R {
+    let with_ctes = ctes::with_ctes(statement, schema);
+    let scope = Scope::of_statement(statement, &with_ctes);
+    visit(&scope)
+}
+
 /// A table in scope: its name, the alias it goes by, and its columns.
 #[derive(Debug, Clone)]
 struct ScopeTable {
@@ -109,7 +125,7 @@ impl ScopeTable {
 }
 
 /// The tables an expression can see, and where to look up the tables of a subquery.
-struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     schema: &'a dyn SchemaLookup,
     tables: Vec<ScopeTable>,
 }

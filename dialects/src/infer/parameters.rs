@@ -21,7 +21,7 @@ pub(super) struct Parameters<'a> {
     pub(super) highest: usize,
 }
 
-fn placeholder_index(expr: &Expr) -> Option<usize> {
+pub(super) fn placeholder_index(expr: &Expr) -> Option<usize> {
     match expr {
         Expr::Value(value) => match &value.value {
             Value::Placeholder(text) => parse_index(text),

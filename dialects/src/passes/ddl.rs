@@ -47,10 +47,14 @@ fn rewrite_column(
             ));
         }
         column.options.retain(|option| !is_identity(&option.option));
-        column.data_type = DataType::Integer(None);
+        target.auto_increment(column);
         return Ok(());
     }
-    column.data_type = target.column_type(&column.data_type)?;
+    column.data_type = if primary_key {
+        target.key_column_type(&column.data_type)?
+    } else {
+        target.column_type(&column.data_type)?
+    };
     Ok(())
 }
 
@@ -97,6 +101,8 @@ pub(super) fn run(
                     AlterTableOperation::DropColumn { .. }
                     | AlterTableOperation::RenameColumn { .. }
                     | AlterTableOperation::RenameTable { .. } => {}
+                    AlterTableOperation::AddConstraint { .. }
+                        if target.supports_add_constraint() => {}
                     other => {
                         return Err(TranslateError::unsupported(
                             format!("ALTER TABLE {}", first_words(&other.to_string())),

@@ -6,57 +6,97 @@
 
 mod arithmetic;
 mod arrays;
+mod boolean_text;
 mod casts;
 mod collations;
+mod date_arithmetic;
 pub(crate) mod ddl;
+mod default_values;
 mod defaults;
 mod derived_columns;
 mod distinct_on;
+mod divisions;
+mod duplicate_key_upsert;
 mod empty_catalog;
 mod functions;
 mod identifiers;
 mod ilike;
 mod lateral;
+mod literal_types;
+mod multi_table_dml;
 mod nulls_order;
+mod nulls_sort_keys;
 pub(crate) mod object_references;
+mod offset_limit;
+mod partial_indexes;
 mod pattern_matching;
 pub(crate) mod placeholders;
 mod relations;
 mod row_locks;
 mod strings;
+mod target_functions;
+mod text_collation;
+mod truncate;
 mod upsert;
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList};
+use sqlparser::ast::{
+    BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
+};
 use sqlparser::ast::{FunctionArguments, Ident, ObjectName, Statement};
 
-use crate::{TargetDialect, TranslateError};
+use crate::{SchemaLookup, TargetDialect, TranslateError};
 
 /// Rewrites `statement` in place for `target`; returns the number of parameters it uses.
+/// `schema` types the columns where the rewrite depends on types (integer division).
 pub(crate) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
+    schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
+    // Typed on the statement as written, before any pass changes it; date arithmetic and
+    // boolean casts go first as they move no division, while the divisions copy their divisors.
+    let boolean_text_casts = crate::infer::boolean_text_casts(statement, schema);
+    let integer_divisions =
+        crate::infer::operand_types(statement, schema, |op| matches!(op, BinaryOperator::Divide));
+    let additive_operands = crate::infer::operand_types(statement, schema, |op| {
+        matches!(op, BinaryOperator::Plus | BinaryOperator::Minus)
+    });
+    date_arithmetic::run(statement, target, additive_operands);
+    boolean_text::run(statement, target, boolean_text_casts);
+    divisions::run(statement, target, integer_divisions);
+    // Typed again, on a copy: only casts are added around literals, nothing moves.
+    literal_types::run(statement, target, schema);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
     // Constructs the target cannot keep are refused before anything is rewritten.
     derived_columns::run(statement, target)?;
     upsert::run(statement, target)?;
+    duplicate_key_upsert::run(statement, target)?;
+    multi_table_dml::run(statement, target)?;
+    truncate::run(statement, target)?;
+    default_values::run(statement, target);
     distinct_on::run(statement, target)?;
     lateral::run(statement, target)?;
     arrays::run(statement, target)?;
     pattern_matching::run(statement, target)?;
     collations::run(statement, target)?;
+    text_collation::run(statement, target);
     ddl::run(statement, target)?;
+    partial_indexes::run(statement, target)?;
     relations::run(statement);
     row_locks::run(statement, target);
     strings::run(statement);
     ilike::run(statement, target);
     nulls_order::run(statement, target)?;
+    nulls_sort_keys::run(statement, target);
+    offset_limit::run(statement, target);
     functions::run(statement, target)?;
     object_references::run(statement, target)?;
     casts::run(statement, target)?;
+    // After the casts, whose PostgreSQL types it would no longer recognise in its output.
+    target_functions::run(statement, target)?;
     arithmetic::run(statement, target);
     defaults::run(statement);
     identifiers::run(statement, target);
@@ -83,6 +123,18 @@ pub(crate) fn call(name: &str, args: Vec<Expr>) -> Expr {
         null_treatment: None,
         over: None,
     })
+}
+
+/// `CASE WHEN condition THEN result ELSE otherwise END`.
+pub(crate) fn case_when(condition: Expr, result: Expr, otherwise: Expr) -> Expr {
+    use sqlparser::ast::helpers::attached_token::AttachedToken;
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![sqlparser::ast::CaseWhen { condition, result }],
+        else_result: Some(Box::new(otherwise)),
+    }
 }
 
 /// The last part of a function's name, lower-cased (`pg_catalog.now` -> `now`).

@@ -22,7 +22,10 @@ impl VisitorMut for Placeholders<'_> {
                 });
             };
             self.highest = self.highest.max(index);
-            value.value = Value::Placeholder(self.target.placeholder(index));
+            // Positional placeholders are numbered on the printed text, in reading order.
+            if !self.target.positional_placeholders() {
+                value.value = Value::Placeholder(self.target.placeholder(index));
+            }
         }
         ControlFlow::Continue(())
     }

@@ -1,0 +1,72 @@
+//! `/` and `%` where the target's operators differ from PostgreSQL's: two integers divide with
+//! the target's integer division (`7/2` is 3), and a zero divisor raises 22012 through the
+//! target's error function instead of answering NULL. Which divisions are integer ones comes
+//! from type inference over the schema, before any other pass changes the statement.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{BinaryOperator, Expr, Statement, Value, VisitMut, VisitorMut};
+
+use super::{call, case_when};
+use crate::infer::OperandTypes;
+use crate::{PgType, TargetDialect};
+
+struct Divisions<'a> {
+    target: &'a dyn TargetDialect,
+    /// For each `/` in post-order, the types of its operands.
+    operands: std::vec::IntoIter<OperandTypes>,
+}
+
+/// `CASE WHEN divisor = 0 THEN raise() ELSE divisor END`.
+fn guarded(divisor: Expr, raise: &str) -> Expr {
+    let is_zero = Expr::BinaryOp {
+        left: Box::new(divisor.clone()),
+        op: BinaryOperator::Eq,
+        right: Box::new(Expr::value(Value::Number("0".to_owned(), false))),
+    };
+    Expr::Nested(Box::new(case_when(is_zero, call(raise, vec![]), divisor)))
+}
+
+impl VisitorMut for Divisions<'_> {
+    type Break = ();
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        let Expr::BinaryOp { op, right, .. } = expr else {
+            return ControlFlow::Continue(());
+        };
+        match op {
+            BinaryOperator::Divide => {
+                let (left, right_type) = self.operands.next().unwrap_or_default();
+                let integer = |pg_type: Option<PgType>| pg_type.is_some_and(PgType::is_integer);
+                if integer(left)
+                    && integer(right_type)
+                    && let Some(operator) = self.target.integer_division_operator()
+                {
+                    *op = operator;
+                }
+            }
+            BinaryOperator::Modulo => {}
+            _ => return ControlFlow::Continue(()),
+        }
+        if let Some(raise) = self.target.division_by_zero_function() {
+            let divisor = std::mem::replace(right.as_mut(), Expr::value(Value::Null));
+            **right = guarded(divisor, raise);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+    operands: Vec<OperandTypes>,
+) {
+    if target.integer_division_operator().is_none() && target.division_by_zero_function().is_none()
+    {
+        return;
+    }
+    let _ = statement.visit(&mut Divisions {
+        target,
+        operands: operands.into_iter(),
+    });
+}
