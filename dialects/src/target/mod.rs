@@ -3,11 +3,13 @@
 //! Each target is one file implementing [`TargetDialect`]; the rewrite passes ask the trait and
 //! never test which target they are working for.
 
+mod mssql;
 mod sqlite;
 
+pub use mssql::MsSql;
 pub use sqlite::Sqlite;
 
-use sqlparser::ast::{BinaryOperator, DataType};
+use sqlparser::ast::{BinaryOperator, DataType, Expr};
 
 use crate::{PgType, TranslateError};
 
@@ -16,6 +18,7 @@ use crate::{PgType, TranslateError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Sqlite,
+    MsSql,
 }
 
 impl Target {
@@ -23,13 +26,15 @@ impl Target {
     pub fn dialect(self) -> &'static dyn TargetDialect {
         match self {
             Target::Sqlite => &Sqlite,
+            Target::MsSql => &MsSql,
         }
     }
 
-    /// Parses a target name as given on the command line (`sqlite`).
+    /// Parses a target name as given on the command line (`sqlite`, `mssql`).
     pub fn from_name(name: &str) -> Option<Target> {
         match name.to_ascii_lowercase().as_str() {
             "sqlite" => Some(Target::Sqlite),
+            "mssql" | "sqlserver" | "tsql" => Some(Target::MsSql),
             _ => None,
         }
     }
@@ -77,6 +82,93 @@ pub trait TargetDialect: Send + Sync {
 
     /// The function that returns the current transaction's timestamp with time zone.
     fn now_function(&self) -> &'static str;
+
+    /// True when `LIMIT` / `OFFSET` are accepted; else they become `TOP (n)` or
+    /// `OFFSET .. ROWS FETCH NEXT .. ROWS ONLY` (`limit_offset.rs`).
+    fn supports_limit_offset(&self) -> bool {
+        true
+    }
+
+    /// True when DML accepts `RETURNING`; else it becomes `OUTPUT INSERTED.* | DELETED.*`
+    /// (`returning.rs`).
+    fn supports_returning(&self) -> bool {
+        true
+    }
+
+    /// True when predicates are values (`SELECT a = b`, `WHERE flag`); else booleans are BIT
+    /// values and predicates are spelled out (`booleans.rs`).
+    fn supports_boolean_values(&self) -> bool {
+        true
+    }
+
+    /// True when an auto-assigned column (`serial`, `GENERATED .. AS IDENTITY`) may be any
+    /// integer column and is declared with `IDENTITY(1, 1)`; false keeps only the
+    /// auto-assigned integer primary key.
+    fn supports_identity_columns(&self) -> bool {
+        false
+    }
+
+    /// True when `WITH RECURSIVE` is spelled with the `RECURSIVE` keyword.
+    fn supports_recursive_keyword(&self) -> bool {
+        true
+    }
+
+    /// True when `a || b` concatenates; false spells it `a + b` with non-literal operands cast
+    /// to text (NULL in, NULL out, as `||`; `CONCAT` would skip NULLs).
+    fn supports_concat_operator(&self) -> bool {
+        true
+    }
+
+    /// True when string literals are written `N'..'` so non-Latin text survives.
+    fn national_string_literals(&self) -> bool {
+        false
+    }
+
+    /// True when `ALTER TABLE .. ADD COLUMN` keeps the `COLUMN` keyword.
+    fn supports_add_column_keyword(&self) -> bool {
+        true
+    }
+
+    /// True when `DROP .. CASCADE` is accepted.
+    fn supports_drop_cascade(&self) -> bool {
+        true
+    }
+
+    /// True when `CREATE TABLE .. AS query` is accepted; else it becomes `SELECT .. INTO`.
+    fn supports_create_table_as(&self) -> bool {
+        true
+    }
+
+    /// The case- and accent-sensitive collation given to character columns and `LIKE`
+    /// subjects, where the target's default collation ignores case; `None` keeps the default.
+    fn case_sensitive_collation(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// True when an explicit cast to an integer rounds (PostgreSQL: `1.5::int` is 2); false
+    /// rounds the operand first with `ROUND(x, 0)`.
+    fn cast_to_integer_rounds(&self) -> bool {
+        true
+    }
+
+    /// True when a cast to `varchar(n)` keeps its full text (so the cast pass cuts it to `n`);
+    /// false when the target's own cast already cuts it.
+    fn cast_keeps_long_text(&self) -> bool {
+        true
+    }
+
+    /// The target's spelling of a PostgreSQL function call (`name` lower-cased, without
+    /// schema), `Ok(None)` when it is called as written, or a refusal.
+    fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {
+        let _ = (name, args);
+        Ok(None)
+    }
+
+    /// The functions that read a JSON path (`x ->> 'a'` and `x -> 'a' ->> 'b'`): (scalar as
+    /// text, object or array), or `None` when the arrow operators are kept as written.
+    fn json_path_functions(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
 
     /// True when `word` is a keyword of the target that must be quoted as an identifier.
     fn is_keyword(&self, word: &str) -> bool {

@@ -1,0 +1,153 @@
+//! PostgreSQL's NULL placement on a target that sorts NULLs lowest and has no `NULLS FIRST |
+//! LAST` (SQL Server): a sort key whose NULLs must go the other way (`ASC` with NULLs last,
+//! PostgreSQL's default, or `DESC` with NULLs first, also its default) is preceded by
+//! `CASE WHEN x IS NULL THEN 1 ELSE 0 END` (NULLs last) or `.. THEN 0 ELSE 1 END` (first).
+//!
+//! T-SQL reads an alias in `ORDER BY` only bare, so `ORDER BY alias` and `ORDER BY 2` use the
+//! select-list expression in the extra key. Under `SELECT DISTINCT` or a set operation the
+//! extra key is not in the select list, which T-SQL refuses (error 145 / 104): refused here.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    Expr, OrderByExpr, OrderByKind, OrderBySort, Query, SelectItem, SetExpr, Statement, Value,
+    ValueWithSpan, VisitMut, VisitorMut, WindowType,
+};
+
+use sqlparser::ast::helpers::attached_token::AttachedToken;
+
+use super::finish;
+use crate::{TargetDialect, TranslateError};
+
+struct NullsSortKeys<'a> {
+    target: &'a dyn TargetDialect,
+}
+
+/// The key that puts NULLs of `expr` first or last.
+fn null_key(expr: Expr, nulls_first: bool) -> OrderByExpr {
+    let (null, other) = if nulls_first { ("0", "1") } else { ("1", "0") };
+    let number = |n: &str| Expr::value(Value::Number(n.to_owned(), false));
+    OrderByExpr {
+        expr: Expr::Case {
+            case_token: AttachedToken::empty(),
+            end_token: AttachedToken::empty(),
+            operand: None,
+            conditions: vec![sqlparser::ast::CaseWhen {
+                condition: Expr::IsNull(Box::new(expr)),
+                result: number(null),
+            }],
+            else_result: Some(Box::new(number(other))),
+        },
+        options: sqlparser::ast::OrderByOptions {
+            sort: None,
+            nulls_first: None,
+        },
+        with_fill: None,
+    }
+}
+
+/// The keys with their NULL keys, `resolve` giving the expression a key stands for.
+fn with_null_keys(
+    keys: Vec<OrderByExpr>,
+    resolve: &dyn Fn(&Expr) -> Result<Expr, TranslateError>,
+) -> Result<Vec<OrderByExpr>, TranslateError> {
+    let mut out = Vec::with_capacity(keys.len() * 2);
+    for mut key in keys {
+        let descending = matches!(key.options.sort, Some(OrderBySort::Desc));
+        let nulls_first = key.options.nulls_first.unwrap_or(descending);
+        // SQL Server puts NULLs first ascending and last descending.
+        if nulls_first == descending {
+            out.push(null_key(resolve(&key.expr)?, nulls_first));
+        }
+        key.options.nulls_first = None;
+        out.push(key);
+    }
+    Ok(out)
+}
+
+impl NullsSortKeys<'_> {
+    fn query(&self, query: &mut Query) -> Result<(), TranslateError> {
+        let Some(order_by) = &mut query.order_by else {
+            return Ok(());
+        };
+        let OrderByKind::Expressions(keys) = &mut order_by.kind else {
+            return Ok(());
+        };
+        let projection = match query.body.as_ref() {
+            SetExpr::Select(select) if select.distinct.is_none() => select.projection.clone(),
+            _ => Vec::new(),
+        };
+        let plain = !projection.is_empty();
+        let name = self.target.name();
+        let resolve = |expr: &Expr| -> Result<Expr, TranslateError> {
+            if !plain {
+                return Err(TranslateError::unsupported(
+                    "ORDER BY with PostgreSQL's NULL order under DISTINCT or a set operation",
+                    name,
+                ));
+            }
+            match expr {
+                Expr::Value(ValueWithSpan {
+                    value: Value::Number(n, _),
+                    ..
+                }) => match n.parse::<usize>().ok().and_then(|i| projection.get(i.wrapping_sub(1))) {
+                    Some(SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) => {
+                        Ok(e.clone())
+                    }
+                    _ => Err(TranslateError::unsupported(format!("ORDER BY {n}"), name)),
+                },
+                Expr::Identifier(ident) => Ok(projection
+                    .iter()
+                    .find_map(|item| match item {
+                        SelectItem::ExprWithAlias { expr, alias } if alias.value == ident.value => {
+                            Some(expr.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| expr.clone())),
+                other => Ok(other.clone()),
+            }
+        };
+        *keys = with_null_keys(std::mem::take(keys), &resolve)?;
+        Ok(())
+    }
+}
+
+impl VisitorMut for NullsSortKeys<'_> {
+    type Break = TranslateError;
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<TranslateError> {
+        match self.query(query) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => ControlFlow::Break(error),
+        }
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
+        if let Expr::Function(function) = expr {
+            let keep = |e: &Expr| Ok(e.clone());
+            if let Some(WindowType::WindowSpec(spec)) = &mut function.over {
+                match with_null_keys(std::mem::take(&mut spec.order_by), &keep) {
+                    Ok(keys) => spec.order_by = keys,
+                    Err(error) => return ControlFlow::Break(error),
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    let mut pass = NullsSortKeys { target };
+    match statement {
+        Statement::CreateTable(create) => match &mut create.query {
+            Some(query) => finish(query.visit(&mut pass)),
+            None => Ok(()),
+        },
+        Statement::CreateIndex(_) | Statement::AlterTable(_) => Ok(()),
+        other => finish(other.visit(&mut pass)),
+    }
+}
