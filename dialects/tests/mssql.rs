@@ -12,7 +12,10 @@ fn translate_mssql(pg_sql: &str) -> Result<(String, usize), TranslateError> {
     assert_eq!(statements.len(), 1, "{pg_sql}: expected one statement");
     let translation = translate(&statements[0], Target::MsSql)?;
     if let Err(error) = Parser::parse_sql(&MsSqlDialect {}, &translation.sql) {
-        panic!("{pg_sql}: T-SQL {} does not parse: {error}", translation.sql);
+        panic!(
+            "{pg_sql}: T-SQL {} does not parse: {error}",
+            translation.sql
+        );
     }
     Ok((translation.sql, translation.parameter_count))
 }
@@ -60,5 +63,278 @@ fn quoted_identifiers_and_keywords() {
     translates_to(
         "SELECT \"Name\", key FROM \"order\"",
         "SELECT \"Name\", \"key\" FROM \"order\"",
+    );
+}
+
+#[test]
+fn ddl_types_identity_defaults_and_checks() {
+    translates_to(
+        "CREATE TABLE users (id SERIAL PRIMARY KEY, big BIGSERIAL, name TEXT NOT NULL, email VARCHAR(200) UNIQUE, code CHAR(3), active BOOLEAN DEFAULT true, score NUMERIC(10,2), ratio FLOAT8, r4 REAL, created TIMESTAMPTZ DEFAULT now(), born DATE, at TIMESTAMP, t TIME, uid UUID, doc JSONB, data BYTEA, s SMALLINT, CHECK (score >= 0))",
+        "CREATE TABLE users (id INT IDENTITY(1, 1) PRIMARY KEY, big BIGINT IDENTITY(1, 1), name NVARCHAR(MAX) COLLATE Latin1_General_100_CS_AS_SC NOT NULL, email NVARCHAR(200) COLLATE Latin1_General_100_CS_AS_SC UNIQUE, code NCHAR(3) COLLATE Latin1_General_100_CS_AS_SC, active BIT DEFAULT 1, score DECIMAL(10, 2), ratio FLOAT, r4 REAL, created DATETIMEOFFSET(6) DEFAULT (SYSDATETIMEOFFSET()), born DATE, at DATETIME2(6), t TIME(6), uid UNIQUEIDENTIFIER, doc NVARCHAR(MAX) COLLATE Latin1_General_100_CS_AS_SC, data VARBINARY(MAX), s SMALLINT, CHECK (score >= 0))",
+    );
+    translates_to(
+        "CREATE TABLE t (id INT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, owner_id INT REFERENCES users (id))",
+        "CREATE TABLE t (id INT IDENTITY(1, 1) PRIMARY KEY, owner_id INT REFERENCES users (id))",
+    );
+}
+
+#[test]
+fn indexes_including_filtered() {
+    translates_to(
+        "CREATE UNIQUE INDEX users_email ON users (email)",
+        "CREATE UNIQUE INDEX users_email ON users(email)",
+    );
+    translates_to(
+        "CREATE INDEX active_users ON users (name) WHERE active",
+        "CREATE INDEX active_users ON users(name) WHERE active = 1",
+    );
+}
+
+#[test]
+fn alter_and_drop() {
+    translates_to(
+        "ALTER TABLE users ADD COLUMN nickname TEXT",
+        "ALTER TABLE users ADD nickname NVARCHAR(MAX) COLLATE Latin1_General_100_CS_AS_SC",
+    );
+    translates_to(
+        "ALTER TABLE users DROP COLUMN nickname",
+        "ALTER TABLE users DROP COLUMN nickname",
+    );
+    translates_to("DROP TABLE IF EXISTS users", "DROP TABLE IF EXISTS users");
+}
+
+#[test]
+fn create_table_as_becomes_select_into() {
+    translates_to(
+        "CREATE TABLE archive AS SELECT id, name FROM users WHERE active",
+        "SELECT id, name INTO archive FROM users WHERE active = 1",
+    );
+}
+
+#[test]
+fn limit_and_offset() {
+    translates_to(
+        "SELECT * FROM users LIMIT 10",
+        "SELECT TOP (10) * FROM users",
+    );
+    translates_to(
+        "SELECT * FROM users ORDER BY name LIMIT 10 OFFSET 20",
+        "SELECT * FROM users ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, name OFFSET 20 ROWS FETCH FIRST 10 ROWS ONLY",
+    );
+    translates_to(
+        "SELECT * FROM users OFFSET 5",
+        "SELECT * FROM users ORDER BY (SELECT NULL) OFFSET 5 ROWS",
+    );
+    translates_to(
+        "SELECT * FROM users ORDER BY id DESC FETCH FIRST 3 ROWS ONLY",
+        "SELECT * FROM users ORDER BY CASE WHEN id IS NULL THEN 0 ELSE 1 END, id DESC OFFSET 0 ROWS FETCH FIRST 3 ROWS ONLY",
+    );
+    translates_to(
+        "SELECT * FROM (SELECT * FROM users ORDER BY id) AS s",
+        "SELECT * FROM (SELECT * FROM users ORDER BY CASE WHEN id IS NULL THEN 1 ELSE 0 END, id OFFSET 0 ROWS) AS s",
+    );
+}
+
+#[test]
+fn returning_becomes_output() {
+    translates_to(
+        "INSERT INTO users (name) VALUES ('a') RETURNING id",
+        "INSERT INTO users (name) OUTPUT INSERTED.id VALUES (N'a')",
+    );
+    translates_to(
+        "INSERT INTO users (name, active) VALUES ($1, false) RETURNING *",
+        "INSERT INTO users (name, active) OUTPUT INSERTED.* VALUES (@P1, 0)",
+    );
+    translates_to(
+        "UPDATE users SET active = NOT active WHERE id = $1 RETURNING id, users.name AS n",
+        "UPDATE users SET active = CASE WHEN active = 0 THEN 1 WHEN NOT (active = 0) THEN 0 END OUTPUT INSERTED.id, INSERTED.name AS n WHERE id = @P1",
+    );
+    translates_to(
+        "DELETE FROM users WHERE id = 1 RETURNING *",
+        "DELETE FROM users OUTPUT DELETED.* WHERE id = 1",
+    );
+}
+
+#[test]
+fn update_from() {
+    translates_to(
+        "UPDATE users SET name = o.name FROM other o WHERE o.id = users.id",
+        "UPDATE users SET name = o.name FROM other o WHERE o.id = users.id",
+    );
+}
+
+#[test]
+fn booleans_as_values_and_conditions() {
+    translates_to(
+        "SELECT a = b, true, x IS NULL AS missing FROM t",
+        "SELECT CAST(CASE WHEN a = b THEN 1 WHEN NOT (a = b) THEN 0 END AS BIT), CAST(1 AS BIT), CAST(CASE WHEN x IS NULL THEN 1 ELSE 0 END AS BIT) AS missing FROM t",
+    );
+    translates_to(
+        "SELECT * FROM users WHERE active",
+        "SELECT * FROM users WHERE active = 1",
+    );
+    translates_to(
+        "SELECT * FROM users WHERE NOT active AND id > 1",
+        "SELECT * FROM users WHERE active = 0 AND id > 1",
+    );
+    translates_to(
+        "SELECT * FROM users WHERE active IS TRUE OR name IS NOT FALSE",
+        "SELECT * FROM users WHERE CASE WHEN active = 1 THEN 1 ELSE 0 END = 1 OR CASE WHEN NOT (name = 1) THEN 1 ELSE 0 END = 0",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE a IS DISTINCT FROM b",
+        "SELECT * FROM t WHERE NOT EXISTS (SELECT a INTERSECT SELECT b)",
+    );
+    translates_to(
+        "SELECT CASE WHEN active THEN 'y' ELSE 'n' END FROM users",
+        "SELECT CASE WHEN active = 1 THEN N'y' ELSE N'n' END FROM users",
+    );
+    translates_to(
+        "SELECT * FROM a JOIN b ON a.id = b.id AND b.flag",
+        "SELECT * FROM a JOIN b ON a.id = b.id AND b.flag = 1",
+    );
+}
+
+#[test]
+fn ctes_and_windows() {
+    translates_to(
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT n FROM r",
+        "WITH r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT n FROM r",
+    );
+    translates_to(
+        "SELECT id, row_number() OVER (PARTITION BY a ORDER BY b) FROM t",
+        "SELECT id, row_number() OVER (PARTITION BY a ORDER BY CASE WHEN b IS NULL THEN 1 ELSE 0 END, b) FROM t",
+    );
+}
+
+#[test]
+fn like_ilike_and_concatenation() {
+    translates_to(
+        "SELECT * FROM users WHERE name ILIKE '%bob%'",
+        "SELECT * FROM users WHERE lower(name) LIKE lower(N'%bob%')",
+    );
+    translates_to(
+        "SELECT * FROM users WHERE name LIKE 'B%'",
+        "SELECT * FROM users WHERE name COLLATE Latin1_General_100_CS_AS_SC LIKE N'B%'",
+    );
+    translates_to(
+        "SELECT name || ' ' || id FROM users",
+        "SELECT CAST(name AS NVARCHAR(MAX)) + N' ' + CAST(id AS NVARCHAR(MAX)) FROM users",
+    );
+}
+
+#[test]
+fn string_functions() {
+    translates_to(
+        "SELECT length(name), substring(name from 2 for 3), substr(name, 2), position('b' in name), strpos(name, 'b'), upper(name), lower(name), trim(name), left(name, 2), right(name, 2), replace(name, 'a', 'b') FROM users",
+        "SELECT (LEN(name + N'x') - 1), SUBSTRING(name, 2, 3), SUBSTRING(name, 2, LEN(name + N'x') + ABS(2)), CHARINDEX(N'b', name), CHARINDEX(N'b', name), upper(name), lower(name), TRIM(name), left(name, 2), right(name, 2), replace(name, N'a', N'b') FROM users",
+    );
+    translates_to(
+        "SELECT string_agg(name, ',' ORDER BY name) FROM users",
+        "SELECT string_agg(name, N',') WITHIN GROUP (ORDER BY name) FROM users",
+    );
+}
+
+#[test]
+fn date_functions() {
+    translates_to(
+        "SELECT extract(year from created), extract(dow from created), date_part('month', created), extract(second from created) FROM users",
+        "SELECT DATEPART(year, created), ((DATEPART(weekday, created) + @@DATEFIRST - 1) % 7), DATEPART(month, created), (DATEPART(second, created) + DATEPART(microsecond, created) / 1000000.0) FROM users",
+    );
+    translates_to(
+        "SELECT now(), current_date, CURRENT_TIMESTAMP",
+        "SELECT SYSDATETIMEOFFSET(), CAST(GETDATE() AS DATE), SYSDATETIMEOFFSET()",
+    );
+}
+
+#[test]
+fn math_and_null_functions() {
+    translates_to(
+        "SELECT round(x), round(x, 2), trunc(x), ceil(x), floor(x), abs(x), mod(a, b), a % b, power(x, 2), sqrt(x) FROM t",
+        "SELECT ROUND(x, 0), round(x, 2), ROUND(x, 0, 1), CEILING(x), FLOOR(x), abs(x), (a % b), a % b, power(x, 2), sqrt(x) FROM t",
+    );
+    translates_to(
+        "SELECT coalesce(a, b), nullif(a, 0), greatest(a, b, c), least(a, b) FROM t",
+        "SELECT coalesce(a, b), nullif(a, 0), (SELECT MAX(v) FROM (VALUES (a), (b), (c)) AS extreme (v)), (SELECT MIN(v) FROM (VALUES (a), (b)) AS extreme (v)) FROM t",
+    );
+    translates_to("SELECT 7 / 2", "SELECT 7 / 2");
+}
+
+#[test]
+fn json_paths() {
+    translates_to(
+        "SELECT doc ->> 'name', doc -> 'a' ->> 'b', doc -> 'items' -> 0 ->> 'id' FROM users",
+        "SELECT JSON_VALUE(doc, N'$.\"name\"'), JSON_VALUE(doc, N'$.\"a\".\"b\"'), JSON_VALUE(doc, N'$.\"items\"[0].\"id\"') FROM users",
+    );
+}
+
+#[test]
+fn casts_round_like_postgresql() {
+    translates_to(
+        "SELECT x::int, '12'::int, 3::int, price::text, 1.5::integer FROM t",
+        "SELECT CAST(ROUND(x, 0) AS INT), CAST(N'12' AS INT), CAST(3 AS INT), CAST(price AS NVARCHAR(MAX)), CAST(ROUND(1.5, 0) AS INT) FROM t",
+    );
+}
+
+#[test]
+fn nulls_sort_like_postgresql() {
+    translates_to(
+        "SELECT * FROM users ORDER BY name",
+        "SELECT * FROM users ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, name",
+    );
+    translates_to(
+        "SELECT * FROM users ORDER BY name DESC NULLS LAST, id",
+        "SELECT * FROM users ORDER BY name DESC, CASE WHEN id IS NULL THEN 1 ELSE 0 END, id",
+    );
+    translates_to(
+        "SELECT name AS n FROM users ORDER BY n",
+        "SELECT name AS n FROM users ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, n",
+    );
+    translates_to(
+        "SELECT * FROM users ORDER BY name NULLS FIRST",
+        "SELECT * FROM users ORDER BY name",
+    );
+}
+
+#[test]
+fn refusals_name_the_construct_and_sql_server() {
+    refuses("CREATE TABLE t (tags TEXT[])", "TEXT[]");
+    refuses("DROP TABLE users CASCADE", "DROP .. CASCADE");
+    refuses(
+        "ALTER TABLE users RENAME COLUMN name TO full_name",
+        "ALTER TABLE .. RENAME",
+    );
+    refuses(
+        "INSERT INTO users (id, name) VALUES (1, 'a') ON CONFLICT (id) DO NOTHING",
+        "ON CONFLICT",
+    );
+    refuses(
+        "INSERT INTO users (id, name) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+        "ON CONFLICT",
+    );
+    refuses(
+        "DELETE FROM users USING other WHERE other.id = users.id",
+        "DELETE .. USING",
+    );
+    refuses(
+        "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
+        "DISTINCT ON",
+    );
+    refuses("SELECT * FROM generate_series(1, 10)", "generate_series");
+    refuses(
+        "SELECT * FROM users WHERE name ~ '^b'",
+        "regular expression match",
+    );
+    refuses("SELECT lpad(name, 5, '*') FROM users", "lpad");
+    refuses("SELECT split_part(name, ',', 1) FROM users", "split_part");
+    refuses("SELECT date_trunc('day', created) FROM users", "date_trunc");
+    refuses("SELECT extract(epoch from created) FROM users", "epoch");
+    refuses("SELECT array_agg(name) FROM users", "array_agg");
+    refuses("SELECT doc -> 'a' FROM users", "->");
+    refuses("SELECT json_build_object('a', 1)", "json_build_object");
+    refuses("SELECT DISTINCT name FROM users ORDER BY name", "DISTINCT");
+    refuses(
+        "SELECT x FROM t WHERE d > now() - INTERVAL '1 day'",
+        "interval",
     );
 }

@@ -17,10 +17,10 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    BinaryOperator, CaseWhen, CastKind, ColumnOption, DataType, Expr, FunctionArg,
-    FunctionArgExpr, FunctionArguments, Ident, InTarget, JoinConstraint, JoinOperator, ObjectName, Query,
-    Select, SelectItem, SetExpr, Statement, TableConstraint, UnaryOperator, Value, ValueWithSpan,
-    VisitMut, VisitorMut,
+    BinaryOperator, CaseWhen, CastKind, ColumnOption, DataType, Expr, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, InTarget, JoinConstraint, JoinOperator, ObjectName, Query, Select,
+    SelectItem, SetExpr, Statement, TableConstraint, UnaryOperator, Value, ValueWithSpan, VisitMut,
+    VisitorMut,
 };
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
@@ -207,10 +207,15 @@ fn rewrite_node(expr: &mut Expr) {
         Expr::IsNull(operand) | Expr::IsNotNull(operand) | Expr::Cast { expr: operand, .. } => {
             **operand = to_value(take(operand));
         }
-        Expr::In { expr: subject, target, .. } => {
+        Expr::In {
+            expr: subject,
+            target,
+            ..
+        } => {
             **subject = to_value(take(subject));
             if let InTarget::List(list) = target {
-                list.iter_mut().for_each(|item| *item = to_value(take(item)));
+                list.iter_mut()
+                    .for_each(|item| *item = to_value(take(item)));
             }
         }
         Expr::Case {
@@ -225,7 +230,11 @@ fn rewrite_node(expr: &mut Expr) {
             }
             for when in conditions {
                 let condition = take(&mut when.condition);
-                when.condition = if simple { to_value(condition) } else { to_predicate(condition) };
+                when.condition = if simple {
+                    to_value(condition)
+                } else {
+                    to_predicate(condition)
+                };
                 when.result = to_value(take(&mut when.result));
             }
             if let Some(result) = else_result {
@@ -307,7 +316,8 @@ impl VisitorMut for Booleans {
     fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
         if let SetExpr::Values(values) = query.body.as_mut() {
             for row in &mut values.rows {
-                row.iter_mut().for_each(|value| *value = to_value(take(value)));
+                row.iter_mut()
+                    .for_each(|value| *value = to_value(take(value)));
             }
         }
         ControlFlow::Continue(())

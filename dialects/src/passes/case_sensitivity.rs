@@ -12,8 +12,7 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    ColumnOption, ColumnOptionDef, Expr, Ident, ObjectName, Statement, Value, VisitMut,
-    VisitorMut,
+    ColumnOption, ColumnOptionDef, Expr, Ident, ObjectName, Statement, Value, VisitMut, VisitorMut,
 };
 
 use super::declared_columns;
@@ -45,9 +44,8 @@ pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) {
         return;
     };
     for column in declared_columns(statement) {
-        let text = PgType::from_data_type(&column.data_type).is_some_and(|pg| {
-            pg.is_text() || matches!(pg, PgType::Json | PgType::Jsonb)
-        });
+        let text = PgType::from_data_type(&column.data_type)
+            .is_some_and(|pg| pg.is_text() || matches!(pg, PgType::Json | PgType::Jsonb));
         let collated = column
             .options
             .iter()
@@ -57,9 +55,7 @@ pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) {
                 0,
                 ColumnOptionDef {
                     name: None,
-                    option: ColumnOption::Collation(ObjectName::from(vec![Ident::new(
-                        collation,
-                    )])),
+                    option: ColumnOption::Collation(ObjectName::from(vec![Ident::new(collation)])),
                 },
             );
         }

@@ -7,8 +7,7 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    BinaryOperator, CastKind, DataType, Expr, Statement, Value, ValueWithSpan, VisitMut,
-    VisitorMut,
+    BinaryOperator, CastKind, DataType, Expr, Statement, Value, ValueWithSpan, VisitMut, VisitorMut,
 };
 
 use crate::TargetDialect;
@@ -23,7 +22,13 @@ fn as_text(expr: Expr) -> Expr {
             ..
         })
     );
-    let concatenation = matches!(&expr, Expr::BinaryOp { op: BinaryOperator::Plus, .. });
+    let concatenation = matches!(
+        &expr,
+        Expr::BinaryOp {
+            op: BinaryOperator::Plus,
+            ..
+        }
+    );
     if literal || concatenation {
         return expr;
     }

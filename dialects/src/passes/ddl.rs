@@ -3,8 +3,8 @@
 //! auto-assigned key, or an `IDENTITY(1, 1)` column where the target has identity columns.
 
 use sqlparser::ast::{
-    AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef, CreateTableOptions, DataType, Statement,
-    TableConstraint,
+    AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef, CreateTableOptions, DataType,
+    Statement, TableConstraint,
 };
 
 use crate::{TargetDialect, TranslateError};
@@ -83,10 +83,12 @@ fn identity_option() -> ColumnOptionDef {
     ColumnOptionDef {
         name: None,
         option: ColumnOption::Identity(IdentityPropertyKind::Identity(IdentityProperty {
-            parameters: Some(IdentityPropertyFormatKind::FunctionCall(IdentityParameters {
-                seed: one(),
-                increment: one(),
-            })),
+            parameters: Some(IdentityPropertyFormatKind::FunctionCall(
+                IdentityParameters {
+                    seed: one(),
+                    increment: one(),
+                },
+            )),
             order: None,
         })),
     }

@@ -25,9 +25,10 @@ fn step(key: &Expr) -> Option<String> {
         return None;
     };
     match value {
-        Value::SingleQuotedString(text) | Value::NationalStringLiteral(text) => {
-            Some(format!(".\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")))
-        }
+        Value::SingleQuotedString(text) | Value::NationalStringLiteral(text) => Some(format!(
+            ".\"{}\"",
+            text.replace('\\', "\\\\").replace('"', "\\\"")
+        )),
         Value::Number(n, _) if n.parse::<u32>().is_ok() => Some(format!("[{n}]")),
         _ => None,
     }
@@ -37,7 +38,11 @@ impl JsonPaths<'_> {
     /// The document and the path of a chain of arrows, innermost first.
     fn path(&self, expr: &Expr) -> Result<(Expr, String), TranslateError> {
         match expr {
-            Expr::BinaryOp { left, op: BinaryOperator::Arrow, right } => {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Arrow,
+                right,
+            } => {
                 let (document, mut path) = self.path(left)?;
                 path.push_str(&self.step(right)?);
                 Ok((document, path))
@@ -54,13 +59,20 @@ impl JsonPaths<'_> {
 
     fn rewrite(&self, expr: &Expr) -> Result<Option<Expr>, TranslateError> {
         match expr {
-            Expr::BinaryOp { left, op: BinaryOperator::LongArrow, right } => {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::LongArrow,
+                right,
+            } => {
                 let (document, mut path) = self.path(left)?;
                 path.push_str(&self.step(right)?);
                 let path = Expr::value(Value::SingleQuotedString(path));
                 Ok(Some(call(self.functions.0, vec![document, path])))
             }
-            Expr::BinaryOp { op: BinaryOperator::Arrow, .. } => Err(TranslateError::unsupported(
+            Expr::BinaryOp {
+                op: BinaryOperator::Arrow,
+                ..
+            } => Err(TranslateError::unsupported(
                 "JSON value (->) outside a ->> chain",
                 self.target.name(),
             )),

@@ -13,8 +13,7 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{
     Expr, Fetch, LimitClause, Offset, OffsetRows, OrderBy, OrderByExpr, OrderByKind,
-    OrderByOptions, Query, SetExpr, Statement, Top, TopQuantity, Value,
-    VisitMut, VisitorMut,
+    OrderByOptions, Query, SetExpr, Statement, Top, TopQuantity, Value, VisitMut, VisitorMut,
 };
 
 use crate::TargetDialect;
@@ -66,7 +65,8 @@ impl LimitOffset {
             None => (None, None),
         };
         let limit = limit.or_else(|| query.fetch.take().and_then(|fetch| fetch.quantity));
-        let plain_select = matches!(query.body.as_ref(), SetExpr::Select(select) if select.top.is_none());
+        let plain_select =
+            matches!(query.body.as_ref(), SetExpr::Select(select) if select.top.is_none());
         if let (Some(count), None, None, true) = (&limit, &offset, &query.order_by, plain_select)
             && let SetExpr::Select(select) = query.body.as_mut()
         {

@@ -90,10 +90,14 @@ impl NullsSortKeys<'_> {
                 Expr::Value(ValueWithSpan {
                     value: Value::Number(n, _),
                     ..
-                }) => match n.parse::<usize>().ok().and_then(|i| projection.get(i.wrapping_sub(1))) {
-                    Some(SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) => {
-                        Ok(e.clone())
-                    }
+                }) => match n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| projection.get(i.wrapping_sub(1)))
+                {
+                    Some(
+                        SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. },
+                    ) => Ok(e.clone()),
                     _ => Err(TranslateError::unsupported(format!("ORDER BY {n}"), name)),
                 },
                 Expr::Identifier(ident) => Ok(projection

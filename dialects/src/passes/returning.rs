@@ -12,8 +12,8 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    Expr, Ident, ObjectName, OutputClause, SelectItem,
-    SelectItemQualifiedWildcardKind, Statement, VisitMut, VisitorMut,
+    Expr, Ident, ObjectName, OutputClause, SelectItem, SelectItemQualifiedWildcardKind, Statement,
+    VisitMut, VisitorMut,
 };
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
@@ -39,7 +39,12 @@ impl VisitorMut for PseudoTable {
                 let column = parts.last().cloned().unwrap_or_else(|| Ident::new(""));
                 *parts = vec![Ident::new(self.row), column];
             }
-            Expr::Subquery(_) | Expr::Exists { .. } | Expr::In { .. } => {
+            Expr::Subquery(_)
+            | Expr::Exists { .. }
+            | Expr::In {
+                target: sqlparser::ast::InTarget::Subquery(_),
+                ..
+            } => {
                 return ControlFlow::Break(TranslateError::unsupported(
                     "a subquery in RETURNING",
                     self.target,

@@ -3,6 +3,12 @@
 //! - `ALTER TABLE .. ADD COLUMN c ..` loses `COLUMN` (T-SQL: `ADD c ..`).
 //! - `DROP .. CASCADE` is refused: T-SQL drops no dependent objects, and dropping them one by
 //!   one would need the catalog. `DROP TABLE IF EXISTS` is T-SQL too (2016+).
+//! - `DELETE .. USING` and `ALTER TABLE .. RENAME` are refused where not accepted as written.
+//! - A table function in `FROM` (`generate_series(1, 10)`) is refused when the target refuses
+//!   the function.
+//! - An ordered aggregate moves its `ORDER BY` to `WITHIN GROUP (ORDER BY ..)` where the target
+//!   wants it there (`STRING_AGG`); with `DISTINCT` it is refused (T-SQL has no
+//!   `STRING_AGG(DISTINCT ..)`).
 //! - `CREATE TABLE t AS SELECT ..` becomes `SELECT .. INTO t FROM ..`, which creates the table
 //!   with the query's column types; a column list, a temporary table or a set operation
 //!   (`UNION`, where `INTO` would go in the first branch only) is refused.
@@ -10,26 +16,79 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AlterTableOperation, Expr, Query, SelectInto, SetExpr, Statement, VisitMut, VisitorMut,
+    AlterTableOperation, Expr, FunctionArgumentClause, FunctionArguments, Query, SelectInto,
+    SetExpr, Statement, TableFactor, VisitMut, VisitorMut,
 };
 
+use super::finish;
 use crate::{TargetDialect, TranslateError};
 
-struct NoRecursiveKeyword;
+struct QueryForms<'a> {
+    target: &'a dyn TargetDialect,
+}
 
-impl VisitorMut for NoRecursiveKeyword {
-    type Break = ();
+impl VisitorMut for QueryForms<'_> {
+    type Break = TranslateError;
 
-    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
-        if let Some(with) = &mut query.with {
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<TranslateError> {
+        if let Some(with) = &mut query.with
+            && !self.target.supports_recursive_keyword()
+        {
             with.recursive = false;
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<TranslateError> {
+        if let TableFactor::Table {
+            name,
+            args: Some(_),
+            ..
+        } = factor
+        {
+            let function = name.to_string().to_ascii_lowercase();
+            if let Err(error) = self.target.function_call(&function, &[]) {
+                return ControlFlow::Break(error);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
+        let Expr::Function(function) = expr else {
+            return ControlFlow::Continue(());
+        };
+        if !self.target.ordered_aggregates_within_group() {
+            return ControlFlow::Continue(());
+        }
+        let FunctionArguments::List(list) = &mut function.args else {
+            return ControlFlow::Continue(());
+        };
+        let Some(position) = list
+            .clauses
+            .iter()
+            .position(|clause| matches!(clause, FunctionArgumentClause::OrderBy(_)))
+        else {
+            return ControlFlow::Continue(());
+        };
+        if list.duplicate_treatment.is_some() {
+            return ControlFlow::Break(TranslateError::unsupported(
+                format!("{}(DISTINCT .. ORDER BY ..)", function.name),
+                self.target.name(),
+            ));
+        }
+        if let FunctionArgumentClause::OrderBy(keys) = list.clauses.remove(position) {
+            function.within_group = keys;
         }
         ControlFlow::Continue(())
     }
 }
 
 /// `SELECT .. INTO name` for `CREATE TABLE name AS query`.
-fn select_into(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+fn select_into(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
     let Statement::CreateTable(create) = statement else {
         return Ok(());
     };
@@ -47,7 +106,12 @@ fn select_into(statement: &mut Statement, target: &dyn TargetDialect) -> Result<
     let SetExpr::Select(select) = query.body.as_mut() else {
         return refuse("CREATE TABLE .. AS with a set operation");
     };
-    let name = create.name.0.iter().filter_map(|part| part.as_ident().cloned()).collect();
+    let name = create
+        .name
+        .0
+        .iter()
+        .filter_map(|part| part.as_ident().cloned())
+        .collect();
     select.into = Some(SelectInto {
         temporary: false,
         unlogged: false,
@@ -62,8 +126,26 @@ pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
-    if !target.supports_recursive_keyword() {
-        let _ = statement.visit(&mut NoRecursiveKeyword);
+    finish(statement.visit(&mut QueryForms { target }))?;
+    if !target.supports_delete_using_and_rename() {
+        let refused = match statement {
+            Statement::Delete(delete) if delete.using.is_some() => Some("DELETE .. USING"),
+            Statement::AlterTable(alter)
+                if alter.operations.iter().any(|operation| {
+                    matches!(
+                        operation,
+                        AlterTableOperation::RenameColumn { .. }
+                            | AlterTableOperation::RenameTable { .. }
+                    )
+                }) =>
+            {
+                Some("ALTER TABLE .. RENAME")
+            }
+            _ => None,
+        };
+        if let Some(construct) = refused {
+            return Err(TranslateError::unsupported(construct, target.name()));
+        }
     }
     if !target.supports_add_column_keyword()
         && let Statement::AlterTable(alter) = statement
@@ -77,7 +159,10 @@ pub(super) fn run(
     if !target.supports_drop_cascade()
         && let Statement::Drop { cascade: true, .. } = statement
     {
-        return Err(TranslateError::unsupported("DROP .. CASCADE", target.name()));
+        return Err(TranslateError::unsupported(
+            "DROP .. CASCADE",
+            target.name(),
+        ));
     }
     if !target.supports_create_table_as() {
         select_into(statement, target)?;

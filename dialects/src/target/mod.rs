@@ -164,6 +164,24 @@ pub trait TargetDialect: Send + Sync {
         Ok(None)
     }
 
+    /// True when `INSERT .. ON CONFLICT` is accepted as written; else it is refused (its
+    /// `MERGE` spelling needs the conflict target's unique key, which the translator cannot
+    /// check).
+    fn supports_on_conflict(&self) -> bool {
+        true
+    }
+
+    /// True when `DELETE .. USING` and `ALTER TABLE .. RENAME` are accepted as written.
+    fn supports_delete_using_and_rename(&self) -> bool {
+        true
+    }
+
+    /// True when an ordered aggregate puts its order in `WITHIN GROUP (ORDER BY ..)`
+    /// (`STRING_AGG(x, ',') WITHIN GROUP (ORDER BY y)`) instead of inside the call.
+    fn ordered_aggregates_within_group(&self) -> bool {
+        false
+    }
+
     /// The functions that read a JSON path (`x ->> 'a'` and `x -> 'a' ->> 'b'`): (scalar as
     /// text, object or array), or `None` when the arrow operators are kept as written.
     fn json_path_functions(&self) -> Option<(&'static str, &'static str)> {

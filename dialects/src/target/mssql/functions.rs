@@ -43,17 +43,26 @@ const REFUSED: &[&str] = &[
 /// The T-SQL spelling of `name(args)`, or `None` to call it as written.
 pub(super) fn call_for(name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {
     let args = args.to_vec();
-    let refused = || Err(TranslateError::unsupported(format!("function {name}"), NAME));
+    let refused = || {
+        Err(TranslateError::unsupported(
+            format!("function {name}"),
+            NAME,
+        ))
+    };
     Ok(Some(match (name, args.as_slice()) {
         _ if REFUSED.contains(&name) => return refused(),
         ("length" | "char_length" | "character_length", [text]) => length(text.clone()),
         ("substr" | "substring", [text, start]) => {
-            let reach = plus(length_with_sentinel(text.clone()), call("ABS", vec![start.clone()]));
+            let reach = plus(
+                length_with_sentinel(text.clone()),
+                call("ABS", vec![start.clone()]),
+            );
             call("SUBSTRING", vec![text.clone(), start.clone(), reach])
         }
-        ("substr" | "substring", [text, start, count]) => {
-            call("SUBSTRING", vec![text.clone(), start.clone(), count.clone()])
-        }
+        ("substr" | "substring", [text, start, count]) => call(
+            "SUBSTRING",
+            vec![text.clone(), start.clone(), count.clone()],
+        ),
         ("strpos", [haystack, needle]) => call("CHARINDEX", vec![needle.clone(), haystack.clone()]),
         ("ltrim" | "rtrim" | "btrim", [_, _]) => return refused(),
         ("btrim", [text]) => call("TRIM", vec![text.clone()]),
@@ -63,7 +72,11 @@ pub(super) fn call_for(name: &str, args: &[Expr]) -> Result<Option<Expr>, Transl
         ("trunc", [x]) => call("ROUND", vec![x.clone(), number("0"), number("1")]),
         ("trunc", [x, places]) => call("ROUND", vec![x.clone(), places.clone(), number("1")]),
         ("round", [x]) => call("ROUND", vec![x.clone(), number("0")]),
-        ("mod", [a, b]) => Expr::Nested(Box::new(binary(a.clone(), BinaryOperator::Modulo, b.clone()))),
+        ("mod", [a, b]) => Expr::Nested(Box::new(binary(
+            a.clone(),
+            BinaryOperator::Modulo,
+            b.clone(),
+        ))),
         ("ln", [x]) => call("LOG", vec![x.clone()]),
         ("log", [x]) => call("LOG10", vec![x.clone()]),
         ("log", [base, x]) => call("LOG", vec![x.clone(), base.clone()]),
@@ -108,15 +121,28 @@ fn extreme(aggregate: &str, args: Vec<Expr>) -> Expr {
 /// `DATEPART` for a `date_part('field', x)` whose field is a literal.
 fn date_part(field: &Expr, source: Expr) -> Result<Option<Expr>, TranslateError> {
     let Expr::Value(value) = field else {
-        return Err(TranslateError::unsupported("date_part with a computed field", NAME));
+        return Err(TranslateError::unsupported(
+            "date_part with a computed field",
+            NAME,
+        ));
     };
     let field = match &value.value {
         Value::SingleQuotedString(text) | Value::NationalStringLiteral(text) => {
             text.to_ascii_lowercase()
         }
-        _ => return Err(TranslateError::unsupported("date_part with a computed field", NAME)),
+        _ => {
+            return Err(TranslateError::unsupported(
+                "date_part with a computed field",
+                NAME,
+            ));
+        }
     };
-    let part = |name: &str| call("DATEPART", vec![Expr::Identifier(Ident::new(name)), source.clone()]);
+    let part = |name: &str| {
+        call(
+            "DATEPART",
+            vec![Expr::Identifier(Ident::new(name)), source.clone()],
+        )
+    };
     Ok(Some(match field.as_str() {
         "year" | "quarter" | "month" | "day" | "hour" | "minute" => part(&field),
         "doy" => part("dayofyear"),
@@ -124,7 +150,11 @@ fn date_part(field: &Expr, source: Expr) -> Result<Option<Expr>, TranslateError>
         "second" => Expr::Nested(Box::new(binary(
             part("second"),
             BinaryOperator::Plus,
-            binary(part("microsecond"), BinaryOperator::Divide, number("1000000.0")),
+            binary(
+                part("microsecond"),
+                BinaryOperator::Divide,
+                number("1000000.0"),
+            ),
         ))),
         "dow" => {
             let shifted = binary(

@@ -148,6 +148,19 @@ impl TargetDialect for MsSql {
         Some(("JSON_VALUE", "JSON_QUERY"))
     }
 
+    fn supports_on_conflict(&self) -> bool {
+        false
+    }
+
+    fn supports_delete_using_and_rename(&self) -> bool {
+        // `DELETE t FROM t JOIN ..` and `sp_rename` are not written yet.
+        false
+    }
+
+    fn ordered_aggregates_within_group(&self) -> bool {
+        true
+    }
+
     fn supports_nulls_ordering(&self) -> bool {
         false
     }
@@ -199,7 +212,9 @@ fn decimal(data_type: &DataType) -> DataType {
         _ => ExactNumberInfo::None,
     };
     match info {
-        ExactNumberInfo::PrecisionAndScale(p, s) => named("DECIMAL", &[&p.to_string(), &s.to_string()]),
+        ExactNumberInfo::PrecisionAndScale(p, s) => {
+            named("DECIMAL", &[&p.to_string(), &s.to_string()])
+        }
         ExactNumberInfo::Precision(p) => named("DECIMAL", &[&p.to_string(), "0"]),
         ExactNumberInfo::None => named("DECIMAL", &["38", "18"]),
     }
