@@ -50,8 +50,8 @@ impl VisitorMut for Concatenation {
             && *op == BinaryOperator::StringConcat
         {
             let null = || Expr::value(Value::Null);
-            *left = Box::new(as_text(std::mem::replace(left.as_mut(), null())));
-            *right = Box::new(as_text(std::mem::replace(right.as_mut(), null())));
+            **left = as_text(std::mem::replace(left.as_mut(), null()));
+            **right = as_text(std::mem::replace(right.as_mut(), null()));
             *op = BinaryOperator::Plus;
         }
         ControlFlow::Continue(())
