@@ -153,8 +153,13 @@ pub fn translate_with(
     }
     let mut statement = statement.clone();
     let parameter_count = passes::run(&mut statement, dialect)?;
+    let mut sql = statement.to_string();
+    if matches!(statement, Statement::Merge(_)) {
+        // T-SQL requires a `MERGE` to be terminated.
+        sql.push(';');
+    }
     Ok(Translation {
-        sql: statement.to_string(),
+        sql,
         parameter_count,
     })
 }

@@ -127,7 +127,7 @@ fn limit_and_offset() {
     );
     translates_to(
         "SELECT * FROM users ORDER BY id DESC FETCH FIRST 3 ROWS ONLY",
-        "SELECT * FROM users ORDER BY CASE WHEN id IS NULL THEN 0 ELSE 1 END, id DESC OFFSET 0 ROWS FETCH FIRST 3 ROWS ONLY",
+        "SELECT TOP (3) * FROM users ORDER BY CASE WHEN id IS NULL THEN 0 ELSE 1 END, id DESC",
     );
     translates_to(
         "SELECT * FROM (SELECT * FROM users ORDER BY id) AS s",
@@ -301,22 +301,6 @@ fn refusals_name_the_construct_and_sql_server() {
     refuses("CREATE TABLE t (tags TEXT[])", "TEXT[]");
     refuses("DROP TABLE users CASCADE", "DROP .. CASCADE");
     refuses(
-        "ALTER TABLE users RENAME COLUMN name TO full_name",
-        "ALTER TABLE .. RENAME",
-    );
-    refuses(
-        "INSERT INTO users (id, name) VALUES (1, 'a') ON CONFLICT (id) DO NOTHING",
-        "ON CONFLICT",
-    );
-    refuses(
-        "INSERT INTO users (id, name) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
-        "ON CONFLICT",
-    );
-    refuses(
-        "DELETE FROM users USING other WHERE other.id = users.id",
-        "DELETE .. USING",
-    );
-    refuses(
         "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
         "DISTINCT ON",
     );
@@ -337,4 +321,112 @@ fn refusals_name_the_construct_and_sql_server() {
         "SELECT x FROM t WHERE d > now() - INTERVAL '1 day'",
         "interval",
     );
+}
+
+#[test]
+fn limit_with_order_and_set_operations() {
+    translates_to(
+        "SELECT * FROM t ORDER BY a LIMIT 10",
+        "SELECT TOP (10) * FROM t ORDER BY CASE WHEN a IS NULL THEN 1 ELSE 0 END, a",
+    );
+    translates_to(
+        "SELECT a FROM t UNION SELECT b FROM u LIMIT 5",
+        "SELECT a FROM t UNION SELECT b FROM u ORDER BY (SELECT NULL) OFFSET 0 ROWS FETCH FIRST 5 ROWS ONLY",
+    );
+    translates_to(
+        "SELECT DISTINCT a FROM t LIMIT $1",
+        "SELECT DISTINCT TOP (@P1) a FROM t",
+    );
+}
+
+/// T-SQL takes a parameter as the `FETCH` count (`FETCH { FIRST | NEXT } { integer_constant |
+/// fetch_row_count_expression }`), but sqlparser 0.64's T-SQL grammar accepts only a literal
+/// there: the one output that cannot be re-parsed, asserted as text and as that parser gap.
+#[test]
+fn parameter_as_fetch_count() {
+    let statements = parse("SELECT * FROM t ORDER BY a LIMIT $1 OFFSET $2").unwrap();
+    let sql = translate(&statements[0], Target::MsSql).unwrap().sql;
+    assert_eq!(
+        sql,
+        "SELECT * FROM t ORDER BY CASE WHEN a IS NULL THEN 1 ELSE 0 END, a OFFSET @P2 ROWS FETCH FIRST @P1 ROWS ONLY"
+    );
+    let literal = sql.replace("FETCH FIRST @P1", "FETCH FIRST 10");
+    assert!(Parser::parse_sql(&MsSqlDialect {}, &literal).is_ok());
+}
+
+#[test]
+fn on_conflict_becomes_merge() {
+    translates_to(
+        "INSERT INTO users (id, name) VALUES (1, 'a') ON CONFLICT (id) DO NOTHING",
+        "MERGE INTO users WITH (HOLDLOCK) USING (VALUES (1, N'a')) AS excluded (id, name) ON users.id = excluded.id WHEN NOT MATCHED THEN INSERT (id, name) VALUES (excluded.id, excluded.name);",
+    );
+    translates_to(
+        "INSERT INTO users (id, name, active) VALUES ($1, $2, true) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, visits = visits + 1, active = NOT users.active WHERE users.active RETURNING id",
+        "MERGE INTO users WITH (HOLDLOCK) USING (VALUES (@P1, @P2, 1)) AS excluded (id, name, active) ON users.id = excluded.id WHEN MATCHED AND users.active = 1 THEN UPDATE SET name = EXCLUDED.name, visits = users.visits + 1, active = CASE WHEN users.active = 0 THEN 1 WHEN NOT (users.active = 0) THEN 0 END WHEN NOT MATCHED THEN INSERT (id, name, active) VALUES (excluded.id, excluded.name, excluded.active) OUTPUT INSERTED.id;",
+    );
+    translates_to(
+        "INSERT INTO users AS u (id, name) SELECT id, name FROM staging ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name || u.name",
+        "MERGE INTO users WITH (HOLDLOCK) USING (SELECT id, name FROM staging) AS excluded (id, name) ON users.id = excluded.id WHEN MATCHED THEN UPDATE SET name = CAST(EXCLUDED.name AS NVARCHAR(MAX)) + CAST(users.name AS NVARCHAR(MAX)) WHEN NOT MATCHED THEN INSERT (id, name) VALUES (excluded.id, excluded.name);",
+    );
+    refuses(
+        "INSERT INTO users (id, name) VALUES (1, 'a') ON CONFLICT DO NOTHING",
+        "ON CONFLICT without a column list",
+    );
+    refuses(
+        "INSERT INTO users VALUES (1, 'a') ON CONFLICT (id) DO NOTHING",
+        "without a column list",
+    );
+    refuses(
+        "INSERT INTO users (id) VALUES (1) ON CONFLICT ON CONSTRAINT users_pkey DO NOTHING",
+        "ON CONSTRAINT",
+    );
+}
+
+#[test]
+fn delete_using_becomes_delete_from_join() {
+    translates_to(
+        "DELETE FROM users USING other WHERE other.id = users.id",
+        "DELETE users FROM users, other WHERE other.id = users.id",
+    );
+    translates_to(
+        "DELETE FROM users u USING other o, third WHERE o.id = u.id AND third.x = o.x",
+        "DELETE u FROM users u, other o, third WHERE o.id = u.id AND third.x = o.x",
+    );
+    refuses(
+        "DELETE FROM users USING other WHERE other.id = users.id RETURNING *",
+        "DELETE .. USING .. RETURNING",
+    );
+}
+
+#[test]
+fn rename_becomes_sp_rename() {
+    translates_to(
+        "ALTER TABLE users RENAME COLUMN name TO full_name",
+        "EXECUTE sp_rename N'users.name', N'full_name', N'COLUMN'",
+    );
+    translates_to(
+        "ALTER TABLE users RENAME TO people",
+        "EXECUTE sp_rename N'users', N'people'",
+    );
+}
+
+#[test]
+fn aggregate_filters_move_into_the_argument() {
+    translates_to(
+        "SELECT count(*) FILTER (WHERE a > 1), sum(x) FILTER (WHERE flag) FROM t",
+        "SELECT count(CASE WHEN a > 1 THEN 1 END), sum(CASE WHEN flag = 1 THEN x END) FROM t",
+    );
+}
+
+#[test]
+fn row_locks_become_table_hints() {
+    translates_to(
+        "SELECT * FROM jobs WHERE id = 1 FOR UPDATE SKIP LOCKED",
+        "SELECT * FROM jobs WITH (UPDLOCK, HOLDLOCK, READPAST) WHERE id = 1",
+    );
+    translates_to(
+        "SELECT * FROM a JOIN b ON a.id = b.id WHERE a.x IN (SELECT y FROM c) FOR SHARE",
+        "SELECT * FROM a WITH (HOLDLOCK) JOIN b WITH (HOLDLOCK) ON a.id = b.id WHERE a.x IN (SELECT y FROM c)",
+    );
+    refuses("SELECT * FROM a, b FOR UPDATE OF a", "FOR UPDATE OF");
 }

@@ -18,9 +18,9 @@ use std::ops::ControlFlow;
 
 use sqlparser::ast::{
     BinaryOperator, CaseWhen, CastKind, ColumnOption, DataType, Expr, FunctionArg, FunctionArgExpr,
-    FunctionArguments, Ident, InTarget, JoinConstraint, JoinOperator, ObjectName, Query, Select,
-    SelectItem, SetExpr, Statement, TableConstraint, UnaryOperator, Value, ValueWithSpan, VisitMut,
-    VisitorMut,
+    FunctionArguments, Ident, InTarget, JoinConstraint, JoinOperator, ObjectName, OnConflict,
+    OnConflictAction, OnInsert, Query, Select, SelectItem, SetExpr, Statement, TableConstraint,
+    UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut,
 };
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
@@ -332,6 +332,18 @@ impl VisitorMut for Booleans {
                 condition(&mut update.selection);
             }
             Statement::Delete(delete) => condition(&mut delete.selection),
+            Statement::Insert(insert) => {
+                if let Some(OnInsert::OnConflict(OnConflict {
+                    action: OnConflictAction::DoUpdate(update),
+                    ..
+                })) = &mut insert.on
+                {
+                    for assignment in &mut update.assignments {
+                        assignment.value = to_value(take(&mut assignment.value));
+                    }
+                    condition(&mut update.selection);
+                }
+            }
             Statement::CreateIndex(index) => condition(&mut index.predicate),
             Statement::CreateTable(create) => {
                 for constraint in &mut create.constraints {

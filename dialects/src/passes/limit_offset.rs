@@ -1,6 +1,7 @@
 //! `LIMIT` / `OFFSET` on a target that has neither (SQL Server):
-//! - `LIMIT n` alone on a plain `SELECT` becomes `SELECT TOP (n)`;
-//! - with `ORDER BY` (or `OFFSET`, or on a set operation) it becomes
+//! - `LIMIT n` without `OFFSET` on a plain `SELECT` becomes `SELECT TOP (n)`, which takes the
+//!   first `n` rows in the query's `ORDER BY` order;
+//! - with `OFFSET`, or on a set operation, it becomes
 //!   `OFFSET m ROWS FETCH FIRST n ROWS ONLY`, which T-SQL accepts only after an `ORDER BY`:
 //!   a query that has none gets `ORDER BY (SELECT NULL)`, an order as arbitrary as
 //!   PostgreSQL's unordered one;
@@ -67,7 +68,7 @@ impl LimitOffset {
         let limit = limit.or_else(|| query.fetch.take().and_then(|fetch| fetch.quantity));
         let plain_select =
             matches!(query.body.as_ref(), SetExpr::Select(select) if select.top.is_none());
-        if let (Some(count), None, None, true) = (&limit, &offset, &query.order_by, plain_select)
+        if let (Some(count), None, true) = (&limit, &offset, plain_select)
             && let SetExpr::Select(select) = query.body.as_mut()
         {
             select.top = Some(Top {

@@ -4,6 +4,7 @@
 //! the target accepts, asking the [`TargetDialect`] what the target can do. A pass that meets a
 //! construct the target cannot keep faithfully stops with [`TranslateError::Unsupported`].
 
+mod aggregate_filters;
 mod arithmetic;
 mod arrays;
 mod booleans;
@@ -23,6 +24,7 @@ mod ilike;
 mod json_paths;
 mod lateral;
 mod limit_offset;
+mod merge;
 mod nulls_order;
 mod nulls_sort_keys;
 pub(crate) mod object_references;
@@ -61,7 +63,7 @@ pub(crate) fn run(
     ddl::run(statement, target)?;
     statement_forms::run(statement, target)?;
     relations::run(statement);
-    row_locks::run(statement, target);
+    aggregate_filters::run(statement, target)?;
     json_paths::run(statement, target)?;
     strings::run(statement, target);
     ilike::run(statement, target);
@@ -77,7 +79,11 @@ pub(crate) fn run(
     returning::run(statement, target)?;
     defaults::run(statement);
     identifiers::run(statement, target);
+    // After identifiers: lock hints are keywords and stay unquoted.
+    row_locks::run(statement, target)?;
     let parameter_count = placeholders::run(statement, target)?;
+    // Built from the parts the passes above have translated.
+    merge::run(statement, target)?;
     Ok(parameter_count)
 }
 

@@ -3,7 +3,12 @@
 //! - `ALTER TABLE .. ADD COLUMN c ..` loses `COLUMN` (T-SQL: `ADD c ..`).
 //! - `DROP .. CASCADE` is refused: T-SQL drops no dependent objects, and dropping them one by
 //!   one would need the catalog. `DROP TABLE IF EXISTS` is T-SQL too (2016+).
-//! - `DELETE .. USING` and `ALTER TABLE .. RENAME` are refused where not accepted as written.
+//! - `DELETE FROM t USING u WHERE ..` becomes `DELETE t FROM t, u WHERE ..` (T-SQL's second
+//!   `FROM` joins the tables; the first names the one rows are deleted from). With `RETURNING`
+//!   it is refused: sqlparser would print `OUTPUT` after the joined `FROM`, where T-SQL rejects it.
+//! - `ALTER TABLE t RENAME [COLUMN] a TO b` becomes `EXEC sp_rename N't.a', N'b', N'COLUMN'`,
+//!   `RENAME TO u` becomes `EXEC sp_rename N't', N'u'` (the new table name is unqualified, as
+//!   PostgreSQL's is); other operations in the same statement are refused.
 //! - A table function in `FROM` (`generate_series(1, 10)`) is refused when the target refuses
 //!   the function.
 //! - An ordered aggregate moves its `ORDER BY` to `WITHIN GROUP (ORDER BY ..)` where the target
@@ -16,9 +21,11 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AlterTableOperation, Expr, FunctionArgumentClause, FunctionArguments, Query, SelectInto,
-    SetExpr, Statement, TableFactor, VisitMut, VisitorMut,
+    AlterTableOperation, Expr, FromTable, FunctionArgumentClause, FunctionArguments, ObjectName,
+    Query, RenameTableNameKind, SelectInto, SetExpr, Statement, TableFactor, VisitMut, VisitorMut,
 };
+use sqlparser::dialect::MsSqlDialect;
+use sqlparser::parser::Parser;
 
 use super::finish;
 use crate::{TargetDialect, TranslateError};
@@ -84,6 +91,98 @@ impl VisitorMut for QueryForms<'_> {
     }
 }
 
+/// `DELETE t FROM t, u` for `DELETE FROM t USING u`.
+fn delete_from_join(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    let Statement::Delete(delete) = statement else {
+        return Ok(());
+    };
+    let Some(using) = delete.using.take() else {
+        return Ok(());
+    };
+    let refuse = |what: &str| Err(TranslateError::unsupported(what, target.name()));
+    if delete.returning.is_some() {
+        return refuse("DELETE .. USING .. RETURNING");
+    }
+    let (FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from)) = &mut delete.from;
+    let deleted = match from.first().map(|table| &table.relation) {
+        Some(TableFactor::Table {
+            alias: Some(alias), ..
+        }) => ObjectName::from(vec![alias.name.clone()]),
+        Some(TableFactor::Table { name, .. }) => name.clone(),
+        _ => return refuse("DELETE .. USING from this table"),
+    };
+    from.extend(using);
+    let from = std::mem::take(from);
+    delete.tables = vec![deleted];
+    delete.from = FromTable::WithFromKeyword(from);
+    Ok(())
+}
+
+/// `EXEC procedure N'old', N'new'[, N'COLUMN']` for `ALTER TABLE .. RENAME`.
+fn rename(
+    statement: &mut Statement,
+    procedure: &str,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    let Statement::AlterTable(alter) = statement else {
+        return Ok(());
+    };
+    let quote = |text: &str| format!("N'{}'", text.replace('\'', "''"));
+    let table = alter.name.to_string();
+    let arguments = match alter.operations.as_slice() {
+        [
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            },
+        ] => format!(
+            "{}, {}, N'COLUMN'",
+            quote(&format!("{table}.{old_column_name}")),
+            quote(&new_column_name.value)
+        ),
+        [AlterTableOperation::RenameTable { table_name }] => {
+            let new_name = match table_name {
+                RenameTableNameKind::As(name) | RenameTableNameKind::To(name) => name,
+            };
+            let new_name = new_name
+                .0
+                .last()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("{}, {}", quote(&table), quote(new_name.trim_matches('"')))
+        }
+        operations
+            if operations.iter().any(|operation| {
+                matches!(
+                    operation,
+                    AlterTableOperation::RenameColumn { .. }
+                        | AlterTableOperation::RenameTable { .. }
+                )
+            }) =>
+        {
+            return Err(TranslateError::unsupported(
+                "ALTER TABLE .. RENAME with other operations",
+                target.name(),
+            ));
+        }
+        _ => return Ok(()),
+    };
+    let text = format!("EXEC {procedure} {arguments}");
+    match Parser::parse_sql(&MsSqlDialect {}, &text).map(|mut parsed| parsed.pop()) {
+        Ok(Some(exec)) => {
+            *statement = exec;
+            Ok(())
+        }
+        _ => Err(TranslateError::unsupported(
+            "ALTER TABLE .. RENAME",
+            target.name(),
+        )),
+    }
+}
+
 /// `SELECT .. INTO name` for `CREATE TABLE name AS query`.
 fn select_into(
     statement: &mut Statement,
@@ -127,25 +226,11 @@ pub(super) fn run(
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
     finish(statement.visit(&mut QueryForms { target }))?;
-    if !target.supports_delete_using_and_rename() {
-        let refused = match statement {
-            Statement::Delete(delete) if delete.using.is_some() => Some("DELETE .. USING"),
-            Statement::AlterTable(alter)
-                if alter.operations.iter().any(|operation| {
-                    matches!(
-                        operation,
-                        AlterTableOperation::RenameColumn { .. }
-                            | AlterTableOperation::RenameTable { .. }
-                    )
-                }) =>
-            {
-                Some("ALTER TABLE .. RENAME")
-            }
-            _ => None,
-        };
-        if let Some(construct) = refused {
-            return Err(TranslateError::unsupported(construct, target.name()));
-        }
+    if !target.supports_delete_using() {
+        delete_from_join(statement, target)?;
+    }
+    if let Some(procedure) = target.rename_procedure() {
+        rename(statement, procedure, target)?;
     }
     if !target.supports_add_column_keyword()
         && let Statement::AlterTable(alter) = statement

@@ -164,21 +164,37 @@ pub trait TargetDialect: Send + Sync {
         Ok(None)
     }
 
-    /// True when `INSERT .. ON CONFLICT` is accepted as written; else it is refused (its
-    /// `MERGE` spelling needs the conflict target's unique key, which the translator cannot
-    /// check).
-    fn supports_on_conflict(&self) -> bool {
+    /// True when `INSERT .. ON CONFLICT (key)` is written as `MERGE` (`merge.rs`).
+    fn upsert_as_merge(&self) -> bool {
+        false
+    }
+
+    /// True when `DELETE FROM t USING u` is accepted; else it becomes `DELETE t FROM t, u`.
+    fn supports_delete_using(&self) -> bool {
         true
     }
 
-    /// True when `DELETE .. USING` and `ALTER TABLE .. RENAME` are accepted as written.
-    fn supports_delete_using_and_rename(&self) -> bool {
-        true
+    /// The procedure that renames tables and columns (`EXEC sp_rename 't.a', 'b', 'COLUMN'`),
+    /// or `None` when `ALTER TABLE .. RENAME` is accepted as written.
+    fn rename_procedure(&self) -> Option<&'static str> {
+        None
     }
 
     /// True when an ordered aggregate puts its order in `WITHIN GROUP (ORDER BY ..)`
     /// (`STRING_AGG(x, ',') WITHIN GROUP (ORDER BY y)`) instead of inside the call.
     fn ordered_aggregates_within_group(&self) -> bool {
+        false
+    }
+
+    /// True when aggregates take `FILTER (WHERE ..)`; else the filter moves into the argument
+    /// (`sum(CASE WHEN p THEN x END)`, `count(CASE WHEN p THEN 1 END)` for `count(*)`).
+    fn supports_aggregate_filter(&self) -> bool {
+        true
+    }
+
+    /// True when `SELECT .. FOR UPDATE | SHARE` is spelled as table hints
+    /// (`WITH (UPDLOCK, HOLDLOCK)`) on the tables the query reads.
+    fn row_lock_hints(&self) -> bool {
         false
     }
 

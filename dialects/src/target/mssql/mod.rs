@@ -148,16 +148,27 @@ impl TargetDialect for MsSql {
         Some(("JSON_VALUE", "JSON_QUERY"))
     }
 
-    fn supports_on_conflict(&self) -> bool {
+    fn upsert_as_merge(&self) -> bool {
+        true
+    }
+
+    fn supports_delete_using(&self) -> bool {
         false
     }
 
-    fn supports_delete_using_and_rename(&self) -> bool {
-        // `DELETE t FROM t JOIN ..` and `sp_rename` are not written yet.
-        false
+    fn rename_procedure(&self) -> Option<&'static str> {
+        Some("sp_rename")
     }
 
     fn ordered_aggregates_within_group(&self) -> bool {
+        true
+    }
+
+    fn supports_aggregate_filter(&self) -> bool {
+        false
+    }
+
+    fn row_lock_hints(&self) -> bool {
         true
     }
 
