@@ -430,3 +430,69 @@ fn row_locks_become_table_hints() {
     );
     refuses("SELECT * FROM a, b FOR UPDATE OF a", "FOR UPDATE OF");
 }
+
+#[test]
+fn if_not_exists_becomes_a_guard() {
+    translates_to(
+        "CREATE TABLE IF NOT EXISTS users (id INT)",
+        "IF OBJECT_ID(N'users', N'U') IS NULL CREATE TABLE users (id INT);",
+    );
+    translates_to(
+        "CREATE INDEX IF NOT EXISTS i ON users (a)",
+        "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'i' AND object_id = OBJECT_ID(N'users')) CREATE INDEX i ON users(a);",
+    );
+    translates_to(
+        "ALTER TABLE users DROP COLUMN IF EXISTS x",
+        "ALTER TABLE users DROP COLUMN IF EXISTS x",
+    );
+    refuses(
+        "ALTER TABLE users ADD COLUMN IF NOT EXISTS x INT",
+        "ADD COLUMN IF NOT EXISTS",
+    );
+}
+
+#[test]
+fn index_forms_and_truncate() {
+    translates_to(
+        "CREATE INDEX i ON users USING btree (a)",
+        "CREATE INDEX i ON users(a)",
+    );
+    refuses("CREATE INDEX i ON docs USING gin (body)", "USING GIN");
+    refuses("CREATE INDEX ON users (a)", "CREATE INDEX without a name");
+    refuses("DROP INDEX i", "DROP INDEX without ON table");
+    translates_to("TRUNCATE users", "DELETE FROM users");
+    translates_to("TRUNCATE users RESTART IDENTITY", "TRUNCATE TABLE users");
+    refuses("TRUNCATE users CASCADE", "TRUNCATE .. CASCADE");
+    refuses(
+        "CREATE TEMPORARY TABLE tmp (id INT)",
+        "CREATE TEMPORARY TABLE",
+    );
+}
+
+#[test]
+fn boolean_aggregates_and_coalesce() {
+    translates_to(
+        "SELECT id FROM t GROUP BY id HAVING bool_and(flag)",
+        "SELECT id FROM t GROUP BY id HAVING CAST(MIN(CASE WHEN flag = 1 THEN 1 WHEN flag = 0 THEN 0 END) AS BIT) = 1",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE coalesce(flag, false)",
+        "SELECT * FROM t WHERE coalesce(flag, 0) = 1",
+    );
+    translates_to(
+        "SELECT EXISTS (SELECT 1 FROM t)",
+        "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM t) THEN 1 ELSE 0 END AS BIT)",
+    );
+}
+
+#[test]
+fn views_and_text_casts() {
+    translates_to(
+        "CREATE VIEW v AS SELECT * FROM users WHERE active",
+        "CREATE VIEW v AS SELECT * FROM users WHERE active = 1",
+    );
+    translates_to(
+        "SELECT CAST(x AS varchar(10)) FROM t",
+        "SELECT CAST(x AS NVARCHAR(10)) FROM t",
+    );
+}

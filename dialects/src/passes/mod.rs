@@ -18,9 +18,11 @@ mod defaults;
 mod derived_columns;
 mod distinct_on;
 mod empty_catalog;
+mod existence_guards;
 mod functions;
 mod identifiers;
 mod ilike;
+mod indexes;
 mod json_paths;
 mod lateral;
 mod limit_offset;
@@ -62,6 +64,7 @@ pub(crate) fn run(
     case_sensitivity::run(statement, target);
     ddl::run(statement, target)?;
     statement_forms::run(statement, target)?;
+    indexes::run(statement, target)?;
     relations::run(statement);
     aggregate_filters::run(statement, target)?;
     json_paths::run(statement, target)?;
@@ -84,6 +87,7 @@ pub(crate) fn run(
     let parameter_count = placeholders::run(statement, target)?;
     // Built from the parts the passes above have translated.
     merge::run(statement, target)?;
+    existence_guards::run(statement, target)?;
     Ok(parameter_count)
 }
 

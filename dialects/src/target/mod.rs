@@ -198,6 +198,31 @@ pub trait TargetDialect: Send + Sync {
         false
     }
 
+    /// Where `CREATE TABLE | INDEX .. IF NOT EXISTS` is not accepted: the condition, in the
+    /// target's SQL, that holds when `index` of `table` (or the table itself, for `None`) does
+    /// not exist; the statement then runs under `IF <condition>`. `None` keeps the clause.
+    fn missing_object_condition(&self, table: &str, index: Option<&str>) -> Option<String> {
+        let _ = (table, index);
+        None
+    }
+
+    /// True when `CREATE INDEX` may omit the name, give `USING method`, and `DROP INDEX` may
+    /// omit the table; false drops `USING btree` and refuses the rest.
+    fn supports_postgresql_index_forms(&self) -> bool {
+        true
+    }
+
+    /// True when `TRUNCATE` restarts identity numbering (so PostgreSQL's plain `TRUNCATE`,
+    /// which keeps sequences, becomes `DELETE FROM`).
+    fn truncate_restarts_identity(&self) -> bool {
+        false
+    }
+
+    /// True when `CREATE TEMPORARY TABLE` is accepted.
+    fn supports_temporary_tables(&self) -> bool {
+        true
+    }
+
     /// The functions that read a JSON path (`x ->> 'a'` and `x -> 'a' ->> 'b'`): (scalar as
     /// text, object or array), or `None` when the arrow operators are kept as written.
     fn json_path_functions(&self) -> Option<(&'static str, &'static str)> {

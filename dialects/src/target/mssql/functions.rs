@@ -68,6 +68,8 @@ pub(super) fn call_for(name: &str, args: &[Expr]) -> Result<Option<Expr>, Transl
         ("btrim", [text]) => call("TRIM", vec![text.clone()]),
         ("greatest", _) => extreme("MAX", args),
         ("least", _) => extreme("MIN", args),
+        ("bool_and" | "every", [x]) => bit_aggregate("MIN", x.clone()),
+        ("bool_or", [x]) => bit_aggregate("MAX", x.clone()),
         ("ceil" | "ceiling", [x]) => call("CEILING", vec![x.clone()]),
         ("trunc", [x]) => call("ROUND", vec![x.clone(), number("0"), number("1")]),
         ("trunc", [x, places]) => call("ROUND", vec![x.clone(), places.clone(), number("1")]),
@@ -89,6 +91,35 @@ pub(super) fn call_for(name: &str, args: &[Expr]) -> Result<Option<Expr>, Transl
         ("date_part", [field, source]) => return date_part(field, source.clone()),
         _ => return Ok(None),
     }))
+}
+
+/// `CAST(MIN(CASE WHEN x = 1 THEN 1 WHEN x = 0 THEN 0 END) AS boolean)`: T-SQL has no `MIN` /
+/// `MAX` over `BIT`; over 0/1 they are `bool_and` / `bool_or`, NULLs skipped as PostgreSQL
+/// does. The cast is PostgreSQL's, translated by the casts pass (to `BIT`).
+fn bit_aggregate(aggregate: &str, value: Expr) -> Expr {
+    let is = |bit: &str| binary(value.clone(), BinaryOperator::Eq, number(bit));
+    let as_number = Expr::Case {
+        case_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        operand: None,
+        conditions: vec![
+            sqlparser::ast::CaseWhen {
+                condition: is("1"),
+                result: number("1"),
+            },
+            sqlparser::ast::CaseWhen {
+                condition: is("0"),
+                result: number("0"),
+            },
+        ],
+        else_result: None,
+    };
+    Expr::Cast {
+        kind: sqlparser::ast::CastKind::Cast,
+        expr: Box::new(call(aggregate, vec![as_number])),
+        data_type: sqlparser::ast::DataType::Boolean,
+        format: None,
+    }
 }
 
 /// `LEN(x + N'x')`: the length of `x` plus one, trailing spaces counted.

@@ -172,6 +172,32 @@ impl TargetDialect for MsSql {
         true
     }
 
+    fn missing_object_condition(&self, table: &str, index: Option<&str>) -> Option<String> {
+        let literal = |text: &str| format!("N'{}'", text.replace('\'', "''"));
+        Some(match index {
+            None => format!("OBJECT_ID({}, N'U') IS NULL", literal(table)),
+            Some(index) => format!(
+                "NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = {} AND object_id = OBJECT_ID({}))",
+                literal(index),
+                literal(table)
+            ),
+        })
+    }
+
+    fn supports_postgresql_index_forms(&self) -> bool {
+        false
+    }
+
+    fn truncate_restarts_identity(&self) -> bool {
+        true
+    }
+
+    fn supports_temporary_tables(&self) -> bool {
+        // `#name` tables are session-scoped like PostgreSQL's, but every later reference would
+        // need the `#`: refused until the engine tracks them.
+        false
+    }
+
     fn supports_nulls_ordering(&self) -> bool {
         false
     }

@@ -1,0 +1,103 @@
+//! Index statements on a target with its own index forms (SQL Server): `USING btree` is
+//! dropped (a rowstore index is a B-tree), other methods (`gin`, `gist`, `hash`, `brin`) are
+//! refused, and a `CREATE INDEX` without a name or a `DROP INDEX` without its table (T-SQL's
+//! `DROP INDEX i ON t` needs it) is refused. `TRUNCATE`, where the target's restarts identity
+//! numbering, becomes `DELETE FROM` unless PostgreSQL asked for `RESTART IDENTITY`; its
+//! `CASCADE` is refused. `CREATE TEMPORARY TABLE` is refused where the target has no such
+//! spelling.
+
+use sqlparser::ast::{
+    CascadeOption, FromTable, ObjectType, Statement, TableFactor, TableWithJoins,
+    TruncateIdentityOption,
+};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+
+use crate::{TargetDialect, TranslateError};
+
+fn indexes(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+    let refuse = |what: String| Err(TranslateError::unsupported(what, target.name()));
+    match statement {
+        Statement::CreateIndex(index) => {
+            if index.name.is_none() {
+                return refuse("CREATE INDEX without a name".to_owned());
+            }
+            match &index.using {
+                Some(method) if method.to_string().eq_ignore_ascii_case("btree") => {
+                    index.using = None;
+                }
+                Some(method) => return refuse(format!("CREATE INDEX .. USING {method}")),
+                None => {}
+            }
+        }
+        Statement::Drop {
+            object_type: ObjectType::Index,
+            table: None,
+            ..
+        } => return refuse("DROP INDEX without ON table".to_owned()),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `DELETE FROM t` for `TRUNCATE t`, which keeps identity numbering in PostgreSQL.
+fn truncate(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+    let Statement::Truncate(truncate) = statement else {
+        return Ok(());
+    };
+    if matches!(truncate.cascade, Some(CascadeOption::Cascade)) {
+        return Err(TranslateError::unsupported(
+            "TRUNCATE .. CASCADE",
+            target.name(),
+        ));
+    }
+    if matches!(truncate.identity, Some(TruncateIdentityOption::Restart)) {
+        truncate.identity = None;
+        truncate.table = true;
+        return Ok(());
+    }
+    let [table] = truncate.table_names.as_slice() else {
+        return Err(TranslateError::unsupported(
+            "TRUNCATE of several tables",
+            target.name(),
+        ));
+    };
+    let name = table.name.clone();
+    let parsed =
+        Parser::parse_sql(&GenericDialect {}, "DELETE FROM t").map(|mut parsed| parsed.pop());
+    let Ok(Some(Statement::Delete(mut delete))) = parsed else {
+        unreachable!("the template parses as DELETE");
+    };
+    if let FromTable::WithFromKeyword(from) = &mut delete.from
+        && let Some(TableWithJoins {
+            relation: TableFactor::Table { name: template, .. },
+            ..
+        }) = from.first_mut()
+    {
+        *template = name;
+    }
+    *statement = Statement::Delete(delete);
+    Ok(())
+}
+
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    if !target.supports_temporary_tables()
+        && let Statement::CreateTable(create) = statement
+        && create.temporary
+    {
+        return Err(TranslateError::unsupported(
+            "CREATE TEMPORARY TABLE",
+            target.name(),
+        ));
+    }
+    if !target.supports_postgresql_index_forms() {
+        indexes(statement, target)?;
+    }
+    if target.truncate_restarts_identity() {
+        truncate(statement, target)?;
+    }
+    Ok(())
+}
