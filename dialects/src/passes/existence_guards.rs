@@ -5,9 +5,8 @@
 //! such guard here and is refused; `DROP .. IF EXISTS` is T-SQL (2016+) and kept.
 
 use sqlparser::ast::{AlterTableOperation, Statement};
-use sqlparser::dialect::MsSqlDialect;
-use sqlparser::parser::Parser;
 
+use super::replace_with_target_sql;
 use crate::{TargetDialect, TranslateError};
 
 /// The table and index a `CREATE .. IF NOT EXISTS` makes, clearing the clause.
@@ -56,14 +55,10 @@ pub(super) fn run(
         return Ok(());
     };
     let text = format!("IF {condition} {statement}");
-    match Parser::parse_sql(&MsSqlDialect {}, &text).map(|mut parsed| parsed.pop()) {
-        Ok(Some(guarded)) => {
-            *statement = guarded;
-            Ok(())
-        }
-        _ => Err(TranslateError::unsupported(
-            "CREATE .. IF NOT EXISTS of this form",
-            target.name(),
-        )),
-    }
+    replace_with_target_sql(
+        statement,
+        &text,
+        "CREATE .. IF NOT EXISTS of this form",
+        target,
+    )
 }

@@ -27,9 +27,8 @@ use sqlparser::ast::{
     ConflictTarget, Expr, Ident, OnConflictAction, OnInsert, Statement, TableObject, VisitMut,
     VisitorMut,
 };
-use sqlparser::dialect::MsSqlDialect;
-use sqlparser::parser::Parser;
 
+use super::replace_with_target_sql;
 use crate::{TargetDialect, TranslateError};
 
 /// Qualifies bare column names with the target table, and names it by its table name where
@@ -128,14 +127,10 @@ pub(super) fn run(
         "MERGE INTO {table} WITH (HOLDLOCK) USING ({source}) AS excluded ({columns}) \
          ON {on} {matched}WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({excluded}){output}"
     );
-    let merge = Parser::parse_sql(&MsSqlDialect {}, &text)
-        .ok()
-        .and_then(|mut statements| statements.pop());
-    match merge {
-        Some(merge) => {
-            *statement = merge;
-            Ok(())
-        }
-        None => refuse("INSERT .. ON CONFLICT of this form"),
-    }
+    replace_with_target_sql(
+        statement,
+        &text,
+        "INSERT .. ON CONFLICT of this form",
+        target,
+    )
 }

@@ -123,6 +123,26 @@ pub(crate) fn function_name(function: &Function) -> String {
         .unwrap_or_default()
 }
 
+/// Replaces `statement` with `text`, a statement in the target's SQL assembled from parts the
+/// passes have translated; `construct` names it if the target's parser does not read it.
+pub(crate) fn replace_with_target_sql(
+    statement: &mut Statement,
+    text: &str,
+    construct: &str,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    let parsed = sqlparser::parser::Parser::parse_sql(target.target_parser(), text)
+        .ok()
+        .and_then(|mut statements| statements.pop());
+    match parsed {
+        Some(parsed) => {
+            *statement = parsed;
+            Ok(())
+        }
+        None => Err(TranslateError::unsupported(construct, target.name())),
+    }
+}
+
 /// The result of a visit that stops at the first construct it cannot translate.
 /// The columns a statement declares: those of `CREATE TABLE` and of `ALTER TABLE .. ADD COLUMN`.
 pub(crate) fn declared_columns(statement: &mut Statement) -> Vec<&mut sqlparser::ast::ColumnDef> {

@@ -24,10 +24,8 @@ use sqlparser::ast::{
     AlterTableOperation, Expr, FromTable, FunctionArgumentClause, FunctionArguments, ObjectName,
     Query, RenameTableNameKind, SelectInto, SetExpr, Statement, TableFactor, VisitMut, VisitorMut,
 };
-use sqlparser::dialect::MsSqlDialect;
-use sqlparser::parser::Parser;
 
-use super::finish;
+use super::{finish, replace_with_target_sql};
 use crate::{TargetDialect, TranslateError};
 
 struct QueryForms<'a> {
@@ -171,16 +169,7 @@ fn rename(
         _ => return Ok(()),
     };
     let text = format!("EXEC {procedure} {arguments}");
-    match Parser::parse_sql(&MsSqlDialect {}, &text).map(|mut parsed| parsed.pop()) {
-        Ok(Some(exec)) => {
-            *statement = exec;
-            Ok(())
-        }
-        _ => Err(TranslateError::unsupported(
-            "ALTER TABLE .. RENAME",
-            target.name(),
-        )),
-    }
+    replace_with_target_sql(statement, &text, "ALTER TABLE .. RENAME", target)
 }
 
 /// `SELECT .. INTO name` for `CREATE TABLE name AS query`.

@@ -223,6 +223,12 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// The sqlparser dialect that reads the target's own SQL, for passes that assemble a
+    /// target statement from translated parts (`MERGE`, `IF .. CREATE`, `EXEC`).
+    fn target_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::GenericDialect {}
+    }
+
     /// The functions that read a JSON path (`x ->> 'a'` and `x -> 'a' ->> 'b'`): (scalar as
     /// text, object or array), or `None` when the arrow operators are kept as written.
     fn json_path_functions(&self) -> Option<(&'static str, &'static str)> {

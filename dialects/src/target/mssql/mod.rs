@@ -198,6 +198,10 @@ impl TargetDialect for MsSql {
         false
     }
 
+    fn target_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::MsSqlDialect {}
+    }
+
     fn supports_nulls_ordering(&self) -> bool {
         false
     }
