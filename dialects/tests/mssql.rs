@@ -316,7 +316,10 @@ fn refusals_name_the_construct_and_sql_server() {
     refuses("SELECT array_agg(name) FROM users", "array_agg");
     refuses("SELECT doc -> 'a' FROM users", "->");
     refuses("SELECT json_build_object('a', 1)", "json_build_object");
-    refuses("SELECT DISTINCT name FROM users ORDER BY name", "DISTINCT");
+    refuses(
+        "SELECT DISTINCT lower(name) FROM users ORDER BY 1",
+        "unnamed DISTINCT or set-operation columns",
+    );
     refuses(
         "SELECT x FROM t WHERE d > now() - INTERVAL '1 day'",
         "interval",
@@ -494,5 +497,25 @@ fn views_and_text_casts() {
     translates_to(
         "SELECT CAST(x AS varchar(10)) FROM t",
         "SELECT CAST(x AS NVARCHAR(10)) FROM t",
+    );
+}
+
+#[test]
+fn null_order_under_distinct_and_set_operations_sorts_outside() {
+    translates_to(
+        "SELECT DISTINCT name FROM users ORDER BY name",
+        "SELECT * FROM (SELECT DISTINCT name FROM users) AS sorted ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, name",
+    );
+    translates_to(
+        "SELECT a FROM t UNION SELECT b FROM u ORDER BY 1 DESC LIMIT 5",
+        "SELECT TOP (5) * FROM (SELECT a FROM t UNION SELECT b FROM u) AS sorted ORDER BY CASE WHEN a IS NULL THEN 0 ELSE 1 END, a DESC",
+    );
+    translates_to(
+        "SELECT a FROM t UNION SELECT b FROM u ORDER BY a NULLS FIRST",
+        "SELECT a FROM t UNION SELECT b FROM u ORDER BY a",
+    );
+    refuses(
+        "SELECT a, b FROM t UNION SELECT c, d FROM u ORDER BY a + b",
+        "under DISTINCT or a set operation",
     );
 }

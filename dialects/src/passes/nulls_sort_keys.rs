@@ -4,14 +4,17 @@
 //! `CASE WHEN x IS NULL THEN 1 ELSE 0 END` (NULLs last) or `.. THEN 0 ELSE 1 END` (first).
 //!
 //! T-SQL reads an alias in `ORDER BY` only bare, so `ORDER BY alias` and `ORDER BY 2` use the
-//! select-list expression in the extra key. Under `SELECT DISTINCT` or a set operation the
-//! extra key is not in the select list, which T-SQL refuses (error 145 / 104): refused here.
+//! select-list expression in the extra key. Under `SELECT DISTINCT` or a set operation T-SQL
+//! sorts only by select-list items (errors 145 / 104), so the query is sorted from outside,
+//! `SELECT * FROM (<query>) AS sorted ORDER BY ..`, its keys being output column names or
+//! positions; an unnamed output column (a derived table needs names) or a key that is an
+//! expression is refused there.
 
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    Expr, OrderByExpr, OrderByKind, OrderBySort, Query, SelectItem, SetExpr, Statement, Value,
-    ValueWithSpan, VisitMut, VisitorMut, WindowType,
+    Expr, Ident, OrderByExpr, OrderByKind, OrderBySort, Query, SelectItem, SetExpr, Statement,
+    TableFactor, Value, ValueWithSpan, VisitMut, VisitorMut, WindowType,
 };
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
@@ -65,6 +68,67 @@ fn with_null_keys(
     Ok(out)
 }
 
+/// True when a key needs a NULL key before it on a target that sorts NULLs lowest.
+fn needs_null_key(key: &OrderByExpr) -> bool {
+    let descending = matches!(key.options.sort, Some(OrderBySort::Desc));
+    key.options.nulls_first.unwrap_or(descending) == descending
+}
+
+/// The names of a query's output columns (`None` for a `*`), or `None` when one is unnamed.
+fn output_columns(body: &SetExpr) -> Option<Vec<Option<Ident>>> {
+    match body {
+        SetExpr::Select(select) => select
+            .projection
+            .iter()
+            .map(|item| match item {
+                SelectItem::UnnamedExpr(Expr::Identifier(ident))
+                | SelectItem::ExprWithAlias { alias: ident, .. } => Some(Some(ident.clone())),
+                SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => {
+                    parts.last().cloned().map(Some)
+                }
+                SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => Some(None),
+                _ => None,
+            })
+            .collect(),
+        SetExpr::SetOperation { left, .. } => output_columns(left),
+        SetExpr::Query(query) => output_columns(&query.body),
+        _ => None,
+    }
+}
+
+/// The output column a sort key names: itself when a name, the column when a position.
+fn output_column(key: &Expr, columns: &[Option<Ident>]) -> Option<Expr> {
+    match key {
+        Expr::Identifier(_) => Some(key.clone()),
+        Expr::Value(ValueWithSpan {
+            value: Value::Number(n, _),
+            ..
+        }) if columns.iter().all(Option::is_some) => {
+            let index = n.parse::<usize>().ok()?.checked_sub(1)?;
+            columns.get(index)?.clone().map(Expr::Identifier)
+        }
+        _ => None,
+    }
+}
+
+/// `SELECT * FROM (<body>) AS sorted`, so that sort keys may be any expression over the
+/// output columns (T-SQL allows only select-list items under DISTINCT or a set operation).
+fn sort_outside(body: &mut Box<SetExpr>) {
+    let template = sqlparser::parser::Parser::new(&sqlparser::dialect::GenericDialect {})
+        .try_with_sql("SELECT * FROM (SELECT 1) AS sorted")
+        .and_then(|mut parser| parser.parse_query());
+    let Ok(mut outer) = template else {
+        unreachable!("the template parses");
+    };
+    if let SetExpr::Select(select) = outer.body.as_mut()
+        && let Some(TableFactor::Derived { subquery, .. }) =
+            select.from.first_mut().map(|table| &mut table.relation)
+    {
+        std::mem::swap(&mut subquery.body, body);
+    }
+    *body = outer.body;
+}
+
 impl NullsSortKeys<'_> {
     fn query(&self, query: &mut Query) -> Result<(), TranslateError> {
         let Some(order_by) = &mut query.order_by else {
@@ -73,19 +137,31 @@ impl NullsSortKeys<'_> {
         let OrderByKind::Expressions(keys) = &mut order_by.kind else {
             return Ok(());
         };
-        let projection = match query.body.as_ref() {
-            SetExpr::Select(select) if select.distinct.is_none() => select.projection.clone(),
-            _ => Vec::new(),
-        };
-        let plain = !projection.is_empty();
         let name = self.target.name();
-        let resolve = |expr: &Expr| -> Result<Expr, TranslateError> {
-            if !plain {
+        let plain =
+            matches!(query.body.as_ref(), SetExpr::Select(select) if select.distinct.is_none());
+        if !plain && keys.iter().any(needs_null_key) {
+            let Some(columns) = output_columns(&query.body) else {
                 return Err(TranslateError::unsupported(
-                    "ORDER BY with PostgreSQL's NULL order under DISTINCT or a set operation",
+                    "ORDER BY with PostgreSQL's NULL order over unnamed DISTINCT or set-operation columns",
                     name,
                 ));
+            };
+            for key in keys.iter_mut() {
+                key.expr = output_column(&key.expr, &columns).ok_or_else(|| {
+                    TranslateError::unsupported(
+                        format!("ORDER BY {} under DISTINCT or a set operation", key.expr),
+                        name,
+                    )
+                })?;
             }
+            sort_outside(&mut query.body);
+        }
+        let projection = match query.body.as_ref() {
+            SetExpr::Select(select) => select.projection.clone(),
+            _ => Vec::new(),
+        };
+        let resolve = |expr: &Expr| -> Result<Expr, TranslateError> {
             match expr {
                 Expr::Value(ValueWithSpan {
                     value: Value::Number(n, _),
