@@ -519,3 +519,30 @@ fn null_order_under_distinct_and_set_operations_sorts_outside() {
         "under DISTINCT or a set operation",
     );
 }
+
+#[test]
+fn returning_reads_joined_tables_as_they_are() {
+    translates_to(
+        "UPDATE users SET name = o.name FROM other o WHERE o.id = users.id RETURNING users.id, o.name",
+        "UPDATE users SET name = o.name OUTPUT INSERTED.id, o.name FROM other o WHERE o.id = users.id",
+    );
+    refuses(
+        "UPDATE users SET name = o.name FROM other o WHERE o.id = users.id RETURNING *",
+        "RETURNING * over several tables",
+    );
+}
+
+#[test]
+fn row_comparisons_and_time_zones() {
+    translates_to(
+        "SELECT * FROM t WHERE (a, b) = (1, 2)",
+        "SELECT * FROM t WHERE (a = 1 AND b = 2)",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE (a, b) <> ($1, $2)",
+        "SELECT * FROM t WHERE (a <> @P1 OR b <> @P2)",
+    );
+    refuses("SELECT * FROM t WHERE (a, b) > (1, 2)", "row comparison >");
+    refuses("SELECT now() AT TIME ZONE 'UTC'", "AT TIME ZONE");
+    translates_to("SELECT gen_random_uuid()", "SELECT NEWID()");
+}

@@ -34,6 +34,7 @@ mod pattern_matching;
 pub(crate) mod placeholders;
 mod relations;
 mod returning;
+mod row_comparisons;
 mod row_locks;
 mod statement_forms;
 mod strings;
@@ -67,6 +68,7 @@ pub(crate) fn run(
     indexes::run(statement, target)?;
     relations::run(statement);
     aggregate_filters::run(statement, target)?;
+    row_comparisons::run(statement, target)?;
     json_paths::run(statement, target)?;
     strings::run(statement, target);
     ilike::run(statement, target);

@@ -12,8 +12,8 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    Expr, Ident, ObjectName, OutputClause, SelectItem, SelectItemQualifiedWildcardKind, Statement,
-    VisitMut, VisitorMut,
+    Expr, FromTable, Ident, ObjectName, OutputClause, SelectItem, SelectItemQualifiedWildcardKind,
+    Statement, TableFactor, TableObject, VisitMut, VisitorMut,
 };
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
@@ -21,13 +21,25 @@ use sqlparser::ast::helpers::attached_token::AttachedToken;
 use super::finish;
 use crate::{TargetDialect, TranslateError};
 
-/// Qualifies every column reference with the pseudo-table `row` (`INSERTED` / `DELETED`).
-struct PseudoTable {
+/// Qualifies the written table's columns with the pseudo-table `row` (`INSERTED` /
+/// `DELETED`); columns of other tables of an `UPDATE .. FROM` keep their qualifier, which
+/// T-SQL's `OUTPUT` reads as PostgreSQL's `RETURNING` does.
+struct PseudoTable<'a> {
     row: &'static str,
+    /// The names that denote the written table: its name and its alias.
+    written: &'a [Ident],
     target: &'static str,
 }
 
-impl VisitorMut for PseudoTable {
+impl PseudoTable<'_> {
+    fn is_written(&self, qualifier: &Ident) -> bool {
+        self.written
+            .iter()
+            .any(|name| name.value.eq_ignore_ascii_case(&qualifier.value))
+    }
+}
+
+impl VisitorMut for PseudoTable<'_> {
     type Break = TranslateError;
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
@@ -35,8 +47,10 @@ impl VisitorMut for PseudoTable {
             Expr::Identifier(column) => {
                 *expr = Expr::CompoundIdentifier(vec![Ident::new(self.row), column.clone()]);
             }
-            Expr::CompoundIdentifier(parts) => {
-                let column = parts.last().cloned().unwrap_or_else(|| Ident::new(""));
+            Expr::CompoundIdentifier(parts)
+                if parts.len() >= 2 && self.is_written(&parts[parts.len() - 2]) =>
+            {
+                let column = parts[parts.len() - 1].clone();
                 *parts = vec![Ident::new(self.row), column];
             }
             Expr::Subquery(_)
@@ -56,25 +70,51 @@ impl VisitorMut for PseudoTable {
     }
 }
 
+/// The `OUTPUT` clause for `returning`; `joined` when other tables are read (`UPDATE ..
+/// FROM`), where PostgreSQL's `*` would also return their columns.
 fn output(
     returning: Vec<SelectItem>,
     row: &'static str,
+    written: &[Ident],
+    joined: bool,
     target: &'static str,
 ) -> Result<OutputClause, TranslateError> {
     let mut items = Vec::with_capacity(returning.len());
+    let pseudo_table = |name: &str| {
+        SelectItem::QualifiedWildcard(
+            SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(vec![Ident::new(name)])),
+            Default::default(),
+        )
+    };
     for mut item in returning {
         item = match item {
-            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
-                SelectItem::QualifiedWildcard(
-                    SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(vec![
-                        Ident::new(row),
-                    ])),
-                    Default::default(),
-                )
+            SelectItem::Wildcard(_) if joined => {
+                return Err(TranslateError::unsupported(
+                    "RETURNING * over several tables",
+                    target,
+                ));
+            }
+            SelectItem::Wildcard(_) => pseudo_table(row),
+            SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), _)
+                if name
+                    .0
+                    .last()
+                    .and_then(|part| part.as_ident())
+                    .is_some_and(|qualifier| {
+                        written
+                            .iter()
+                            .any(|w| w.value.eq_ignore_ascii_case(&qualifier.value))
+                    }) =>
+            {
+                pseudo_table(row)
             }
             other => other,
         };
-        finish(item.visit(&mut PseudoTable { row, target }))?;
+        finish(item.visit(&mut PseudoTable {
+            row,
+            written,
+            target,
+        }))?;
         items.push(item);
     }
     Ok(OutputClause::Output {
@@ -82,6 +122,21 @@ fn output(
         select_items: items,
         into_table: None,
     })
+}
+
+/// The names a table is referred to by: its own (last part) and its alias.
+fn written_names(relation: Option<&TableFactor>) -> Vec<Ident> {
+    match relation {
+        Some(TableFactor::Table { name, alias, .. }) => name
+            .0
+            .last()
+            .and_then(|part| part.as_ident())
+            .cloned()
+            .into_iter()
+            .chain(alias.as_ref().map(|alias| alias.name.clone()))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 pub(super) fn run(
@@ -95,17 +150,34 @@ pub(super) fn run(
     match statement {
         Statement::Insert(insert) => {
             if let Some(returning) = insert.returning.take() {
-                insert.output = Some(output(returning, "INSERTED", name)?);
+                let mut written: Vec<Ident> = match &insert.table {
+                    TableObject::TableName(table) => table
+                        .0
+                        .last()
+                        .and_then(|part| part.as_ident())
+                        .cloned()
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                written.extend(insert.table_alias.as_ref().map(|alias| alias.alias.clone()));
+                insert.output = Some(output(returning, "INSERTED", &written, false, name)?);
             }
         }
         Statement::Update(update) => {
             if let Some(returning) = update.returning.take() {
-                update.output = Some(output(returning, "INSERTED", name)?);
+                let written = written_names(Some(&update.table.relation));
+                let joined = update.from.is_some() || !update.table.joins.is_empty();
+                update.output = Some(output(returning, "INSERTED", &written, joined, name)?);
             }
         }
         Statement::Delete(delete) => {
             if let Some(returning) = delete.returning.take() {
-                delete.output = Some(output(returning, "DELETED", name)?);
+                let (FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from)) =
+                    &delete.from;
+                let written = written_names(from.first().map(|table| &table.relation));
+                let joined = from.len() > 1 || delete.using.is_some();
+                delete.output = Some(output(returning, "DELETED", &written, joined, name)?);
             }
         }
         _ => {}

@@ -14,6 +14,7 @@
 //! - An ordered aggregate moves its `ORDER BY` to `WITHIN GROUP (ORDER BY ..)` where the target
 //!   wants it there (`STRING_AGG`); with `DISTINCT` it is refused (T-SQL has no
 //!   `STRING_AGG(DISTINCT ..)`).
+//! - `x AT TIME ZONE z` is refused where the target's differs.
 //! - `CREATE TABLE t AS SELECT ..` becomes `SELECT .. INTO t FROM ..`, which creates the table
 //!   with the query's column types; a column list, a temporary table or a set operation
 //!   (`UNION`, where `INTO` would go in the first branch only) is refused.
@@ -60,6 +61,12 @@ impl VisitorMut for QueryForms<'_> {
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
+        if matches!(expr, Expr::AtTimeZone { .. }) && !self.target.supports_at_time_zone() {
+            return ControlFlow::Break(TranslateError::unsupported(
+                "AT TIME ZONE",
+                self.target.name(),
+            ));
+        }
         let Expr::Function(function) = expr else {
             return ControlFlow::Continue(());
         };

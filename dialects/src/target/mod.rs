@@ -223,6 +223,17 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when rows compare as values (`(a, b) = (1, 2)`); else `=` and `<>` between rows
+    /// become `AND` / `OR` of their columns and ordering comparisons are refused.
+    fn supports_row_comparisons(&self) -> bool {
+        true
+    }
+
+    /// True when `x AT TIME ZONE 'zone'` converts with PostgreSQL's meaning and zone names.
+    fn supports_at_time_zone(&self) -> bool {
+        true
+    }
+
     /// The sqlparser dialect that reads the target's own SQL, for passes that assemble a
     /// target statement from translated parts (`MERGE`, `IF .. CREATE`, `EXEC`).
     fn target_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {

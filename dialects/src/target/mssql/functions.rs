@@ -68,6 +68,7 @@ pub(super) fn call_for(name: &str, args: &[Expr]) -> Result<Option<Expr>, Transl
         ("btrim", [text]) => call("TRIM", vec![text.clone()]),
         ("greatest", _) => extreme("MAX", args),
         ("least", _) => extreme("MIN", args),
+        ("gen_random_uuid" | "uuid_generate_v4", []) => call("NEWID", vec![]),
         ("bool_and" | "every", [x]) => bit_aggregate("MIN", x.clone()),
         ("bool_or", [x]) => bit_aggregate("MAX", x.clone()),
         ("ceil" | "ceiling", [x]) => call("CEILING", vec![x.clone()]),

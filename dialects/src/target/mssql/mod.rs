@@ -198,6 +198,16 @@ impl TargetDialect for MsSql {
         false
     }
 
+    fn supports_row_comparisons(&self) -> bool {
+        false
+    }
+
+    fn supports_at_time_zone(&self) -> bool {
+        // T-SQL's AT TIME ZONE takes Windows zone names and returns DATETIMEOFFSET where
+        // PostgreSQL's turns a timestamptz into a timestamp.
+        false
+    }
+
     fn target_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
         &sqlparser::dialect::MsSqlDialect {}
     }
