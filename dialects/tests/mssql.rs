@@ -546,3 +546,15 @@ fn row_comparisons_and_time_zones() {
     refuses("SELECT now() AT TIME ZONE 'UTC'", "AT TIME ZONE");
     translates_to("SELECT gen_random_uuid()", "SELECT NEWID()");
 }
+
+#[test]
+fn aliases_of_written_tables_become_table_names() {
+    translates_to(
+        "UPDATE users u SET name = 'x' WHERE u.id = 1 RETURNING u.id",
+        "UPDATE users SET name = N'x' OUTPUT INSERTED.id WHERE users.id = 1",
+    );
+    translates_to(
+        "DELETE FROM users u WHERE u.id = 1 RETURNING u.id, name",
+        "DELETE FROM users OUTPUT DELETED.id, DELETED.name WHERE users.id = 1",
+    );
+}

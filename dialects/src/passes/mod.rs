@@ -17,6 +17,7 @@ pub(crate) mod ddl;
 mod defaults;
 mod derived_columns;
 mod distinct_on;
+mod dml_aliases;
 mod empty_catalog;
 mod existence_guards;
 mod functions;
@@ -64,6 +65,7 @@ pub(crate) fn run(
     collations::run(statement, target)?;
     case_sensitivity::run(statement, target);
     ddl::run(statement, target)?;
+    dml_aliases::run(statement, target);
     statement_forms::run(statement, target)?;
     indexes::run(statement, target)?;
     relations::run(statement);

@@ -223,6 +223,12 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when `UPDATE t AS a` / `DELETE FROM t AS a` may alias the written table; else the
+    /// alias is dropped and `a.c` becomes `t.c`.
+    fn supports_dml_target_alias(&self) -> bool {
+        true
+    }
+
     /// True when rows compare as values (`(a, b) = (1, 2)`); else `=` and `<>` between rows
     /// become `AND` / `OR` of their columns and ordering comparisons are refused.
     fn supports_row_comparisons(&self) -> bool {

@@ -198,6 +198,11 @@ impl TargetDialect for MsSql {
         false
     }
 
+    fn supports_dml_target_alias(&self) -> bool {
+        // T-SQL aliases the written table only in the second FROM (`DELETE a FROM t AS a`).
+        false
+    }
+
     fn supports_row_comparisons(&self) -> bool {
         false
     }
