@@ -558,3 +558,27 @@ fn aliases_of_written_tables_become_table_names() {
         "DELETE FROM users OUTPUT DELETED.id, DELETED.name WHERE users.id = 1",
     );
 }
+
+#[test]
+fn constraints_added_and_dropped_and_storage_options() {
+    translates_to(
+        "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)",
+        "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users(id)",
+    );
+    translates_to(
+        "ALTER TABLE orders ADD PRIMARY KEY (id)",
+        "ALTER TABLE orders ADD PRIMARY KEY (id)",
+    );
+    translates_to(
+        "ALTER TABLE orders DROP CONSTRAINT orders_user_fk",
+        "ALTER TABLE orders DROP CONSTRAINT orders_user_fk",
+    );
+    translates_to(
+        "CREATE UNLOGGED TABLE t (id INT) WITH (fillfactor = 70)",
+        "CREATE TABLE t (id INT)",
+    );
+    refuses(
+        "ALTER TABLE orders ALTER COLUMN total TYPE BIGINT",
+        "ALTER TABLE ALTER COLUMN",
+    );
+}

@@ -137,6 +137,10 @@ pub(super) fn run(
                     AlterTableOperation::DropColumn { .. }
                     | AlterTableOperation::RenameColumn { .. }
                     | AlterTableOperation::RenameTable { .. } => {}
+                    // Constraints added or dropped by name, where the target takes them.
+                    AlterTableOperation::AddConstraint { .. }
+                    | AlterTableOperation::DropConstraint { .. }
+                        if target.supports_add_constraint() => {}
                     other => {
                         return Err(TranslateError::unsupported(
                             format!("ALTER TABLE {}", first_words(&other.to_string())),

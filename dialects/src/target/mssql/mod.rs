@@ -203,6 +203,11 @@ impl TargetDialect for MsSql {
         false
     }
 
+    fn supports_storage_parameters(&self) -> bool {
+        // `WITH (fillfactor = ..)` and UNLOGGED tune storage only; they are dropped.
+        false
+    }
+
     fn supports_row_comparisons(&self) -> bool {
         false
     }
