@@ -231,7 +231,7 @@ fn string_functions() {
     );
     translates_to(
         "SELECT string_agg(name, ',' ORDER BY name) FROM users",
-        "SELECT string_agg(name, N',') WITHIN GROUP (ORDER BY name) FROM users",
+        "SELECT string_agg(name, N',') WITHIN GROUP (ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, name) FROM users",
     );
 }
 
@@ -301,8 +301,8 @@ fn refusals_name_the_construct_and_sql_server() {
     refuses("CREATE TABLE t (tags TEXT[])", "TEXT[]");
     refuses("DROP TABLE users CASCADE", "DROP .. CASCADE");
     refuses(
-        "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
-        "DISTINCT ON",
+        "SELECT DISTINCT ON (a) * FROM t ORDER BY a, b",
+        "DISTINCT ON with an unnamed or * column",
     );
     refuses("SELECT * FROM generate_series(1, 10)", "generate_series");
     refuses(
@@ -580,5 +580,25 @@ fn constraints_added_and_dropped_and_storage_options() {
     refuses(
         "ALTER TABLE orders ALTER COLUMN total TYPE BIGINT",
         "ALTER TABLE ALTER COLUMN",
+    );
+}
+
+#[test]
+fn distinct_on_numbers_rows() {
+    translates_to(
+        "SELECT DISTINCT ON (user_id) user_id, created_at AS at FROM orders ORDER BY user_id, created_at DESC",
+        "SELECT user_id, at FROM (SELECT user_id, created_at AS at, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY CASE WHEN user_id IS NULL THEN 1 ELSE 0 END, user_id, CASE WHEN created_at IS NULL THEN 0 ELSE 1 END, created_at DESC) AS pgbridge_row FROM orders) AS distinct_on WHERE pgbridge_row = 1 ORDER BY CASE WHEN user_id IS NULL THEN 1 ELSE 0 END, user_id, CASE WHEN at IS NULL THEN 0 ELSE 1 END, at DESC",
+    );
+    refuses(
+        "SELECT DISTINCT ON (a) a FROM t ORDER BY a, b",
+        "ordered by a key not selected",
+    );
+}
+
+#[test]
+fn string_agg_order_keeps_null_order() {
+    translates_to(
+        "SELECT string_agg(name, ',' ORDER BY rank DESC) FROM t",
+        "SELECT string_agg(name, N',') WITHIN GROUP (ORDER BY CASE WHEN rank IS NULL THEN 0 ELSE 1 END, rank DESC) FROM t",
     );
 }

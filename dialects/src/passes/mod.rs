@@ -17,6 +17,7 @@ pub(crate) mod ddl;
 mod defaults;
 mod derived_columns;
 mod distinct_on;
+mod distinct_on_rows;
 mod dml_aliases;
 mod empty_catalog;
 mod existence_guards;
@@ -58,6 +59,7 @@ pub(crate) fn run(
     // Constructs the target cannot keep are refused before anything is rewritten.
     derived_columns::run(statement, target)?;
     upsert::run(statement, target)?;
+    distinct_on_rows::run(statement, target)?;
     distinct_on::run(statement, target)?;
     lateral::run(statement, target)?;
     arrays::run(statement, target)?;
@@ -163,6 +165,14 @@ pub(crate) fn declared_columns(statement: &mut Statement) -> Vec<&mut sqlparser:
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A rewrite's result as a visit's control flow: continue, or stop at the error.
+pub(crate) fn flow(result: Result<(), TranslateError>) -> ControlFlow<TranslateError> {
+    match result {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(error) => ControlFlow::Break(error),
     }
 }
 

@@ -1,7 +1,8 @@
 //! PostgreSQL's NULL placement on a target that sorts NULLs lowest and has no `NULLS FIRST |
 //! LAST` (SQL Server): a sort key whose NULLs must go the other way (`ASC` with NULLs last,
 //! PostgreSQL's default, or `DESC` with NULLs first, also its default) is preceded by
-//! `CASE WHEN x IS NULL THEN 1 ELSE 0 END` (NULLs last) or `.. THEN 0 ELSE 1 END` (first).
+//! `CASE WHEN x IS NULL THEN 1 ELSE 0 END` (NULLs last) or `.. THEN 0 ELSE 1 END` (first), in
+//! `ORDER BY`, window specifications and `WITHIN GROUP`.
 //!
 //! T-SQL reads an alias in `ORDER BY` only bare, so `ORDER BY alias` and `ORDER BY 2` use the
 //! select-list expression in the extra key. Under `SELECT DISTINCT` or a set operation T-SQL
@@ -19,7 +20,7 @@ use sqlparser::ast::{
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
 
-use super::finish;
+use super::{finish, flow};
 use crate::{TargetDialect, TranslateError};
 
 struct NullsSortKeys<'a> {
@@ -197,10 +198,7 @@ impl VisitorMut for NullsSortKeys<'_> {
     type Break = TranslateError;
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<TranslateError> {
-        match self.query(query) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(error) => ControlFlow::Break(error),
-        }
+        flow(self.query(query))
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
@@ -211,6 +209,11 @@ impl VisitorMut for NullsSortKeys<'_> {
                     Ok(keys) => spec.order_by = keys,
                     Err(error) => return ControlFlow::Break(error),
                 }
+            }
+            // `STRING_AGG(..) WITHIN GROUP (ORDER BY ..)`.
+            match with_null_keys(std::mem::take(&mut function.within_group), &keep) {
+                Ok(keys) => function.within_group = keys,
+                Err(error) => return ControlFlow::Break(error),
             }
         }
         ControlFlow::Continue(())

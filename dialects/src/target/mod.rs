@@ -229,6 +229,11 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when `SELECT DISTINCT ON` is written with `ROW_NUMBER()` (`distinct_on_rows.rs`).
+    fn distinct_on_as_row_number(&self) -> bool {
+        false
+    }
+
     /// True when rows compare as values (`(a, b) = (1, 2)`); else `=` and `<>` between rows
     /// become `AND` / `OR` of their columns and ordering comparisons are refused.
     fn supports_row_comparisons(&self) -> bool {

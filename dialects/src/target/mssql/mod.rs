@@ -208,6 +208,10 @@ impl TargetDialect for MsSql {
         false
     }
 
+    fn distinct_on_as_row_number(&self) -> bool {
+        true
+    }
+
     fn supports_row_comparisons(&self) -> bool {
         false
     }
