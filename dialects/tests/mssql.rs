@@ -602,3 +602,11 @@ fn string_agg_order_keeps_null_order() {
         "SELECT string_agg(name, N',') WITHIN GROUP (ORDER BY CASE WHEN rank IS NULL THEN 0 ELSE 1 END, rank DESC) FROM t",
     );
 }
+
+#[test]
+fn greatest_with_parameters_and_expressions() {
+    translates_to(
+        "SELECT greatest($1, a + 1, 'x')",
+        "SELECT (SELECT MAX(v) FROM (VALUES (@P1), (a + 1), (N'x')) AS extreme (v))",
+    );
+}

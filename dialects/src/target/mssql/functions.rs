@@ -14,7 +14,7 @@
 //!   (`(DATEPART(weekday, x) + @@DATEFIRST - 1) % 7` is 0 on Sunday whatever `DATEFIRST` is),
 //!   `iso_week` for `week`, and seconds with their fraction.
 
-use sqlparser::ast::{BinaryOperator, Expr, Ident, Value};
+use sqlparser::ast::{BinaryOperator, Expr, Ident, SetExpr, TableFactor, Value};
 
 use crate::TranslateError;
 use crate::passes::call;
@@ -138,16 +138,32 @@ fn length(text: Expr) -> Expr {
 }
 
 /// `(SELECT MAX(v) FROM (VALUES (a), (b)) AS extreme(v))`: the largest non-NULL argument.
+/// The arguments go into the parsed template as nodes, never as text.
 fn extreme(aggregate: &str, args: Vec<Expr>) -> Expr {
-    let rows: Vec<String> = args.iter().map(|arg| format!("({arg})")).collect();
-    let text = format!(
-        "(SELECT {aggregate}(v) FROM (VALUES {}) AS extreme(v))",
-        rows.join(", ")
-    );
-    sqlparser::parser::Parser::new(&sqlparser::dialect::MsSqlDialect {})
-        .try_with_sql(&text)
-        .and_then(|mut parser| parser.parse_expr())
-        .unwrap_or_else(|_| Expr::value(Value::Null))
+    let template = format!("(SELECT {aggregate}(v) FROM (VALUES (1)) AS extreme (v))");
+    let parsed = sqlparser::parser::Parser::new(&sqlparser::dialect::GenericDialect {})
+        .try_with_sql(&template)
+        .and_then(|mut parser| parser.parse_expr());
+    let Ok(mut expr) = parsed else {
+        unreachable!("the template parses");
+    };
+    if let Expr::Subquery(query) = &mut expr
+        && let SetExpr::Select(select) = query.body.as_mut()
+        && let Some(TableFactor::Derived { subquery, .. }) =
+            select.from.first_mut().map(|table| &mut table.relation)
+        && let SetExpr::Values(values) = subquery.body.as_mut()
+        && let Some(row) = values.rows.first().cloned()
+    {
+        values.rows = args
+            .into_iter()
+            .map(|arg| {
+                let mut next = row.clone();
+                next.content = vec![arg];
+                next
+            })
+            .collect();
+    }
+    expr
 }
 
 /// `DATEPART` for a `date_part('field', x)` whose field is a literal.
