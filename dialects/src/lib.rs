@@ -17,6 +17,10 @@
 //! let translated = translate(&statements[0], Target::Sqlite).unwrap();
 //! assert_eq!(translated.sql, "SELECT name FROM users WHERE id = ?1 ORDER BY name NULLS LAST");
 //! assert_eq!(translated.parameter_count, 1);
+//!
+//! let statements = parse("SELECT name FROM users WHERE active LIMIT 5").unwrap();
+//! let translated = translate(&statements[0], Target::MsSql).unwrap();
+//! assert_eq!(translated.sql, "SELECT TOP (5) name FROM users WHERE active = 1");
 //! ```
 //!
 //! What a target cannot express faithfully fails with [`TranslateError::Unsupported`]
@@ -34,7 +38,7 @@ pub use error::TranslateError;
 pub use infer::{InferredColumn, SchemaLookup, StatementTypes, infer};
 pub use pg_type::PgType;
 pub use schema::{DeclaredColumn, SchemaChange, schema_change};
-pub use target::{Sqlite, Target, TargetDialect};
+pub use target::{MsSql, Sqlite, Target, TargetDialect};
 
 use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
