@@ -82,7 +82,7 @@ fn ddl_types_identity_defaults_and_checks() {
 fn indexes_including_filtered() {
     translates_to(
         "CREATE UNIQUE INDEX users_email ON users (email)",
-        "CREATE UNIQUE INDEX users_email ON users(email)",
+        "CREATE UNIQUE INDEX users_email ON users(email) WHERE email IS NOT NULL",
     );
     translates_to(
         "CREATE INDEX active_users ON users (name) WHERE active",
@@ -608,5 +608,17 @@ fn greatest_with_parameters_and_expressions() {
     translates_to(
         "SELECT greatest($1, a + 1, 'x')",
         "SELECT (SELECT MAX(v) FROM (VALUES (@P1), (a + 1), (N'x')) AS extreme (v))",
+    );
+}
+
+#[test]
+fn unique_indexes_leave_null_keys_out() {
+    translates_to(
+        "CREATE UNIQUE INDEX k ON t (a, b) WHERE c > 0",
+        "CREATE UNIQUE INDEX k ON t(a, b) WHERE a IS NOT NULL AND b IS NOT NULL AND c > 0",
+    );
+    translates_to(
+        "CREATE UNIQUE INDEX k ON t (a) NULLS NOT DISTINCT",
+        "CREATE UNIQUE INDEX k ON t(a)",
     );
 }

@@ -1,14 +1,17 @@
 //! Index statements on a target with its own index forms (SQL Server): `USING btree` is
 //! dropped (a rowstore index is a B-tree), other methods (`gin`, `gist`, `hash`, `brin`) are
 //! refused, and a `CREATE INDEX` without a name or a `DROP INDEX` without its table (T-SQL's
-//! `DROP INDEX i ON t` needs it) is refused. `TRUNCATE`, where the target's restarts identity
+//! `DROP INDEX i ON t` needs it) is refused. Where a unique index admits one NULL only, a
+//! `CREATE UNIQUE INDEX` leaves out rows with a NULL key column (`WHERE a IS NOT NULL AND ..`):
+//! PostgreSQL never finds such rows in conflict, and they are exactly the rows filtered out
+//! (`NULLS NOT DISTINCT` keeps the index whole). `TRUNCATE`, where the target's restarts identity
 //! numbering, becomes `DELETE FROM` unless PostgreSQL asked for `RESTART IDENTITY`; its
 //! `CASCADE` is refused. `CREATE TEMPORARY TABLE` is refused where the target has no such
 //! spelling.
 
 use sqlparser::ast::{
-    CascadeOption, FromTable, ObjectType, Statement, TableFactor, TableWithJoins,
-    TruncateIdentityOption,
+    BinaryOperator, CascadeOption, Expr, FromTable, ObjectType, Statement, TableFactor,
+    TableWithJoins, TruncateIdentityOption,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -80,6 +83,28 @@ fn truncate(statement: &mut Statement, target: &dyn TargetDialect) -> Result<(),
     Ok(())
 }
 
+/// `WHERE a IS NOT NULL AND b IS NOT NULL [AND <predicate>]` on a unique index.
+fn unique_without_nulls(statement: &mut Statement) {
+    let Statement::CreateIndex(index) = statement else {
+        return;
+    };
+    // `NULLS [NOT] DISTINCT` is said by the filter, or by its absence.
+    let nulls_not_distinct = index.nulls_distinct.take() == Some(false);
+    if !index.unique || nulls_not_distinct {
+        return;
+    }
+    let conditions = index
+        .columns
+        .iter()
+        .map(|column| Expr::IsNotNull(Box::new(column.column.expr.clone())))
+        .chain(index.predicate.take());
+    index.predicate = conditions.reduce(|all, next| Expr::BinaryOp {
+        left: Box::new(all),
+        op: BinaryOperator::And,
+        right: Box::new(next),
+    });
+}
+
 pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
@@ -95,6 +120,9 @@ pub(super) fn run(
     }
     if !target.supports_postgresql_index_forms() {
         indexes(statement, target)?;
+    }
+    if target.unique_index_admits_one_null() {
+        unique_without_nulls(statement);
     }
     if target.truncate_restarts_identity() {
         truncate(statement, target)?;

@@ -212,6 +212,12 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when a unique index admits one NULL only (PostgreSQL admits any number): a
+    /// `CREATE UNIQUE INDEX` then leaves rows with a NULL key out (`WHERE c IS NOT NULL`).
+    fn unique_index_admits_one_null(&self) -> bool {
+        false
+    }
+
     /// True when `TRUNCATE` restarts identity numbering (so PostgreSQL's plain `TRUNCATE`,
     /// which keeps sequences, becomes `DELETE FROM`).
     fn truncate_restarts_identity(&self) -> bool {

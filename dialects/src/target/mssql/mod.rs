@@ -188,6 +188,10 @@ impl TargetDialect for MsSql {
         false
     }
 
+    fn unique_index_admits_one_null(&self) -> bool {
+        true
+    }
+
     fn truncate_restarts_identity(&self) -> bool {
         true
     }
