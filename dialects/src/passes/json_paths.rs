@@ -16,7 +16,7 @@ use crate::{TargetDialect, TranslateError};
 
 struct JsonPaths<'a> {
     target: &'a dyn TargetDialect,
-    functions: (&'static str, &'static str),
+    function: &'static str,
 }
 
 /// The path step for a literal key: `."key"` or `[n]`.
@@ -67,7 +67,7 @@ impl JsonPaths<'_> {
                 let (document, mut path) = self.path(left)?;
                 path.push_str(&self.step(right)?);
                 let path = Expr::value(Value::SingleQuotedString(path));
-                Ok(Some(call(self.functions.0, vec![document, path])))
+                Ok(Some(call(self.function, vec![document, path])))
             }
             Expr::BinaryOp {
                 op: BinaryOperator::Arrow,
@@ -98,8 +98,8 @@ pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
-    let Some(functions) = target.json_path_functions() else {
+    let Some(function) = target.json_value_function() else {
         return Ok(());
     };
-    finish(statement.visit(&mut JsonPaths { target, functions }))
+    finish(statement.visit(&mut JsonPaths { target, function }))
 }

@@ -257,9 +257,9 @@ pub trait TargetDialect: Send + Sync {
         &sqlparser::dialect::GenericDialect {}
     }
 
-    /// The functions that read a JSON path (`x ->> 'a'` and `x -> 'a' ->> 'b'`): (scalar as
-    /// text, object or array), or `None` when the arrow operators are kept as written.
-    fn json_path_functions(&self) -> Option<(&'static str, &'static str)> {
+    /// The function that reads a JSON path as text (`x ->> 'a'`, `x -> 'a' ->> 'b'` become
+    /// `f(x, '$."a"."b"')`), or `None` when the arrow operators are kept as written.
+    fn json_value_function(&self) -> Option<&'static str> {
         None
     }
 

@@ -144,8 +144,8 @@ impl TargetDialect for MsSql {
         functions::call_for(name, args)
     }
 
-    fn json_path_functions(&self) -> Option<(&'static str, &'static str)> {
-        Some(("JSON_VALUE", "JSON_QUERY"))
+    fn json_value_function(&self) -> Option<&'static str> {
+        Some("JSON_VALUE")
     }
 
     fn upsert_as_merge(&self) -> bool {
