@@ -622,3 +622,23 @@ fn unique_indexes_leave_null_keys_out() {
         "CREATE UNIQUE INDEX k ON t(a)",
     );
 }
+
+#[test]
+fn lateral_becomes_apply() {
+    translates_to(
+        "SELECT u.id, o.total FROM users u CROSS JOIN LATERAL (SELECT total FROM orders WHERE orders.user_id = u.id ORDER BY total DESC LIMIT 1) o",
+        "SELECT u.id, o.total FROM users u CROSS APPLY (SELECT TOP (1) total FROM orders WHERE orders.user_id = u.id ORDER BY CASE WHEN total IS NULL THEN 0 ELSE 1 END, total DESC) o",
+    );
+    translates_to(
+        "SELECT * FROM users u LEFT JOIN LATERAL (SELECT 1 AS one WHERE u.active) x ON true",
+        "SELECT * FROM users u OUTER APPLY (SELECT 1 AS one WHERE u.active = 1) x",
+    );
+    translates_to(
+        "SELECT * FROM users u, LATERAL (SELECT u.id AS k) x",
+        "SELECT * FROM users u CROSS APPLY (SELECT u.id AS k) x",
+    );
+    refuses(
+        "SELECT * FROM users u JOIN LATERAL (SELECT u.id AS k) x ON x.k > 1",
+        "LATERAL",
+    );
+}

@@ -27,6 +27,7 @@ mod ilike;
 mod indexes;
 mod json_paths;
 mod lateral;
+mod lateral_apply;
 mod limit_offset;
 mod merge;
 mod nulls_order;
@@ -61,6 +62,7 @@ pub(crate) fn run(
     upsert::run(statement, target)?;
     distinct_on_rows::run(statement, target)?;
     distinct_on::run(statement, target)?;
+    lateral_apply::run(statement, target);
     lateral::run(statement, target)?;
     arrays::run(statement, target)?;
     pattern_matching::run(statement, target)?;

@@ -240,6 +240,11 @@ pub trait TargetDialect: Send + Sync {
         false
     }
 
+    /// True when `LATERAL` subqueries are spelled `CROSS APPLY` / `OUTER APPLY`.
+    fn lateral_as_apply(&self) -> bool {
+        false
+    }
+
     /// True when rows compare as values (`(a, b) = (1, 2)`); else `=` and `<>` between rows
     /// become `AND` / `OR` of their columns and ordering comparisons are refused.
     fn supports_row_comparisons(&self) -> bool {

@@ -216,6 +216,10 @@ impl TargetDialect for MsSql {
         true
     }
 
+    fn lateral_as_apply(&self) -> bool {
+        true
+    }
+
     fn supports_row_comparisons(&self) -> bool {
         false
     }
