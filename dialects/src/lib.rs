@@ -19,6 +19,10 @@
 //! let translated = translate(&statements[0], Target::Sqlite).unwrap();
 //! assert_eq!(translated.sql, "SELECT name FROM users WHERE id = ?1 ORDER BY name NULLS LAST");
 //! assert_eq!(translated.parameter_count, 1);
+//!
+//! let statements = parse("SELECT name FROM users WHERE active LIMIT 5").unwrap();
+//! let translated = translate(&statements[0], Target::MsSql).unwrap();
+//! assert_eq!(translated.sql, "SELECT TOP (5) name FROM users WHERE active = 1");
 //! ```
 //!
 //! Where the translation depends on column types (`7/2` divides integers, `date + 1` moves a
@@ -66,7 +70,7 @@ pub use infer::{InferredColumn, SchemaLookup, StatementTypes, infer};
 pub use nesting::MAX_EXPRESSION_DEPTH;
 pub use pg_type::PgType;
 pub use schema::{DeclaredColumn, SchemaChange, schema_change};
-pub use target::{MySql, Sqlite, Target, TargetDialect};
+pub use target::{MsSql, MySql, Sqlite, Target, TargetDialect};
 
 use sqlparser::ast::Statement;
 use sqlparser::dialect::PostgreSqlDialect;
@@ -225,7 +229,11 @@ pub fn translate_with_dialect_and_schema(
     nesting::with_stack_for(statement, || {
         let mut statement = statement.clone();
         let parameter_count = passes::run(&mut statement, dialect, schema)?;
-        let sql = statement.to_string();
+        let mut sql = statement.to_string();
+        if matches!(statement, Statement::Merge(_)) {
+            // T-SQL requires a `MERGE` to be terminated.
+            sql.push(';');
+        }
         if dialect.positional_placeholders() {
             let (sql, parameter_order) = positional::number_in_order(&sql)?;
             return Ok(Translation {

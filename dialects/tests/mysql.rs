@@ -132,7 +132,7 @@ fn nulls_sort_like_postgresql() {
     );
     translates_to(
         "SELECT name, a FROM t ORDER BY 2 NULLS FIRST",
-        "SELECT name, a FROM t ORDER BY CASE WHEN a IS NULL THEN 0 ELSE 1 END, 2",
+        "SELECT name, a FROM t ORDER BY 2",
     );
     translates_to(
         "SELECT row_number() OVER (ORDER BY a) FROM t",
@@ -409,7 +409,7 @@ fn text_primary_key_is_a_bounded_varchar() {
 fn nulls_sort_keys_by_position_in_a_union() {
     translates_to(
         "SELECT a FROM t UNION SELECT b FROM t ORDER BY 1 DESC",
-        "SELECT a FROM t UNION SELECT b FROM t ORDER BY CASE WHEN a IS NULL THEN 0 ELSE 1 END, 1 DESC",
+        "SELECT * FROM (SELECT a FROM t UNION SELECT b FROM t) AS sorted ORDER BY CASE WHEN a IS NULL THEN 0 ELSE 1 END, a DESC",
     );
 }
 

@@ -28,13 +28,19 @@ impl Casts<'_> {
         if let Some(function) = self.target.cast_function(pg_type) {
             return Ok(call(function, vec![operand]));
         }
+        let operand = if pg_type.is_integer() && !self.target.cast_to_integer_rounds() {
+            round_unless_exact(operand)
+        } else {
+            operand
+        };
         let cast = Expr::Cast {
             kind: CastKind::Cast,
             expr: Box::new(operand),
             data_type: self.target.cast_type(data_type)?,
             format: None,
         };
-        Ok(match character_length(data_type) {
+        let cuts = self.target.cast_keeps_long_text();
+        Ok(match character_length(data_type).filter(|_| cuts) {
             Some(length) => call("substr", vec![cast, number(1), number(length)]),
             None => cast,
         })
@@ -87,6 +93,24 @@ fn character_length(data_type: &DataType) -> Option<u64> {
     match length {
         Some(CharacterLength::IntegerLength { length, .. }) => Some(*length),
         _ => None,
+    }
+}
+
+/// `ROUND(x, 0)`, so that the target's truncating integer cast rounds as PostgreSQL does
+/// (halves away from zero, as for numeric). Integer literals, text literals and parameters are
+/// left alone: they need no rounding, and the target reads `'1.5'` as an error as PostgreSQL does.
+fn round_unless_exact(operand: Expr) -> Expr {
+    let exact = match &operand {
+        Expr::Value(value) => match &value.value {
+            Value::Number(text, _) => !text.contains(['.', 'e', 'E']),
+            _ => true,
+        },
+        _ => false,
+    };
+    if exact {
+        operand
+    } else {
+        call("ROUND", vec![operand, number(0)])
     }
 }
 

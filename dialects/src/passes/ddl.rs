@@ -1,10 +1,10 @@
 //! Column types in `CREATE TABLE` and `ALTER TABLE .. ADD COLUMN`: PostgreSQL types become the
 //! target's storage types; `SERIAL` and identity primary keys become the target's
-//! auto-assigned key.
+//! auto-assigned key, or an `IDENTITY(1, 1)` column where the target has identity columns.
 
 use sqlparser::ast::{
-    AlterTableOperation, ColumnDef, ColumnOption, CreateTableOptions, DataType, Statement,
-    TableConstraint,
+    AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef, CreateTableOptions, DataType,
+    Statement, TableConstraint,
 };
 
 use crate::{TargetDialect, TranslateError};
@@ -36,6 +36,12 @@ fn rewrite_column(
     primary_key: bool,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
+    if is_auto_increment(column) && target.supports_identity_columns() {
+        column.options.retain(|option| !is_identity(&option.option));
+        column.data_type = target.column_type(&serial_integer(&column.data_type))?;
+        column.options.insert(0, identity_option());
+        return Ok(());
+    }
     if is_auto_increment(column) {
         if !primary_key {
             return Err(TranslateError::unsupported(
@@ -56,6 +62,40 @@ fn rewrite_column(
         target.column_type(&column.data_type)?
     };
     Ok(())
+}
+
+/// The integer type a `serial` stands for (`bigserial` is `bigint`); other types are kept.
+fn serial_integer(data_type: &DataType) -> DataType {
+    let DataType::Custom(name, _) = data_type else {
+        return data_type.clone();
+    };
+    match name.to_string().to_ascii_lowercase().as_str() {
+        "bigserial" | "serial8" => DataType::BigInt(None),
+        "smallserial" | "serial2" => DataType::SmallInt(None),
+        "serial" | "serial4" => DataType::Int(None),
+        _ => data_type.clone(),
+    }
+}
+
+/// `IDENTITY(1, 1)`: numbered from 1 by 1, as PostgreSQL's sequences.
+fn identity_option() -> ColumnOptionDef {
+    use sqlparser::ast::{
+        Expr, IdentityParameters, IdentityProperty, IdentityPropertyFormatKind,
+        IdentityPropertyKind, Value,
+    };
+    let one = || Expr::value(Value::Number("1".to_owned(), false));
+    ColumnOptionDef {
+        name: None,
+        option: ColumnOption::Identity(IdentityPropertyKind::Identity(IdentityProperty {
+            parameters: Some(IdentityPropertyFormatKind::FunctionCall(
+                IdentityParameters {
+                    seed: one(),
+                    increment: one(),
+                },
+            )),
+            order: None,
+        })),
+    }
 }
 
 pub(super) fn run(
@@ -101,7 +141,9 @@ pub(super) fn run(
                     AlterTableOperation::DropColumn { .. }
                     | AlterTableOperation::RenameColumn { .. }
                     | AlterTableOperation::RenameTable { .. } => {}
+                    // Constraints added or dropped by name, where the target takes them.
                     AlterTableOperation::AddConstraint { .. }
+                    | AlterTableOperation::DropConstraint { .. }
                         if target.supports_add_constraint() => {}
                     other => {
                         return Err(TranslateError::unsupported(

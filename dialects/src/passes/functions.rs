@@ -1,5 +1,7 @@
 //! Functions whose name or calling form differs: `now()` and `CURRENT_TIMESTAMP` become the
-//! target's transaction timestamp, `pg_catalog.f(..)` loses its qualifier, and niladic `current_user` / `session_user` become calls.
+//! target's transaction timestamp, `pg_catalog.f(..)` loses its qualifier, niladic
+//! `current_user` / `session_user` become calls, and other plain calls take the target's
+//! spelling where it has one ([`TargetDialect::function_call`]).
 
 use std::ops::ControlFlow;
 
@@ -71,8 +73,38 @@ impl VisitorMut for Functions<'_> {
                 name
             };
             *expr = call(&name, vec![]);
+        } else if let Some(args) = plain_arguments(function) {
+            match self.target.function_call(&name, &args) {
+                Ok(Some(rewritten)) => *expr = rewritten,
+                Ok(None) => {}
+                Err(error) => return ControlFlow::Break(error),
+            }
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// The arguments of a plain call: no `DISTINCT`, `ORDER BY`, `FILTER` or `OVER`, and no
+/// named arguments (those keep their own spelling).
+fn plain_arguments(function: &sqlparser::ast::Function) -> Option<Vec<Expr>> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr};
+    if function.over.is_some() || function.filter.is_some() || !function.within_group.is_empty() {
+        return None;
+    }
+    match &function.args {
+        FunctionArguments::None => Some(Vec::new()),
+        FunctionArguments::List(list)
+            if list.duplicate_treatment.is_none() && list.clauses.is_empty() =>
+        {
+            list.args
+                .iter()
+                .map(|arg| match arg {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) => Some(expr.clone()),
+                    _ => None,
+                })
+                .collect()
+        }
+        _ => None,
     }
 }
 

@@ -4,25 +4,38 @@
 //! the target accepts, asking the [`TargetDialect`] what the target can do. A pass that meets a
 //! construct the target cannot keep faithfully stops with [`TranslateError::Unsupported`].
 
+mod aggregate_filters;
 mod arithmetic;
 mod arrays;
 mod boolean_text;
+mod booleans;
+mod call_syntax;
+mod case_sensitivity;
 mod casts;
 mod collations;
+mod concatenation;
 mod date_arithmetic;
 pub(crate) mod ddl;
 mod default_values;
 mod defaults;
 mod derived_columns;
 mod distinct_on;
+mod distinct_on_rows;
 mod divisions;
+mod dml_aliases;
 mod duplicate_key_upsert;
 mod empty_catalog;
+mod existence_guards;
 mod functions;
 mod identifiers;
 mod ilike;
+mod indexes;
+mod json_paths;
 mod lateral;
+mod lateral_apply;
+mod limit_offset;
 mod literal_types;
+mod merge;
 mod multi_table_dml;
 mod nulls_order;
 mod nulls_sort_keys;
@@ -32,7 +45,10 @@ mod partial_indexes;
 mod pattern_matching;
 pub(crate) mod placeholders;
 mod relations;
+mod returning;
+mod row_comparisons;
 mod row_locks;
+mod statement_forms;
 mod strings;
 mod target_functions;
 mod text_collation;
@@ -77,30 +93,47 @@ pub(crate) fn run(
     multi_table_dml::run(statement, target)?;
     truncate::run(statement, target)?;
     default_values::run(statement, target);
+    distinct_on_rows::run(statement, target)?;
     distinct_on::run(statement, target)?;
+    lateral_apply::run(statement, target);
     lateral::run(statement, target)?;
     arrays::run(statement, target)?;
     pattern_matching::run(statement, target)?;
     collations::run(statement, target)?;
     text_collation::run(statement, target);
+    case_sensitivity::run(statement, target);
     ddl::run(statement, target)?;
     partial_indexes::run(statement, target)?;
+    dml_aliases::run(statement, target);
+    statement_forms::run(statement, target)?;
+    indexes::run(statement, target)?;
     relations::run(statement);
-    row_locks::run(statement, target);
-    strings::run(statement);
+    aggregate_filters::run(statement, target)?;
+    row_comparisons::run(statement, target)?;
+    json_paths::run(statement, target)?;
+    strings::run(statement, target);
     ilike::run(statement, target);
     nulls_order::run(statement, target)?;
-    nulls_sort_keys::run(statement, target);
     offset_limit::run(statement, target);
+    limit_offset::run(statement, target);
+    call_syntax::run(statement, target)?;
     functions::run(statement, target)?;
+    concatenation::run(statement, target);
     object_references::run(statement, target)?;
     casts::run(statement, target)?;
     // After the casts, whose PostgreSQL types it would no longer recognise in its output.
     target_functions::run(statement, target)?;
     arithmetic::run(statement, target);
+    booleans::run(statement, target);
+    returning::run(statement, target)?;
     defaults::run(statement);
     identifiers::run(statement, target);
+    // After identifiers: lock hints are keywords and stay unquoted.
+    row_locks::run(statement, target)?;
     let parameter_count = placeholders::run(statement, target)?;
+    // Built from the parts the passes above have translated.
+    merge::run(statement, target)?;
+    existence_guards::run(statement, target)?;
     Ok(parameter_count)
 }
 
@@ -148,6 +181,26 @@ pub(crate) fn function_name(function: &Function) -> String {
         .unwrap_or_default()
 }
 
+/// Replaces `statement` with `text`, a statement in the target's SQL assembled from parts the
+/// passes have translated; `construct` names it if the target's parser does not read it.
+pub(crate) fn replace_with_target_sql(
+    statement: &mut Statement,
+    text: &str,
+    construct: &str,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    let parsed = sqlparser::parser::Parser::parse_sql(target.target_parser(), text)
+        .ok()
+        .and_then(|mut statements| statements.pop());
+    match parsed {
+        Some(parsed) => {
+            *statement = parsed;
+            Ok(())
+        }
+        None => Err(TranslateError::unsupported(construct, target.name())),
+    }
+}
+
 /// The result of a visit that stops at the first construct it cannot translate.
 /// The columns a statement declares: those of `CREATE TABLE` and of `ALTER TABLE .. ADD COLUMN`.
 pub(crate) fn declared_columns(statement: &mut Statement) -> Vec<&mut sqlparser::ast::ColumnDef> {
@@ -164,6 +217,14 @@ pub(crate) fn declared_columns(statement: &mut Statement) -> Vec<&mut sqlparser:
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A rewrite's result as a visit's control flow: continue, or stop at the error.
+pub(crate) fn flow(result: Result<(), TranslateError>) -> ControlFlow<TranslateError> {
+    match result {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(error) => ControlFlow::Break(error),
     }
 }
 

@@ -46,7 +46,7 @@ pub(super) fn run(
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
     if !target.supports_nulls_ordering() {
-        return Ok(());
+        return super::nulls_sort_keys::run(statement, target);
     }
     let mut pass = NullsOrder { target };
     match statement {

@@ -3,10 +3,12 @@
 //! Each target is one file implementing [`TargetDialect`]; the rewrite passes ask the trait and
 //! never test which target they are working for.
 
+mod mssql;
 mod mysql;
 mod mysql_functions;
 mod sqlite;
 
+pub use mssql::MsSql;
 pub use mysql::MySql;
 pub use sqlite::Sqlite;
 
@@ -21,6 +23,8 @@ pub enum Target {
     Sqlite,
     /// MariaDB 10.11 (and MySQL 8 where they agree; see [`MySql`]).
     MySql,
+    /// SQL Server 2019 and later (T-SQL; see [`MsSql`]).
+    MsSql,
 }
 
 impl Target {
@@ -29,14 +33,17 @@ impl Target {
         match self {
             Target::Sqlite => &Sqlite,
             Target::MySql => &MySql,
+            Target::MsSql => &MsSql,
         }
     }
 
-    /// Parses a target name as given on the command line (`sqlite`, `mysql`, `mariadb`).
+    /// Parses a target name as given on the command line (`sqlite`, `mysql`, `mariadb`,
+    /// `mssql`).
     pub fn from_name(name: &str) -> Option<Target> {
         match name.to_ascii_lowercase().as_str() {
             "sqlite" => Some(Target::Sqlite),
             "mysql" | "mariadb" => Some(Target::MySql),
+            "mssql" | "sqlserver" | "tsql" => Some(Target::MsSql),
             _ => None,
         }
     }
@@ -84,6 +91,191 @@ pub trait TargetDialect: Send + Sync {
 
     /// The function that returns the current transaction's timestamp with time zone.
     fn now_function(&self) -> &'static str;
+
+    /// True when `LIMIT` / `OFFSET` are accepted; else they become `TOP (n)` or
+    /// `OFFSET .. ROWS FETCH NEXT .. ROWS ONLY` (`limit_offset.rs`).
+    fn supports_limit_offset(&self) -> bool {
+        true
+    }
+
+    /// True when DML accepts `RETURNING`; else it becomes `OUTPUT INSERTED.* | DELETED.*`
+    /// (`returning.rs`).
+    fn supports_returning(&self) -> bool {
+        true
+    }
+
+    /// True when predicates are values (`SELECT a = b`, `WHERE flag`); else booleans are BIT
+    /// values and predicates are spelled out (`booleans.rs`).
+    fn supports_boolean_values(&self) -> bool {
+        true
+    }
+
+    /// True when an auto-assigned column (`serial`, `GENERATED .. AS IDENTITY`) may be any
+    /// integer column and is declared with `IDENTITY(1, 1)`; false keeps only the
+    /// auto-assigned integer primary key.
+    fn supports_identity_columns(&self) -> bool {
+        false
+    }
+
+    /// True when `WITH RECURSIVE` is spelled with the `RECURSIVE` keyword.
+    fn supports_recursive_keyword(&self) -> bool {
+        true
+    }
+
+    /// True when `a || b` concatenates; false spells it `a + b` with non-literal operands cast
+    /// to text (NULL in, NULL out, as `||`; `CONCAT` would skip NULLs).
+    fn supports_concat_operator(&self) -> bool {
+        true
+    }
+
+    /// True when string literals are written `N'..'` so non-Latin text survives.
+    fn national_string_literals(&self) -> bool {
+        false
+    }
+
+    /// True when `ALTER TABLE .. ADD COLUMN` keeps the `COLUMN` keyword.
+    fn supports_add_column_keyword(&self) -> bool {
+        true
+    }
+
+    /// True when `DROP .. CASCADE` is accepted.
+    fn supports_drop_cascade(&self) -> bool {
+        true
+    }
+
+    /// True when `CREATE TABLE .. AS query` is accepted; else it becomes `SELECT .. INTO`.
+    fn supports_create_table_as(&self) -> bool {
+        true
+    }
+
+    /// The case- and accent-sensitive collation given to character columns and `LIKE`
+    /// subjects, where the target's default collation ignores case; `None` keeps the default.
+    fn case_sensitive_collation(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// True when an explicit cast to an integer rounds (PostgreSQL: `1.5::int` is 2); false
+    /// rounds the operand first with `ROUND(x, 0)`.
+    fn cast_to_integer_rounds(&self) -> bool {
+        true
+    }
+
+    /// True when a cast to `varchar(n)` keeps its full text (so the cast pass cuts it to `n`);
+    /// false when the target's own cast already cuts it.
+    fn cast_keeps_long_text(&self) -> bool {
+        true
+    }
+
+    /// The target's spelling of a PostgreSQL function call (`name` lower-cased, without
+    /// schema), `Ok(None)` when it is called as written, or a refusal.
+    fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {
+        let _ = (name, args);
+        Ok(None)
+    }
+
+    /// True when `INSERT .. ON CONFLICT (key)` is written as `MERGE` (`merge.rs`).
+    fn upsert_as_merge(&self) -> bool {
+        false
+    }
+
+    /// True when `DELETE FROM t USING u` is accepted; else it becomes `DELETE t FROM t, u`.
+    fn supports_delete_using(&self) -> bool {
+        true
+    }
+
+    /// The procedure that renames tables and columns (`EXEC sp_rename 't.a', 'b', 'COLUMN'`),
+    /// or `None` when `ALTER TABLE .. RENAME` is accepted as written.
+    fn rename_procedure(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// True when an ordered aggregate puts its order in `WITHIN GROUP (ORDER BY ..)`
+    /// (`STRING_AGG(x, ',') WITHIN GROUP (ORDER BY y)`) instead of inside the call.
+    fn ordered_aggregates_within_group(&self) -> bool {
+        false
+    }
+
+    /// True when aggregates take `FILTER (WHERE ..)`; else the filter moves into the argument
+    /// (`sum(CASE WHEN p THEN x END)`, `count(CASE WHEN p THEN 1 END)` for `count(*)`).
+    fn supports_aggregate_filter(&self) -> bool {
+        true
+    }
+
+    /// True when `SELECT .. FOR UPDATE | SHARE` is spelled as table hints
+    /// (`WITH (UPDLOCK, HOLDLOCK)`) on the tables the query reads.
+    fn row_lock_hints(&self) -> bool {
+        false
+    }
+
+    /// Where `CREATE TABLE | INDEX .. IF NOT EXISTS` is not accepted: the condition, in the
+    /// target's SQL, that holds when `index` of `table` (or the table itself, for `None`) does
+    /// not exist; the statement then runs under `IF <condition>`. `None` keeps the clause.
+    fn missing_object_condition(&self, table: &str, index: Option<&str>) -> Option<String> {
+        let _ = (table, index);
+        None
+    }
+
+    /// True when `CREATE INDEX` may omit the name, give `USING method`, and `DROP INDEX` may
+    /// omit the table; false drops `USING btree` and refuses the rest.
+    fn supports_postgresql_index_forms(&self) -> bool {
+        true
+    }
+
+    /// True when a unique index admits one NULL only (PostgreSQL admits any number): a
+    /// `CREATE UNIQUE INDEX` then leaves rows with a NULL key out (`WHERE c IS NOT NULL`).
+    fn unique_index_admits_one_null(&self) -> bool {
+        false
+    }
+
+    /// True when `TRUNCATE` restarts identity numbering (so PostgreSQL's plain `TRUNCATE`,
+    /// which keeps sequences, becomes `DELETE FROM`).
+    fn truncate_restarts_identity(&self) -> bool {
+        false
+    }
+
+    /// True when `CREATE TEMPORARY TABLE` is accepted.
+    fn supports_temporary_tables(&self) -> bool {
+        true
+    }
+
+    /// True when `UPDATE t AS a` / `DELETE FROM t AS a` may alias the written table; else the
+    /// alias is dropped and `a.c` becomes `t.c`.
+    fn supports_dml_target_alias(&self) -> bool {
+        true
+    }
+
+    /// True when `SELECT DISTINCT ON` is written with `ROW_NUMBER()` (`distinct_on_rows.rs`).
+    fn distinct_on_as_row_number(&self) -> bool {
+        false
+    }
+
+    /// True when `LATERAL` subqueries are spelled `CROSS APPLY` / `OUTER APPLY`.
+    fn lateral_as_apply(&self) -> bool {
+        false
+    }
+
+    /// True when rows compare as values (`(a, b) = (1, 2)`); else `=` and `<>` between rows
+    /// become `AND` / `OR` of their columns and ordering comparisons are refused.
+    fn supports_row_comparisons(&self) -> bool {
+        true
+    }
+
+    /// True when `x AT TIME ZONE 'zone'` converts with PostgreSQL's meaning and zone names.
+    fn supports_at_time_zone(&self) -> bool {
+        true
+    }
+
+    /// The sqlparser dialect that reads the target's own SQL, for passes that assemble a
+    /// target statement from translated parts (`MERGE`, `IF .. CREATE`, `EXEC`).
+    fn target_parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::GenericDialect {}
+    }
+
+    /// The function that reads a JSON path as text (`x ->> 'a'`, `x -> 'a' ->> 'b'` become
+    /// `f(x, '$."a"."b"')`), or `None` when the arrow operators are kept as written.
+    fn json_value_function(&self) -> Option<&'static str> {
+        None
+    }
 
     /// True when `word` is a keyword of the target that must be quoted as an identifier.
     fn is_keyword(&self, word: &str) -> bool {
@@ -275,13 +467,6 @@ pub trait TargetDialect: Send + Sync {
     /// timestamptz column) must be cast to it explicitly, as the target would use the text.
     fn casts_literals_to(&self, pg_type: PgType) -> bool {
         let _ = pg_type;
-        false
-    }
-
-    /// True when `TRUNCATE` restarts the table's auto-increment counter whatever it is asked
-    /// (PostgreSQL continues it unless `RESTART IDENTITY`): a plain `TRUNCATE` then becomes a
-    /// `DELETE`, which keeps the counter.
-    fn truncate_restarts_identity(&self) -> bool {
         false
     }
 

@@ -300,6 +300,10 @@ mod errors_doc {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             && literal.bytes().any(|b| b.is_ascii_digit())
+            // Every SQLSTATE class starts with a digit or is one of F0, HV, P0, XX (so that
+            // `LOG10` in a function table is not taken for one).
+            && (literal.as_bytes()[0].is_ascii_digit()
+                || ["F0", "HV", "P0", "XX"].contains(&&literal[..2]))
     }
 
     fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
