@@ -65,6 +65,9 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Case>> {
     let mut hash_threshold = 0;
     // Conditions written since the last statement or query; `halt` obeys them too.
     let mut pending: Vec<Condition> = Vec::new();
+    // The parser also hands a skipped `halt`'s conditions to the next record: this many leading
+    // conditions of that record are not its own.
+    let mut carried = 0;
     for record in records {
         let (loc, conditions, sql, kind) = match record {
             Record::HashThreshold { threshold, .. } => {
@@ -77,6 +80,7 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Case>> {
             }
             Record::Halt { .. } if applies(&pending) => break,
             Record::Halt { .. } => {
+                carried = pending.len();
                 pending.clear();
                 continue;
             }
@@ -103,7 +107,9 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<Case>> {
             _ => continue,
         };
         pending.clear();
-        if applies(&conditions) {
+        let own_conditions = conditions.get(carried..).unwrap_or_default();
+        carried = 0;
+        if applies(own_conditions) {
             cases.push(Case {
                 line: line_of(&loc),
                 sql,
@@ -167,4 +173,48 @@ fn applies(conditions: &[Condition]) -> bool {
 /// `file:line` without the include chain.
 fn line_of(location: &sqllogictest::Location) -> String {
     location.line().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Vec<Case> {
+        let directory = tempfile::tempdir().expect("temp dir");
+        let path = directory.path().join("case.slt");
+        std::fs::write(&path, text).expect("write");
+        load(&path).expect("loads")
+    }
+
+    #[test]
+    fn conditions_are_read_for_postgresql() {
+        let cases = load_text(
+            "onlyif mysql # DIV for integer division\nquery I\nSELECT 7 DIV 2\n----\n3\n\n\
+             skipif mysql # not compatible\nquery I rowsort\nSELECT 7 / 2\n----\n3\n\n\
+             skipif postgresql\nstatement ok\nSELECT 1\n\nstatement error\nSELECT x\n",
+        );
+        let sql: Vec<&str> = cases.iter().map(|case| case.sql.as_str()).collect();
+        assert_eq!(sql, ["SELECT 7 / 2", "SELECT x"]);
+        let CaseKind::Query(query) = &cases[0].kind else {
+            panic!("a query");
+        };
+        assert_eq!(query.sort_mode, SortMode::RowSort);
+        assert_eq!(query.expected, Some(vec!["3".to_owned()]));
+        assert!(matches!(
+            cases[1].kind,
+            CaseKind::Statement {
+                expects_error: true
+            }
+        ));
+    }
+
+    #[test]
+    fn halt_obeys_its_conditions() {
+        let cases = load_text(
+            "statement ok\nSELECT 1\n\nskipif postgresql\nhalt\n\nstatement ok\nSELECT 2\n\n\
+             skipif sqlite\nhalt\n\nstatement ok\nSELECT 3\n",
+        );
+        let sql: Vec<&str> = cases.iter().map(|case| case.sql.as_str()).collect();
+        assert_eq!(sql, ["SELECT 1", "SELECT 2"]);
+    }
 }

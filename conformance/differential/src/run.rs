@@ -74,7 +74,18 @@ pub async fn run_file(
     targets: &[TargetName],
     servers: &Servers,
 ) -> anyhow::Result<FileResult> {
-    let cases = cases::load(path)?;
+    let cases = match cases::load(path) {
+        Ok(cases) => cases,
+        // A file that does not parse is broken; the other files still run.
+        Err(error) => {
+            return Ok(FileResult {
+                path: path.display().to_string(),
+                cases: Vec::new(),
+                broken: vec![format!("does not parse: {error}")],
+                stale: Vec::new(),
+            });
+        }
+    };
     let oracle = Oracle::start(&servers.oracle_url, isolation).await?;
     let mut running = Targets {
         sqlite: match targets.contains(&TargetName::Sqlite) {
