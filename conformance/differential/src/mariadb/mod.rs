@@ -84,7 +84,12 @@ impl MariaDbTarget {
                         .map(|row| text_row(row, column_types))
                         .collect()
                 }
-                Err(error) => return Answer::Failed(errors::failure(&error)),
+                Err(error) => {
+                    let mut failure = errors::failure(&error);
+                    // The database's name changes every run; the report should not.
+                    failure.message = failure.message.replace(&self.database, "<database>");
+                    return Answer::Failed(failure);
+                }
             }
             if let Some(change) = pgbridge_dialects::schema_change(&statement) {
                 self.schema.apply(change);
