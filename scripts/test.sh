@@ -5,6 +5,7 @@
 #   scripts/test.sh psql            only the named conformance suites (after the cargo tests)
 #   SKIP_CARGO_TEST=1 scripts/test.sh psycopg
 #                                   conformance suites only (for quick iteration, never in CI)
+#   scripts/test.sh differential    only the differential harness (after the cargo tests)
 #
 # Works on a fresh Debian 12 machine, as root or as a normal user, with the Rust toolchain on
 # PATH. It installs what it needs when missing: Debian's postgresql-client (psql, pgbench; as
@@ -15,6 +16,13 @@
 #
 # Suites are functions named suite_<name>, listed in SUITES: to add one (COPY, auth/TLS, psql \d),
 # write the function and add its name.
+#
+# The differential harness (conformance/differential) runs after the cargo tests and regenerates
+# docs/dialect-report.md. It needs a real PostgreSQL (the oracle) and a real MariaDB: the ones at
+# PGBRIDGE_ORACLE_URL / PGBRIDGE_MARIADB_URL (defaults: host=127.0.0.1 port=5432 user=postgres
+# dbname=test, mysql://root@127.0.0.1:3306) when they answer; otherwise, or always with
+# PGBRIDGE_START_OWN_SERVERS=1, it starts its own on free ports (installing Debian's postgresql /
+# mariadb-server when missing) and stops them at exit.
 
 set -euo pipefail
 
@@ -41,6 +49,7 @@ warn() { printf '==> %s\n' "$*" >&2; }
 
 cleanup() {
     stop_pgbridge
+    stop_own_servers
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -157,6 +166,138 @@ stop_pgbridge() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# differential harness: real PostgreSQL and MariaDB, found or started here
+# ---------------------------------------------------------------------------------------------
+
+ORACLE_URL="${PGBRIDGE_ORACLE_URL:-host=127.0.0.1 port=5432 user=postgres dbname=test}"
+MARIADB_URL="${PGBRIDGE_MARIADB_URL:-mysql://root@127.0.0.1:3306}"
+OWN_POSTGRES_PID=""
+OWN_POSTGRES_DIR=""
+OWN_MARIADB_PID=""
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+oracle_answers() {
+    psql -X -Atq "$ORACLE_URL connect_timeout=5" -c 'SELECT 1' >/dev/null 2>&1
+}
+
+# True when something accepts TCP connections at the host and port of MARIADB_URL.
+mariadb_answers() {
+    local rest=${MARIADB_URL#*://} host port
+    rest=${rest#*@}
+    rest=${rest%%/*}
+    host=${rest%%:*}
+    port=3306
+    [[ "$rest" == *:* ]] && port=${rest##*:}
+    timeout 5 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null
+}
+
+# PostgreSQL from initdb on a free port, as user postgres when running as root.
+start_own_postgres() {
+    local bin port waited=0
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    if [[ ! -x "$bin/initdb" ]]; then
+        apt_install postgresql || return 1
+        bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+    fi
+    port=$(free_port)
+    OWN_POSTGRES_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pgbridge-oracle.XXXXXX")
+    local run=()
+    if [[ $(id -u) -eq 0 ]]; then
+        chown postgres "$OWN_POSTGRES_DIR"
+        run=(runuser -u postgres --)
+    fi
+    "${run[@]}" "$bin/initdb" -D "$OWN_POSTGRES_DIR/data" -U postgres -A trust >"$OWN_POSTGRES_DIR/initdb.log" 2>&1 || {
+        cat "$OWN_POSTGRES_DIR/initdb.log" >&2
+        return 1
+    }
+    "${run[@]}" "$bin/postgres" -D "$OWN_POSTGRES_DIR/data" -p "$port" -k "$OWN_POSTGRES_DIR" \
+        -c listen_addresses=127.0.0.1 >"$OWN_POSTGRES_DIR/postgres.log" 2>&1 &
+    OWN_POSTGRES_PID=$!
+    until psql -X -Atq "host=127.0.0.1 port=$port user=postgres dbname=postgres" -c 'SELECT 1' >/dev/null 2>&1; do
+        if ! kill -0 "$OWN_POSTGRES_PID" 2>/dev/null || ((waited >= 300)); then
+            warn "PostgreSQL did not start:"
+            cat "$OWN_POSTGRES_DIR/postgres.log" >&2
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    psql -X -q "host=127.0.0.1 port=$port user=postgres dbname=postgres" -c 'CREATE DATABASE test' || return 1
+    ORACLE_URL="host=127.0.0.1 port=$port user=postgres dbname=test"
+    echo "own PostgreSQL pid $OWN_POSTGRES_PID on port $port"
+}
+
+# MariaDB from mariadb-install-db on a free port; root without a password, as the default URL.
+start_own_mariadb() {
+    local port data waited=0
+    if ! command -v mariadb-install-db >/dev/null || [[ ! -x /usr/sbin/mariadbd ]]; then
+        apt_install mariadb-server || return 1
+    fi
+    port=$(free_port)
+    data="$WORK/mariadb"
+    mkdir -p "$data"
+    mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$data/data" \
+        --auth-root-authentication-method=normal \
+        >"$data/install.log" 2>&1 || {
+        cat "$data/install.log" >&2
+        return 1
+    }
+    /usr/sbin/mariadbd --no-defaults --user="$(id -un)" --datadir="$data/data" --socket="$data/mariadb.sock" \
+        --port="$port" --bind-address=127.0.0.1 --pid-file="$data/mariadb.pid" >"$data/mariadbd.log" 2>&1 &
+    OWN_MARIADB_PID=$!
+    MARIADB_URL="mysql://root@127.0.0.1:$port"
+    until mariadb_answers; do
+        if ! kill -0 "$OWN_MARIADB_PID" 2>/dev/null || ((waited >= 300)); then
+            warn "MariaDB did not start:"
+            cat "$data/mariadbd.log" >&2
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    echo "own MariaDB pid $OWN_MARIADB_PID on port $port"
+}
+
+stop_own_servers() {
+    local pid
+    for pid in $OWN_POSTGRES_PID $OWN_MARIADB_PID; do
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    OWN_POSTGRES_PID=""
+    OWN_MARIADB_PID=""
+    [[ -z "$OWN_POSTGRES_DIR" ]] || rm -rf "$OWN_POSTGRES_DIR"
+    OWN_POSTGRES_DIR=""
+}
+
+ensure_oracle_servers() {
+    if [[ "${PGBRIDGE_START_OWN_SERVERS:-}" != 1 ]] && oracle_answers; then
+        echo "PostgreSQL (oracle): $ORACLE_URL"
+    else
+        log "starting an own PostgreSQL"
+        start_own_postgres || return 1
+    fi
+    if [[ "${PGBRIDGE_START_OWN_SERVERS:-}" != 1 ]] && mariadb_answers; then
+        echo "MariaDB: $MARIADB_URL"
+    else
+        log "starting an own MariaDB"
+        start_own_mariadb || return 1
+    fi
+}
+
+# Runs every case file on PostgreSQL, pgbridge over SQLite and MariaDB; writes the report.
+run_differential() {
+    log "differential harness (conformance/differential) -> docs/dialect-report.md"
+    ensure_oracle_servers || return 1
+    cargo build -p pgbridge-differential || return 1
+    PGBRIDGE_ORACLE_URL="$ORACLE_URL" PGBRIDGE_MARIADB_URL="$MARIADB_URL" timeout 1800 \
+        "$TARGET_DIR/debug/pgbridge-differential" --report docs/dialect-report.md
+}
+
+# ---------------------------------------------------------------------------------------------
 # conformance suites: each runs with PGBRIDGE_DSN pointing at a fresh pgbridge
 # ---------------------------------------------------------------------------------------------
 
@@ -213,8 +354,18 @@ run_suite() {
 }
 
 main() {
-    local suites=("$@")
-    ((${#suites[@]})) || suites=("${SUITES[@]}")
+    local suites=() differential=""
+    for name in "$@"; do
+        if [[ "$name" == differential ]]; then
+            differential=1
+        else
+            suites+=("$name")
+        fi
+    done
+    if ((!$#)); then
+        suites=("${SUITES[@]}")
+        differential=1
+    fi
     for name in "${suites[@]}"; do
         declare -F "suite_$name" >/dev/null || {
             warn "unknown suite '$name' (known: ${SUITES[*]})"
@@ -229,7 +380,13 @@ main() {
         run_cargo_tests || FAILED+=("cargo test")
     fi
 
-    if build_pgbridge; then
+    if [[ -n "$differential" ]]; then
+        run_differential || FAILED+=("differential harness")
+    fi
+
+    if ((${#suites[@]} == 0)); then
+        :
+    elif build_pgbridge; then
         for name in "${suites[@]}"; do
             run_suite "$name" || FAILED+=("suite $name")
         done
@@ -241,7 +398,7 @@ main() {
         log "FAILED: ${FAILED[*]}"
         exit 1
     fi
-    log "all passed${SKIP_CARGO_TEST:+ (cargo test skipped)}: suites ${suites[*]}"
+    log "all passed${SKIP_CARGO_TEST:+ (cargo test skipped)}: suites ${suites[*]:-none}${differential:+, differential harness}"
 }
 
 main "$@"
