@@ -201,7 +201,6 @@ pub(crate) fn replace_with_target_sql(
     }
 }
 
-/// The result of a visit that stops at the first construct it cannot translate.
 /// The columns a statement declares: those of `CREATE TABLE` and of `ALTER TABLE .. ADD COLUMN`.
 pub(crate) fn declared_columns(statement: &mut Statement) -> Vec<&mut sqlparser::ast::ColumnDef> {
     match statement {
@@ -228,6 +227,7 @@ pub(crate) fn flow(result: Result<(), TranslateError>) -> ControlFlow<TranslateE
     }
 }
 
+/// The result of a visit that stops at the first construct it cannot translate.
 pub(crate) fn finish(flow: ControlFlow<TranslateError>) -> Result<(), TranslateError> {
     match flow {
         ControlFlow::Continue(()) => Ok(()),
