@@ -62,6 +62,20 @@ pub enum Kind {
     Truncate {
         tables: Vec<String>,
     },
+    /// `DECLARE name CURSOR FOR query`: the query runs now, its rows are fetched later.
+    DeclareCursor {
+        name: String,
+        query: Box<Statement>,
+        scroll: bool,
+        hold: bool,
+    },
+    /// `FETCH direction FROM name`.
+    Fetch {
+        name: String,
+        direction: sqlparser::ast::FetchDirection,
+    },
+    /// `CLOSE name`, or `CLOSE ALL` (`None`).
+    CloseCursor(Option<String>),
     /// Schema changes, with what the type registry must learn.
     Ddl {
         tag: String,
@@ -115,6 +129,26 @@ impl EngineStatement {
     pub fn translation(&self) -> &Result<Translation, TranslateError> {
         &self.script[self.index].translation
     }
+}
+
+/// `DECLARE name [NO] SCROLL CURSOR [WITH[OUT] HOLD] FOR query` (one cursor, with a query).
+fn declare_cursor(declarations: &[sqlparser::ast::Declare]) -> Result<Kind, SqlError> {
+    let unsupported = || SqlError::unsupported("DECLARE other than one cursor FOR a query");
+    let [declaration] = declarations else {
+        return Err(unsupported());
+    };
+    let (Some(query), [name]) = (&declaration.for_query, declaration.names.as_slice()) else {
+        return Err(unsupported());
+    };
+    if declaration.binary == Some(true) {
+        return Err(SqlError::unsupported("DECLARE BINARY CURSOR"));
+    }
+    Ok(Kind::DeclareCursor {
+        name: super::session::cursor_name(name),
+        query: Box::new(Statement::Query(query.clone())),
+        scroll: declaration.scroll != Some(false),
+        hold: declaration.hold == Some(true),
+    })
 }
 
 fn words(statement: &Statement) -> String {
@@ -210,6 +244,22 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
             all: name.value.eq_ignore_ascii_case("all"),
         },
         Statement::Query(_) => Kind::Rows { tag: "SELECT" },
+        Statement::Declare { stmts, .. } => declare_cursor(stmts)?,
+        Statement::Fetch {
+            name,
+            direction,
+            into: None,
+            ..
+        } => Kind::Fetch {
+            name: super::session::cursor_name(name),
+            direction: direction.clone(),
+        },
+        Statement::Close { cursor } => Kind::CloseCursor(match cursor {
+            sqlparser::ast::CloseCursor::All => None,
+            sqlparser::ast::CloseCursor::Specific { name } => {
+                Some(super::session::cursor_name(name))
+            }
+        }),
         Statement::Insert(insert) => match insert.returning {
             Some(_) => Kind::Rows { tag: "INSERT 0" },
             None => Kind::Modify { tag: "INSERT 0" },

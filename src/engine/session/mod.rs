@@ -2,6 +2,9 @@
 //! schema knowledge for type inference, and the route of each statement.
 
 mod copy_in;
+mod cursors;
+
+pub(in crate::engine) use cursors::cursor_name;
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -19,6 +22,7 @@ use pgbridge_proxy::{
 };
 use sqlparser::ast::{ObjectName, Visit, Visitor};
 
+use self::cursors::Cursors;
 use super::copy::CopyIn;
 use super::repair::repair;
 use super::rows::{OpenRows, row_stream};
@@ -49,6 +53,8 @@ pub struct EngineSession {
     parsed: HashMap<String, Vec<Arc<EngineStatement>>>,
     /// The engine's translation cache, shared by every session.
     translations: TranslationCache,
+    /// Cursors opened with `DECLARE`.
+    cursors: Cursors,
     /// Settings as they were at BEGIN, restored by ROLLBACK (SET is transactional).
     settings_at_begin: Option<HashMap<String, String>>,
 }
@@ -99,6 +105,7 @@ impl EngineSession {
     ) -> Self {
         EngineSession {
             translations,
+            cursors: Cursors::default(),
             worker,
             functions,
             state: TransactionState::Idle,
@@ -163,6 +170,24 @@ impl EngineSession {
 
     /// Starts a planned query on the worker; its rows stream lazily (and are spilled to memory
     /// if the worker is needed before the client has read them all).
+    /// Plans and starts a query the client did not prepare (`COPY (query) TO`, a cursor's).
+    async fn start_query(
+        &mut self,
+        query: &sqlparser::ast::Statement,
+    ) -> Result<(Arc<Vec<Field>>, pgbridge_proxy::RowStream), SqlError> {
+        let script: TranslatedScript = Arc::new([TranslatedStatement {
+            translation: translate(query, self.translations.target()),
+            statement: query.clone(),
+        }]);
+        let inner = EngineStatement::new(script, 0)?;
+        let plan = self.plan(&inner, &[]).await?;
+        self.free_worker().await;
+        if inner.reads_catalog {
+            self.worker.refresh_catalog().await?;
+        }
+        self.start_rows(&plan, Vec::new())
+    }
+
     fn start_rows(
         &mut self,
         plan: &Plan,
@@ -380,6 +405,7 @@ impl EngineSession {
                     };
                     let result = self.worker.batch(sql.to_owned()).await;
                     self.state = TransactionState::Idle;
+                    self.cursors.end_transaction();
                     let before = self.settings_at_begin.take();
                     if sql == "ROLLBACK"
                         && let Some(before) = before
@@ -478,6 +504,7 @@ impl EngineSession {
                 })
             }
             Kind::Discard => {
+                self.cursors.close_all();
                 let defaults = settings::defaults(&self.functions.user, "");
                 for (name, value) in defaults {
                     self.store_setting(&name, value);
@@ -490,15 +517,43 @@ impl EngineSession {
                 columns,
                 format,
             } => self.start_copy_in(table, columns, format).await,
+            Kind::DeclareCursor {
+                name,
+                query,
+                scroll,
+                hold,
+            } => {
+                if !*hold && self.state == TransactionState::Idle {
+                    return Err(SqlError::new(
+                        "25P01",
+                        "DECLARE CURSOR can only be used in transaction blocks",
+                    ));
+                }
+                let (fields, rows) = self.start_query(query).await?;
+                self.cursors
+                    .declare(name.clone(), fields, rows, *scroll, *hold)
+                    .await?;
+                command("DECLARE CURSOR")
+            }
+            Kind::Fetch { name, direction } => {
+                let fields = self.cursors.fields(name)?;
+                let rows = self.cursors.fetch(name, direction)?;
+                let tag = format!("FETCH {}", rows.len());
+                Ok(Outcome::Rows {
+                    fields,
+                    rows: Box::pin(stream::iter(rows.into_iter().map(Ok))),
+                    tag,
+                })
+            }
+            Kind::CloseCursor(name) => {
+                match name {
+                    Some(name) => self.cursors.close(name)?,
+                    None => self.cursors.close_all(),
+                }
+                command("CLOSE CURSOR")
+            }
             Kind::CopyTo { query, format } => {
-                let script: TranslatedScript = Arc::new([TranslatedStatement {
-                    translation: translate(query, self.translations.target()),
-                    statement: (**query).clone(),
-                }]);
-                let inner = EngineStatement::new(script, 0)?;
-                let plan = self.plan(&inner, &[]).await?;
-                self.free_worker().await;
-                let (fields, rows) = self.start_rows(&plan, Vec::new())?;
+                let (fields, rows) = self.start_query(query).await?;
                 Ok(Outcome::CopyOut {
                     fields,
                     rows,
@@ -660,6 +715,10 @@ impl Session for EngineSession {
             Kind::Show(name) => Ok(Description {
                 parameters: Vec::new(),
                 fields: Some(show_fields(name)),
+            }),
+            Kind::Fetch { name, .. } => Ok(Description {
+                parameters: Vec::new(),
+                fields: Some(self.cursors.fields(name)?),
             }),
             _ => Ok(Description::default()),
         }
