@@ -72,10 +72,17 @@ async fn fetch_moves_like_postgresql() {
         fetch(&client, "FETCH FIRST FROM c").await,
         (vec!["1".into()], 1)
     );
+    // MOVE positions like FETCH without returning the rows; a negative count goes backwards.
+    assert_eq!(fetch(&client, "MOVE FORWARD 3 IN c").await, (vec![], 3));
+    assert_eq!(
+        fetch(&client, "FETCH -2 FROM c").await,
+        (vec!["3".into(), "2".into()], 2)
+    );
+    assert_eq!(fetch(&client, "MOVE ABSOLUTE 0 FROM c").await, (vec![], 0));
     // Extended protocol: the FETCH is described with the cursor's columns.
     let rows = client.query("FETCH FORWARD 2 FROM c", &[]).await.unwrap();
     let values: Vec<i32> = rows.iter().map(|row| row.get(0)).collect();
-    assert_eq!(values, vec![2, 3]);
+    assert_eq!(values, vec![1, 2]);
     client.batch_execute("CLOSE c").await.unwrap();
     let error = client.batch_execute("FETCH NEXT FROM c").await.unwrap_err();
     assert_eq!(sqlstate(&error), "34000");

@@ -517,3 +517,39 @@ def test_show_unknown_setting_is_42704(auto):
     with pytest.raises(errors.UndefinedObject) as raised:
         auto.execute("show no_such_setting")
     assert raised.value.sqlstate == "42704"
+
+
+# --------------------------------------------------------------------------------------------
+# server-side cursors (DECLARE / FETCH / CLOSE, as psycopg's named cursors send them)
+# --------------------------------------------------------------------------------------------
+
+
+def test_named_cursor_fetches_in_chunks(conn, auto):
+    recreate(auto, "cursor_rows", "id int PRIMARY KEY, label text")
+    with auto.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO cursor_rows (id, label) VALUES (%s, %s)",
+            [(i, f"row {i}") for i in range(1, 251)],
+        )
+    with conn.cursor(name="chunks") as cur:
+        cur.itersize = 40
+        cur.execute("SELECT id, label FROM cursor_rows WHERE id > %s ORDER BY id", (10,))
+        first = cur.fetchmany(15)
+        rest = list(cur)
+    assert [row[0] for row in first] == list(range(11, 26))
+    assert [row[0] for row in rest] == list(range(26, 251))
+    assert rest[-1] == (250, "row 250")
+    conn.rollback()
+
+
+def test_scrollable_named_cursor(conn, auto):
+    recreate(auto, "cursor_scroll", "n int PRIMARY KEY")
+    auto.execute("INSERT INTO cursor_scroll SELECT * FROM (VALUES (1), (2), (3), (4)) AS v(n)")
+    with conn.cursor(name="scrolling", scrollable=True) as cur:
+        cur.execute("SELECT n FROM cursor_scroll ORDER BY n")
+        assert cur.fetchone() == (1,)
+        cur.scroll(2)
+        assert cur.fetchone() == (4,)
+        cur.scroll(0, mode="absolute")
+        assert cur.fetchall() == [(1,), (2,), (3,), (4,)]
+    conn.rollback()

@@ -177,6 +177,14 @@ pub trait Session: Send + 'static {
     /// The transaction state to report in ReadyForQuery.
     fn transaction_state(&self) -> TransactionState;
 
+    /// The columns of the SQL cursor `name` (`DECLARE name CURSOR FOR ..`), if it is open.
+    /// PostgreSQL exposes such cursors as portals, and drivers describe them as portals
+    /// (psycopg's server-side cursors do).
+    fn cursor_fields(&self, name: &str) -> Option<Arc<Vec<Field>>> {
+        let _ = name;
+        None
+    }
+
     /// Server parameters changed by the last statements (SET application_name, ...), to report
     /// with ParameterStatus.
     fn take_parameter_changes(&mut self) -> Vec<(String, String)>;

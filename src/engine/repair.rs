@@ -7,6 +7,9 @@
 //!   `on`/`off` in COPY options become `true`/`false`.
 //! * pgbench -i: `VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] table`. sqlparser reads only
 //!   `VACUUM [FULL] table`; the other options change nothing SQLite does (see `Kind::Vacuum`).
+//! * psycopg's scrollable cursors: `MOVE [direction] [FROM|IN] name`, which sqlparser does not
+//!   know, is read as `FETCH .. INTO pgbridge_move` (PostgreSQL's SQL has no `FETCH .. INTO`, so
+//!   the marker cannot come from a client), and a negative count `FETCH -n` as `FETCH BACKWARD n`.
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::keywords::Keyword;
@@ -32,9 +35,61 @@ fn boolean(value: bool) -> Token {
     })
 }
 
+/// The `INTO` target that marks a `FETCH` as a `MOVE` (see the module docs).
+pub const MOVE_MARKER: &str = "pgbridge_move";
+
+fn word(value: &str) -> Token {
+    Token::Word(Word {
+        value: value.to_owned(),
+        quote_style: None,
+        keyword: Keyword::NoKeyword,
+    })
+}
+
+/// `MOVE ..` as `FETCH .. INTO pgbridge_move`; `FETCH -n` / `MOVE -n` as `BACKWARD n`.
+fn cursor_movement(tokens: Vec<Token>) -> Option<String> {
+    let first = tokens.iter().position(|t| !is_space(t))?;
+    let moves = matches!(&tokens[first], Token::Word(w) if w.value.eq_ignore_ascii_case("move"));
+    let fetches = is_word(&tokens[first], Keyword::FETCH);
+    if !moves && !fetches {
+        return None;
+    }
+    let mut kept: Vec<Token> = vec![word("FETCH")];
+    let mut rest = tokens.into_iter().skip(first + 1).peekable();
+    while rest.peek().is_some_and(is_space) {
+        kept.extend(rest.next());
+    }
+    if rest.peek() == Some(&Token::Minus) {
+        rest.next();
+        kept.extend([
+            word("BACKWARD"),
+            Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+        ]);
+    }
+    kept.extend(rest);
+    if moves {
+        while kept
+            .last()
+            .is_some_and(|t| is_space(t) || *t == Token::SemiColon)
+        {
+            kept.pop();
+        }
+        kept.push(Token::Whitespace(sqlparser::tokenizer::Whitespace::Space));
+        kept.extend([
+            word("INTO"),
+            Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+        ]);
+        kept.push(word(MOVE_MARKER));
+    }
+    Some(kept.iter().map(ToString::to_string).collect())
+}
+
 /// The repaired text of `sql`, if a repair applies.
 pub fn repair(sql: &str) -> Option<String> {
     let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
+    if let Some(text) = cursor_movement(tokens.clone()) {
+        return (text != sql).then_some(text);
+    }
     let first = tokens.iter().find(|t| !is_space(t))?;
     let transaction = is_word(first, Keyword::BEGIN) || is_word(first, Keyword::START);
     let copy = is_word(first, Keyword::COPY);
@@ -102,6 +157,24 @@ mod tests {
     fn vacuum_options_are_dropped() {
         let repaired = repair("vacuum analyze pgbench_branches").unwrap();
         assert!(pgbridge_dialects::parse(&repaired).is_ok(), "{repaired}");
+    }
+
+    #[test]
+    fn move_is_a_marked_fetch_and_negative_counts_go_backward() {
+        assert_eq!(
+            repair("MOVE 2 FROM \"c\"").as_deref(),
+            Some("FETCH 2 FROM \"c\" INTO pgbridge_move")
+        );
+        assert_eq!(
+            repair("FETCH -3 FROM c").as_deref(),
+            Some("FETCH BACKWARD 3 FROM c")
+        );
+        for repaired in [
+            repair("move absolute 0 in c").unwrap(),
+            repair("FETCH -1 FROM c").unwrap(),
+        ] {
+            assert!(pgbridge_dialects::parse(&repaired).is_ok(), "{repaired}");
+        }
     }
 
     #[test]

@@ -69,10 +69,11 @@ pub enum Kind {
         scroll: bool,
         hold: bool,
     },
-    /// `FETCH direction FROM name`.
+    /// `FETCH direction FROM name`, or `MOVE` (`moves`: the same without the rows).
     Fetch {
         name: String,
         direction: sqlparser::ast::FetchDirection,
+        moves: bool,
     },
     /// `CLOSE name`, or `CLOSE ALL` (`None`).
     CloseCursor(Option<String>),
@@ -248,11 +249,20 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
         Statement::Fetch {
             name,
             direction,
-            into: None,
+            into,
             ..
-        } => Kind::Fetch {
-            name: super::session::cursor_name(name),
-            direction: direction.clone(),
+        } => match into {
+            Some(target) if target.to_string() != super::repair::MOVE_MARKER => {
+                return Err(SqlError::new(
+                    "42601",
+                    "syntax error at or near \"INTO\": FETCH .. INTO is PL/pgSQL only",
+                ));
+            }
+            _ => Kind::Fetch {
+                name: super::session::cursor_name(name),
+                direction: direction.clone(),
+                moves: into.is_some(),
+            },
         },
         Statement::Close { cursor } => Kind::CloseCursor(match cursor {
             sqlparser::ast::CloseCursor::All => None,

@@ -580,6 +580,14 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
                 }
                 Some(Entry::Empty) => (None, Vec::new(), false),
                 None => {
+                    let cursor = match self.session.lock().await.as_ref() {
+                        Some(session) => session.cursor_fields(name),
+                        None => None,
+                    };
+                    if let Some(fields) = cursor {
+                        client.send(row_description(&fields, &[])).await?;
+                        return Ok(());
+                    }
                     let error = SqlError::new("34000", format!("portal \"{name}\" does not exist"));
                     return Err(self.fail(&error).await);
                 }

@@ -170,22 +170,33 @@ impl EngineSession {
 
     /// Starts a planned query on the worker; its rows stream lazily (and are spilled to memory
     /// if the worker is needed before the client has read them all).
-    /// Plans and starts a query the client did not prepare (`COPY (query) TO`, a cursor's).
-    async fn start_query(
+    /// The plan of a query inside another statement (`COPY (query) TO`, a cursor's query).
+    async fn plan_inner(
         &mut self,
         query: &sqlparser::ast::Statement,
-    ) -> Result<(Arc<Vec<Field>>, pgbridge_proxy::RowStream), SqlError> {
+        client_types: &[Option<PgType>],
+    ) -> Result<(EngineStatement, Arc<Plan>), SqlError> {
         let script: TranslatedScript = Arc::new([TranslatedStatement {
             translation: translate(query, self.translations.target()),
             statement: query.clone(),
         }]);
         let inner = EngineStatement::new(script, 0)?;
-        let plan = self.plan(&inner, &[]).await?;
+        let plan = self.plan(&inner, client_types).await?;
+        Ok((inner, plan))
+    }
+
+    /// Plans and starts a query inside another statement, with the statement's parameters.
+    async fn start_query(
+        &mut self,
+        query: &sqlparser::ast::Statement,
+        parameters: Vec<Value>,
+    ) -> Result<(Arc<Vec<Field>>, pgbridge_proxy::RowStream), SqlError> {
+        let (inner, plan) = self.plan_inner(query, &[]).await?;
         self.free_worker().await;
         if inner.reads_catalog {
             self.worker.refresh_catalog().await?;
         }
-        self.start_rows(&plan, Vec::new())
+        self.start_rows(&plan, parameters)
     }
 
     fn start_rows(
@@ -529,16 +540,23 @@ impl EngineSession {
                         "DECLARE CURSOR can only be used in transaction blocks",
                     ));
                 }
-                let (fields, rows) = self.start_query(query).await?;
+                let (fields, rows) = self.start_query(query, parameters).await?;
                 self.cursors
                     .declare(name.clone(), fields, rows, *scroll, *hold)
                     .await?;
                 command("DECLARE CURSOR")
             }
-            Kind::Fetch { name, direction } => {
+            Kind::Fetch {
+                name,
+                direction,
+                moves,
+            } => {
                 let fields = self.cursors.fields(name)?;
                 let rows = self.cursors.fetch(name, direction)?;
-                let tag = format!("FETCH {}", rows.len());
+                if *moves {
+                    return command(&format!("MOVE {}", rows.len()));
+                }
+                let tag = "FETCH".to_owned();
                 Ok(Outcome::Rows {
                     fields,
                     rows: Box::pin(stream::iter(rows.into_iter().map(Ok))),
@@ -553,7 +571,7 @@ impl EngineSession {
                 command("CLOSE CURSOR")
             }
             Kind::CopyTo { query, format } => {
-                let (fields, rows) = self.start_query(query).await?;
+                let (fields, rows) = self.start_query(query, Vec::new()).await?;
                 Ok(Outcome::CopyOut {
                     fields,
                     rows,
@@ -716,12 +734,25 @@ impl Session for EngineSession {
                 parameters: Vec::new(),
                 fields: Some(show_fields(name)),
             }),
-            Kind::Fetch { name, .. } => Ok(Description {
+            Kind::DeclareCursor { query, .. } => {
+                let (_, plan) = self.plan_inner(query, parameter_types).await?;
+                Ok(Description {
+                    parameters: plan.description.parameters.clone(),
+                    fields: None,
+                })
+            }
+            Kind::Fetch {
+                name, moves: false, ..
+            } => Ok(Description {
                 parameters: Vec::new(),
                 fields: Some(self.cursors.fields(name)?),
             }),
             _ => Ok(Description::default()),
         }
+    }
+
+    fn cursor_fields(&self, name: &str) -> Option<Arc<Vec<Field>>> {
+        self.cursors.fields(name).ok()
     }
 
     async fn execute(
