@@ -717,3 +717,67 @@ fn values_with_column_names() {
         "column names after a subquery's alias",
     );
 }
+
+// Translations that depend on column types
+
+struct Flags;
+
+impl pgbridge_dialects::SchemaLookup for Flags {
+    fn table_columns(&self, table: &str) -> Option<Vec<(String, pgbridge_dialects::PgType)>> {
+        use pgbridge_dialects::PgType;
+        (table == "flags").then(|| {
+            vec![
+                ("id".into(), PgType::Int4),
+                ("enabled".into(), PgType::Bool),
+                ("price".into(), PgType::Numeric),
+                ("at".into(), PgType::Timestamptz),
+                ("note".into(), PgType::Text),
+            ]
+        })
+    }
+}
+
+/// Asserts that `pg_sql` translates to exactly `expected` with the columns of `flags` known.
+fn translates_with_schema_to(pg_sql: &str, expected: &str) {
+    let statements = parse(pg_sql).unwrap();
+    let translated =
+        pgbridge_dialects::translate_with_schema(&statements[0], Target::Sqlite, &Flags).unwrap();
+    assert_eq!(translated.sql, expected, "translating {pg_sql}");
+}
+
+#[test]
+fn literals_assigned_to_typed_columns_are_converted() {
+    translates_with_schema_to(
+        "INSERT INTO flags VALUES (2147483648, 't', 1.5, '2024-01-01 10:00+02', 'x')",
+        "INSERT INTO flags VALUES (pgbridge_int4(2147483648), pgbridge_bool('t'), 1.5, \
+         pgbridge_timestamptz('2024-01-01 10:00+02'), 'x')",
+    );
+    translates_with_schema_to(
+        "INSERT INTO flags (note, id) VALUES ('thirty', 'thirty')",
+        "INSERT INTO flags (note, id) VALUES ('thirty', pgbridge_int4('thirty'))",
+    );
+    translates_with_schema_to(
+        "UPDATE flags SET id = -3, note = 'n', enabled = id > 2",
+        "UPDATE flags SET id = pgbridge_int4(-3), note = 'n', enabled = id > 2",
+    );
+}
+
+#[test]
+fn boolean_columns_compare_with_text_literals_as_booleans() {
+    translates_with_schema_to(
+        "SELECT id FROM flags WHERE enabled = 'true'",
+        "SELECT id FROM flags WHERE enabled = pgbridge_bool('true')",
+    );
+}
+
+#[test]
+fn numeric_divisions_are_fractional() {
+    translates_with_schema_to(
+        "SELECT price / 2, id / 2 FROM flags",
+        "SELECT pgbridge_div(pgbridge_float8(price), 2), pgbridge_div(id, 2) FROM flags",
+    );
+    translates_to(
+        "SELECT 7::numeric / 2",
+        "SELECT pgbridge_div(pgbridge_float8(pgbridge_numeric(7)), 2)",
+    );
+}

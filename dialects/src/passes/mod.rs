@@ -7,6 +7,7 @@
 mod aggregate_filters;
 mod arithmetic;
 mod arrays;
+mod assignment_casts;
 mod boolean_text;
 mod booleans;
 mod call_syntax;
@@ -84,6 +85,7 @@ pub(crate) fn run(
     divisions::run(statement, target, integer_divisions);
     // Typed again, on a copy: only casts are added around literals, nothing moves.
     literal_types::run(statement, target, schema);
+    assignment_casts::run(statement, target, schema);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
     // Constructs the target cannot keep are refused before anything is rewritten.

@@ -378,6 +378,13 @@ pub trait TargetDialect: Send + Sync {
         None
     }
 
+    /// A function that makes a dividend fractional, where the target divides two stored
+    /// integers as integers even when PostgreSQL types them numeric or float (`7::numeric / 2`
+    /// is 3.5). `None` keeps the dividend.
+    fn fractional_division_function(&self) -> Option<&'static str> {
+        None
+    }
+
     /// A function that raises SQLSTATE 22012, guarding `/` and `%` divisors where the target
     /// answers NULL for a zero divisor. `None` leaves divisors alone.
     fn division_by_zero_function(&self) -> Option<&'static str> {
@@ -467,6 +474,13 @@ pub trait TargetDialect: Send + Sync {
     /// timestamptz column) must be cast to it explicitly, as the target would use the text.
     fn casts_literals_to(&self, pg_type: PgType) -> bool {
         let _ = pg_type;
+        false
+    }
+
+    /// True when the target stores a value as given, so the literals assigned to a column
+    /// (`INSERT .. VALUES`, `UPDATE .. SET`) go through [`TargetDialect::cast_function`] for
+    /// the column's type, as PostgreSQL converts them (`assignment_casts.rs`).
+    fn converts_on_assignment(&self) -> bool {
         false
     }
 

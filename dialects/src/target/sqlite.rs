@@ -54,6 +54,25 @@ impl TargetDialect for Sqlite {
         })
     }
 
+    fn converts_on_assignment(&self) -> bool {
+        // SQLite stores 't' in a boolean column and 'thirty' in an integer one.
+        true
+    }
+
+    fn casts_literals_to(&self, pg_type: PgType) -> bool {
+        // `flag = 'true'` would compare the stored 1 with the text.
+        matches!(pg_type, PgType::Bool | PgType::Timestamptz)
+    }
+
+    fn fractional_division_function(&self) -> Option<&'static str> {
+        // A numeric column keeps 7 as an integer, and SQLite's 7 / 2 is 3.
+        Some("pgbridge_float8")
+    }
+
+    fn booleans_are_numbers(&self) -> bool {
+        true
+    }
+
     fn like_is_case_sensitive(&self) -> bool {
         // pgbridge turns on `PRAGMA case_sensitive_like` on every connection.
         true
