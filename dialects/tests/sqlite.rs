@@ -191,7 +191,7 @@ fn ilike() {
     );
     translates_to(
         "SELECT * FROM t WHERE a NOT ILIKE $1",
-        "SELECT * FROM t WHERE lower(a) NOT LIKE lower(?1)",
+        "SELECT * FROM t WHERE lower(a) NOT LIKE lower(?1) ESCAPE '\\'",
     );
     // LIKE stays case-sensitive, as the connection's PRAGMA keeps it.
     translates_to(
@@ -780,4 +780,41 @@ fn numeric_divisions_are_fractional() {
         "SELECT 7::numeric / 2",
         "SELECT pgbridge_div(pgbridge_float8(pgbridge_numeric(7)), 2)",
     );
+}
+
+#[test]
+fn like_escapes_with_backslash_as_postgresql() {
+    translates_to(
+        r"SELECT * FROM t WHERE a LIKE '%100\%%'",
+        r"SELECT * FROM t WHERE a LIKE '%100\%%' ESCAPE '\'",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE a LIKE b",
+        r"SELECT * FROM t WHERE a LIKE b ESCAPE '\'",
+    );
+    // A literal pattern without backslashes means the same either way.
+    translates_to(
+        "SELECT * FROM t WHERE a LIKE 'x%'",
+        "SELECT * FROM t WHERE a LIKE 'x%'",
+    );
+}
+
+#[test]
+fn offset_without_limit_and_no_limit() {
+    translates_to(
+        "SELECT a FROM t ORDER BY a OFFSET 2",
+        "SELECT a FROM t ORDER BY a NULLS LAST LIMIT -1 OFFSET 2",
+    );
+    translates_to("SELECT a FROM t LIMIT NULL", "SELECT a FROM t LIMIT -1");
+}
+
+#[test]
+fn negative_limits_fail_as_in_postgresql() {
+    let statements = parse("SELECT a FROM t LIMIT -1").unwrap();
+    let error = translate(&statements[0], Target::Sqlite).unwrap_err();
+    assert_eq!(error.sqlstate(), "2201W");
+    let statements = parse("SELECT a FROM t OFFSET -1").unwrap();
+    let error = translate(&statements[0], Target::Sqlite).unwrap_err();
+    assert_eq!(error.sqlstate(), "2201X");
+    assert_eq!(error.to_string(), "OFFSET must not be negative");
 }

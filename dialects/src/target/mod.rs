@@ -82,6 +82,12 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when `LIKE` escapes with a backslash by default, as PostgreSQL's does; false
+    /// writes `ESCAPE '\'` out (`like_escapes.rs`).
+    fn like_escapes_with_backslash(&self) -> bool {
+        true
+    }
+
     /// The function that computes a binary arithmetic operator with PostgreSQL's rules, where
     /// the target's own operator differs (overflow, division by zero, date arithmetic).
     fn arithmetic_function(&self, operator: &BinaryOperator) -> Option<&'static str> {
@@ -441,6 +447,12 @@ pub trait TargetDialect: Send + Sync {
     /// True when `OFFSET` may be written without `LIMIT`.
     fn supports_offset_without_limit(&self) -> bool {
         true
+    }
+
+    /// The `LIMIT` row count that means no limit, where `OFFSET` needs a `LIMIT` (MySQL's
+    /// documented largest unsigned 64-bit integer by default).
+    fn unlimited_row_count(&self) -> &'static str {
+        "18446744073709551615"
     }
 
     /// True when `CREATE INDEX .. WHERE` (a partial index) is accepted.

@@ -73,6 +73,20 @@ impl TargetDialect for Sqlite {
         true
     }
 
+    fn like_escapes_with_backslash(&self) -> bool {
+        false
+    }
+
+    fn supports_offset_without_limit(&self) -> bool {
+        false
+    }
+
+    fn unlimited_row_count(&self) -> &'static str {
+        // SQLite reads a negative limit as none; PostgreSQL's negative limits are refused
+        // before they get here.
+        "-1"
+    }
+
     fn like_is_case_sensitive(&self) -> bool {
         // pgbridge turns on `PRAGMA case_sensitive_like` on every connection.
         true
