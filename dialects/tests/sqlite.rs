@@ -818,3 +818,18 @@ fn negative_limits_fail_as_in_postgresql() {
     assert_eq!(error.sqlstate(), "2201X");
     assert_eq!(error.to_string(), "OFFSET must not be negative");
 }
+
+#[test]
+fn generate_series_in_from_counts_as_postgresql() {
+    // Arguments in, `start + step * value` out, over the count PostgreSQL would give.
+    translates_to(
+        "SELECT n FROM generate_series(10, 0, -3) AS g(n)",
+        "SELECT n FROM (SELECT pgbridge_add((10), pgbridge_mul((-3), value)) AS n \
+         FROM generate_series(0, CASE WHEN pgbridge_mul((pgbridge_sub((0), (10))), sign((-3))) \
+         < 0 THEN -1 ELSE pgbridge_div((pgbridge_sub((0), (10))), (-3)) END)) AS g",
+    );
+    // A function's alias names its one column too.
+    let (sql, _) = translate_sqlite("SELECT SUM(n) FROM generate_series(1, 100) AS n").unwrap();
+    assert!(sql.contains("AS n FROM generate_series(0, "), "{sql}");
+    assert!(sql.ends_with(") AS n"), "{sql}");
+}

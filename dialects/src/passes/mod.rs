@@ -51,6 +51,7 @@ mod relations;
 mod returning;
 mod row_comparisons;
 mod row_locks;
+mod series;
 mod statement_forms;
 mod strings;
 mod target_functions;
@@ -74,6 +75,8 @@ pub(crate) fn run(
     target: &dyn TargetDialect,
     schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
+    // Before the typing: the series it writes out divides and multiplies its arguments.
+    series::run(statement, target);
     // Typed on the statement as written, before any pass changes it; date arithmetic and
     // boolean casts go first as they move no division, while the divisions copy their divisors.
     let boolean_text_casts = crate::infer::boolean_text_casts(statement, schema);

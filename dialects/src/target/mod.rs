@@ -455,6 +455,13 @@ pub trait TargetDialect: Send + Sync {
         "18446744073709551615"
     }
 
+    /// True when `generate_series(start, stop[, step])` is a table-valued function of integers
+    /// with one `value` column that counts up only (SQLite's series module): PostgreSQL's
+    /// calls in `FROM` are then written with it (`series.rs`).
+    fn has_value_series(&self) -> bool {
+        false
+    }
+
     /// True when `CREATE INDEX .. WHERE` (a partial index) is accepted.
     fn supports_partial_indexes(&self) -> bool {
         true

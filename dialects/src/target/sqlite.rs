@@ -87,6 +87,11 @@ impl TargetDialect for Sqlite {
         "-1"
     }
 
+    fn has_value_series(&self) -> bool {
+        // rusqlite's series module, loaded on every connection.
+        true
+    }
+
     fn like_is_case_sensitive(&self) -> bool {
         // pgbridge turns on `PRAGMA case_sensitive_like` on every connection.
         true
