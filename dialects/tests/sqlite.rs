@@ -833,3 +833,11 @@ fn generate_series_in_from_counts_as_postgresql() {
     assert!(sql.contains("AS n FROM generate_series(0, "), "{sql}");
     assert!(sql.ends_with(") AS n"), "{sql}");
 }
+
+#[test]
+fn extract_is_date_part() {
+    translates_to(
+        "SELECT EXTRACT(MONTH FROM d) FROM t",
+        "SELECT date_part('month', d) FROM t",
+    );
+}

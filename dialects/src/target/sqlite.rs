@@ -5,7 +5,7 @@
 //! uuid and json as text, bytea as blob, numeric with NUMERIC affinity. The declared PostgreSQL
 //! types live in pgbridge's type registry so results come back typed.
 
-use sqlparser::ast::{BinaryOperator, DataType, ExactNumberInfo};
+use sqlparser::ast::{BinaryOperator, DataType, DateTimeField, ExactNumberInfo, Expr, Value};
 
 use super::TargetDialect;
 use crate::{PgType, TranslateError};
@@ -90,6 +90,19 @@ impl TargetDialect for Sqlite {
     fn has_value_series(&self) -> bool {
         // rusqlite's series module, loaded on every connection.
         true
+    }
+
+    fn rewrite_extract(
+        &self,
+        field: &DateTimeField,
+        expr: &Expr,
+    ) -> Result<Option<Expr>, TranslateError> {
+        // `date_part`, registered on every connection, reads the stored ISO text.
+        let name = Expr::value(Value::SingleQuotedString(field.to_string().to_lowercase()));
+        Ok(Some(crate::passes::call(
+            "date_part",
+            vec![name, expr.clone()],
+        )))
     }
 
     fn like_is_case_sensitive(&self) -> bool {
