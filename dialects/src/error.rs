@@ -17,6 +17,13 @@ pub enum TranslateError {
     /// "stack depth limit exceeded").
     #[error("statement too complex: an expression nests deeper than {limit} levels")]
     TooDeep { limit: usize },
+    /// A value PostgreSQL would refuse when the statement runs (`LIMIT -1`: 2201W), found in
+    /// the text already.
+    #[error("{message}")]
+    Invalid {
+        sqlstate: &'static str,
+        message: String,
+    },
 }
 
 impl TranslateError {
@@ -26,6 +33,14 @@ impl TranslateError {
             TranslateError::Syntax { .. } => "42601",
             TranslateError::Unsupported { .. } => "0A000",
             TranslateError::TooDeep { .. } => "54001",
+            TranslateError::Invalid { sqlstate, .. } => sqlstate,
+        }
+    }
+
+    pub(crate) fn invalid(sqlstate: &'static str, message: impl Into<String>) -> Self {
+        TranslateError::Invalid {
+            sqlstate,
+            message: message.into(),
         }
     }
 

@@ -191,7 +191,7 @@ fn ilike() {
     );
     translates_to(
         "SELECT * FROM t WHERE a NOT ILIKE $1",
-        "SELECT * FROM t WHERE lower(a) NOT LIKE lower(?1)",
+        "SELECT * FROM t WHERE lower(a) NOT LIKE lower(?1) ESCAPE '\\'",
     );
     // LIKE stays case-sensitive, as the connection's PRAGMA keeps it.
     translates_to(
@@ -715,5 +715,129 @@ fn values_with_column_names() {
     refuses(
         "SELECT a FROM (SELECT 1) AS s(a)",
         "column names after a subquery's alias",
+    );
+}
+
+// Translations that depend on column types
+
+struct Flags;
+
+impl pgbridge_dialects::SchemaLookup for Flags {
+    fn table_columns(&self, table: &str) -> Option<Vec<(String, pgbridge_dialects::PgType)>> {
+        use pgbridge_dialects::PgType;
+        (table == "flags").then(|| {
+            vec![
+                ("id".into(), PgType::Int4),
+                ("enabled".into(), PgType::Bool),
+                ("price".into(), PgType::Numeric),
+                ("at".into(), PgType::Timestamptz),
+                ("note".into(), PgType::Text),
+            ]
+        })
+    }
+}
+
+/// Asserts that `pg_sql` translates to exactly `expected` with the columns of `flags` known.
+fn translates_with_schema_to(pg_sql: &str, expected: &str) {
+    let statements = parse(pg_sql).unwrap();
+    let translated =
+        pgbridge_dialects::translate_with_schema(&statements[0], Target::Sqlite, &Flags).unwrap();
+    assert_eq!(translated.sql, expected, "translating {pg_sql}");
+}
+
+#[test]
+fn literals_assigned_to_typed_columns_are_converted() {
+    translates_with_schema_to(
+        "INSERT INTO flags VALUES (2147483648, 't', 1.5, '2024-01-01 10:00+02', 'x')",
+        "INSERT INTO flags VALUES (pgbridge_int4(2147483648), pgbridge_bool('t'), 1.5, \
+         pgbridge_timestamptz('2024-01-01 10:00+02'), 'x')",
+    );
+    translates_with_schema_to(
+        "INSERT INTO flags (note, id) VALUES ('thirty', 'thirty')",
+        "INSERT INTO flags (note, id) VALUES ('thirty', pgbridge_int4('thirty'))",
+    );
+    translates_with_schema_to(
+        "UPDATE flags SET id = -3, note = 'n', enabled = id > 2",
+        "UPDATE flags SET id = pgbridge_int4(-3), note = 'n', enabled = id > 2",
+    );
+}
+
+#[test]
+fn boolean_columns_compare_with_text_literals_as_booleans() {
+    translates_with_schema_to(
+        "SELECT id FROM flags WHERE enabled = 'true'",
+        "SELECT id FROM flags WHERE enabled = pgbridge_bool('true')",
+    );
+}
+
+#[test]
+fn numeric_divisions_are_fractional() {
+    translates_with_schema_to(
+        "SELECT price / 2, id / 2 FROM flags",
+        "SELECT pgbridge_div(pgbridge_float8(price), 2), pgbridge_div(id, 2) FROM flags",
+    );
+    translates_to(
+        "SELECT 7::numeric / 2",
+        "SELECT pgbridge_div(pgbridge_float8(pgbridge_numeric(7)), 2)",
+    );
+}
+
+#[test]
+fn like_escapes_with_backslash_as_postgresql() {
+    translates_to(
+        r"SELECT * FROM t WHERE a LIKE '%100\%%'",
+        r"SELECT * FROM t WHERE a LIKE '%100\%%' ESCAPE '\'",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE a LIKE b",
+        r"SELECT * FROM t WHERE a LIKE b ESCAPE '\'",
+    );
+    // A literal pattern without backslashes means the same either way.
+    translates_to(
+        "SELECT * FROM t WHERE a LIKE 'x%'",
+        "SELECT * FROM t WHERE a LIKE 'x%'",
+    );
+}
+
+#[test]
+fn offset_without_limit_and_no_limit() {
+    translates_to(
+        "SELECT a FROM t ORDER BY a OFFSET 2",
+        "SELECT a FROM t ORDER BY a NULLS LAST LIMIT -1 OFFSET 2",
+    );
+    translates_to("SELECT a FROM t LIMIT NULL", "SELECT a FROM t LIMIT -1");
+}
+
+#[test]
+fn negative_limits_fail_as_in_postgresql() {
+    let statements = parse("SELECT a FROM t LIMIT -1").unwrap();
+    let error = translate(&statements[0], Target::Sqlite).unwrap_err();
+    assert_eq!(error.sqlstate(), "2201W");
+    let statements = parse("SELECT a FROM t OFFSET -1").unwrap();
+    let error = translate(&statements[0], Target::Sqlite).unwrap_err();
+    assert_eq!(error.sqlstate(), "2201X");
+    assert_eq!(error.to_string(), "OFFSET must not be negative");
+}
+
+#[test]
+fn generate_series_in_from_counts_as_postgresql() {
+    // Arguments in, `start + step * value` out, over the count PostgreSQL would give.
+    translates_to(
+        "SELECT n FROM generate_series(10, 0, -3) AS g(n)",
+        "SELECT n FROM (SELECT pgbridge_add((10), pgbridge_mul((-3), value)) AS n \
+         FROM generate_series(0, CASE WHEN pgbridge_mul((pgbridge_sub((0), (10))), sign((-3))) \
+         < 0 THEN -1 ELSE pgbridge_div((pgbridge_sub((0), (10))), (-3)) END)) AS g",
+    );
+    // A function's alias names its one column too.
+    let (sql, _) = translate_sqlite("SELECT SUM(n) FROM generate_series(1, 100) AS n").unwrap();
+    assert!(sql.contains("AS n FROM generate_series(0, "), "{sql}");
+    assert!(sql.ends_with(") AS n"), "{sql}");
+}
+
+#[test]
+fn extract_is_date_part() {
+    translates_to(
+        "SELECT EXTRACT(MONTH FROM d) FROM t",
+        "SELECT date_part('month', d) FROM t",
     );
 }

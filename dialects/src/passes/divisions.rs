@@ -1,6 +1,8 @@
 //! `/` and `%` where the target's operators differ from PostgreSQL's: two integers divide with
 //! the target's integer division (`7/2` is 3), and a zero divisor raises 22012 through the
-//! target's error function instead of answering NULL. Which divisions are integer ones comes
+//! target's error function instead of answering NULL; where the target divides two stored
+//! integers as integers, a numeric or float division makes its dividend fractional first
+//! (`7::numeric / 2` is 3.5). Which divisions are integer ones comes
 //! from type inference over the schema, before any other pass changes the statement.
 
 use std::ops::ControlFlow;
@@ -31,7 +33,12 @@ impl VisitorMut for Divisions<'_> {
     type Break = ();
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-        let Expr::BinaryOp { op, right, .. } = expr else {
+        let Expr::BinaryOp {
+            left: dividend,
+            op,
+            right,
+        } = expr
+        else {
             return ControlFlow::Continue(());
         };
         match op {
@@ -43,6 +50,18 @@ impl VisitorMut for Divisions<'_> {
                     && let Some(operator) = self.target.integer_division_operator()
                 {
                     *op = operator;
+                }
+                let fractional = |pg_type: Option<PgType>| {
+                    matches!(
+                        pg_type,
+                        Some(PgType::Numeric | PgType::Float4 | PgType::Float8)
+                    )
+                };
+                if (fractional(left) || fractional(right_type))
+                    && let Some(function) = self.target.fractional_division_function()
+                {
+                    let operand = std::mem::replace(dividend.as_mut(), Expr::value(Value::Null));
+                    **dividend = call(function, vec![operand]);
                 }
             }
             BinaryOperator::Modulo => {}
@@ -61,7 +80,9 @@ pub(super) fn run(
     target: &dyn TargetDialect,
     operands: Vec<OperandTypes>,
 ) {
-    if target.integer_division_operator().is_none() && target.division_by_zero_function().is_none()
+    if target.integer_division_operator().is_none()
+        && target.division_by_zero_function().is_none()
+        && target.fractional_division_function().is_none()
     {
         return;
     }

@@ -7,6 +7,7 @@
 mod aggregate_filters;
 mod arithmetic;
 mod arrays;
+mod assignment_casts;
 mod boolean_text;
 mod booleans;
 mod call_syntax;
@@ -33,10 +34,12 @@ mod indexes;
 mod json_paths;
 mod lateral;
 mod lateral_apply;
+mod like_escapes;
 mod limit_offset;
 mod literal_types;
 mod merge;
 mod multi_table_dml;
+mod negative_limits;
 mod nulls_order;
 mod nulls_sort_keys;
 pub(crate) mod object_references;
@@ -48,6 +51,7 @@ mod relations;
 mod returning;
 mod row_comparisons;
 mod row_locks;
+mod series;
 mod statement_forms;
 mod strings;
 mod target_functions;
@@ -71,6 +75,8 @@ pub(crate) fn run(
     target: &dyn TargetDialect,
     schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
+    // Before the typing: the series it writes out divides and multiplies its arguments.
+    series::run(statement, target);
     // Typed on the statement as written, before any pass changes it; date arithmetic and
     // boolean casts go first as they move no division, while the divisions copy their divisors.
     let boolean_text_casts = crate::infer::boolean_text_casts(statement, schema);
@@ -84,6 +90,7 @@ pub(crate) fn run(
     divisions::run(statement, target, integer_divisions);
     // Typed again, on a copy: only casts are added around literals, nothing moves.
     literal_types::run(statement, target, schema);
+    assignment_casts::run(statement, target, schema);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
     // Constructs the target cannot keep are refused before anything is rewritten.
@@ -112,8 +119,10 @@ pub(crate) fn run(
     row_comparisons::run(statement, target)?;
     json_paths::run(statement, target)?;
     strings::run(statement, target);
+    like_escapes::run(statement, target);
     ilike::run(statement, target);
     nulls_order::run(statement, target)?;
+    negative_limits::run(statement)?;
     offset_limit::run(statement, target);
     limit_offset::run(statement, target);
     call_syntax::run(statement, target)?;

@@ -1,5 +1,6 @@
-//! `OFFSET n` without `LIMIT` on a target that needs both: the limit becomes the largest row
-//! count the target accepts. `LIMIT ALL` (no limit) is the same thing.
+//! `OFFSET n` without `LIMIT` on a target that needs both: the limit becomes the target's "no
+//! limit" row count ([`TargetDialect::unlimited_row_count`]). `LIMIT ALL` / `LIMIT NULL` (no
+//! limit) are the same thing.
 
 use std::ops::ControlFlow;
 
@@ -7,25 +8,21 @@ use sqlparser::ast::{Expr, LimitClause, Query, Statement, Value, VisitMut, Visit
 
 use crate::TargetDialect;
 
-/// MySQL's documented "all rows" limit, the largest unsigned 64-bit integer.
-const NO_LIMIT: &str = "18446744073709551615";
-
-struct OffsetLimit;
+struct OffsetLimit {
+    no_limit: &'static str,
+}
 
 impl VisitorMut for OffsetLimit {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
-        if let Some(LimitClause::LimitOffset {
-            limit,
-            offset: Some(_),
-            ..
-        }) = &mut query.limit_clause
-            && limit
-                .as_ref()
-                .is_none_or(|l| matches!(l, Expr::Value(v) if v.value == Value::Null))
+        if let Some(LimitClause::LimitOffset { limit, offset, .. }) = &mut query.limit_clause
+            && match limit {
+                None => offset.is_some(),
+                Some(limit) => matches!(limit, Expr::Value(v) if v.value == Value::Null),
+            }
         {
-            *limit = Some(Expr::value(Value::Number(NO_LIMIT.to_owned(), false)));
+            *limit = Some(Expr::value(Value::Number(self.no_limit.to_owned(), false)));
         }
         ControlFlow::Continue(())
     }
@@ -33,6 +30,8 @@ impl VisitorMut for OffsetLimit {
 
 pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) {
     if !target.supports_offset_without_limit() {
-        let _ = statement.visit(&mut OffsetLimit);
+        let _ = statement.visit(&mut OffsetLimit {
+            no_limit: target.unlimited_row_count(),
+        });
     }
 }

@@ -82,6 +82,12 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when `LIKE` escapes with a backslash by default, as PostgreSQL's does; false
+    /// writes `ESCAPE '\'` out (`like_escapes.rs`).
+    fn like_escapes_with_backslash(&self) -> bool {
+        true
+    }
+
     /// The function that computes a binary arithmetic operator with PostgreSQL's rules, where
     /// the target's own operator differs (overflow, division by zero, date arithmetic).
     fn arithmetic_function(&self, operator: &BinaryOperator) -> Option<&'static str> {
@@ -378,6 +384,13 @@ pub trait TargetDialect: Send + Sync {
         None
     }
 
+    /// A function that makes a dividend fractional, where the target divides two stored
+    /// integers as integers even when PostgreSQL types them numeric or float (`7::numeric / 2`
+    /// is 3.5). `None` keeps the dividend.
+    fn fractional_division_function(&self) -> Option<&'static str> {
+        None
+    }
+
     /// A function that raises SQLSTATE 22012, guarding `/` and `%` divisors where the target
     /// answers NULL for a zero divisor. `None` leaves divisors alone.
     fn division_by_zero_function(&self) -> Option<&'static str> {
@@ -436,6 +449,19 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// The `LIMIT` row count that means no limit, where `OFFSET` needs a `LIMIT` (MySQL's
+    /// documented largest unsigned 64-bit integer by default).
+    fn unlimited_row_count(&self) -> &'static str {
+        "18446744073709551615"
+    }
+
+    /// True when `generate_series(start, stop[, step])` is a table-valued function of integers
+    /// with one `value` column that counts up only (SQLite's series module): PostgreSQL's
+    /// calls in `FROM` are then written with it (`series.rs`).
+    fn has_value_series(&self) -> bool {
+        false
+    }
+
     /// True when `CREATE INDEX .. WHERE` (a partial index) is accepted.
     fn supports_partial_indexes(&self) -> bool {
         true
@@ -467,6 +493,13 @@ pub trait TargetDialect: Send + Sync {
     /// timestamptz column) must be cast to it explicitly, as the target would use the text.
     fn casts_literals_to(&self, pg_type: PgType) -> bool {
         let _ = pg_type;
+        false
+    }
+
+    /// True when the target stores a value as given, so the literals assigned to a column
+    /// (`INSERT .. VALUES`, `UPDATE .. SET`) go through [`TargetDialect::cast_function`] for
+    /// the column's type, as PostgreSQL converts them (`assignment_casts.rs`).
+    fn converts_on_assignment(&self) -> bool {
         false
     }
 

@@ -5,7 +5,7 @@
 //! uuid and json as text, bytea as blob, numeric with NUMERIC affinity. The declared PostgreSQL
 //! types live in pgbridge's type registry so results come back typed.
 
-use sqlparser::ast::{BinaryOperator, DataType, ExactNumberInfo};
+use sqlparser::ast::{BinaryOperator, DataType, DateTimeField, ExactNumberInfo, Expr, Value};
 
 use super::TargetDialect;
 use crate::{PgType, TranslateError};
@@ -52,6 +52,57 @@ impl TargetDialect for Sqlite {
             PgType::Bytea => "pgbridge_bytea",
             _ => return None,
         })
+    }
+
+    fn converts_on_assignment(&self) -> bool {
+        // SQLite stores 't' in a boolean column and 'thirty' in an integer one.
+        true
+    }
+
+    fn casts_literals_to(&self, pg_type: PgType) -> bool {
+        // `flag = 'true'` would compare the stored 1 with the text.
+        matches!(pg_type, PgType::Bool | PgType::Timestamptz)
+    }
+
+    fn fractional_division_function(&self) -> Option<&'static str> {
+        // A numeric column keeps 7 as an integer, and SQLite's 7 / 2 is 3.
+        Some("pgbridge_float8")
+    }
+
+    fn booleans_are_numbers(&self) -> bool {
+        true
+    }
+
+    fn like_escapes_with_backslash(&self) -> bool {
+        false
+    }
+
+    fn supports_offset_without_limit(&self) -> bool {
+        false
+    }
+
+    fn unlimited_row_count(&self) -> &'static str {
+        // SQLite reads a negative limit as none; PostgreSQL's negative limits are refused
+        // before they get here.
+        "-1"
+    }
+
+    fn has_value_series(&self) -> bool {
+        // rusqlite's series module, loaded on every connection.
+        true
+    }
+
+    fn rewrite_extract(
+        &self,
+        field: &DateTimeField,
+        expr: &Expr,
+    ) -> Result<Option<Expr>, TranslateError> {
+        // `date_part`, registered on every connection, reads the stored ISO text.
+        let name = Expr::value(Value::SingleQuotedString(field.to_string().to_lowercase()));
+        Ok(Some(crate::passes::call(
+            "date_part",
+            vec![name, expr.clone()],
+        )))
     }
 
     fn like_is_case_sensitive(&self) -> bool {

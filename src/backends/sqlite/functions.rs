@@ -198,6 +198,9 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let volatile = FunctionFlags::SQLITE_UTF8;
     super::builtins::register(connection)?;
+    super::date_parts::register(connection)?;
+    // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.
+    rusqlite::vtab::series::load_module(connection)?;
     for (name, operator) in [
         ("pgbridge_add", Operator::Add),
         ("pgbridge_sub", Operator::Subtract),
@@ -293,6 +296,13 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     connection.create_scalar_function("pgbridge_now", 0, volatile, |_| {
         let now = chrono::Utc::now().naive_utc();
         Ok(SqliteValue::Text(format!("{}+00", format_timestamp(&now))))
+    })?;
+    // PostgreSQL's random() is a float8 in [0, 1); SQLite's own is any 64-bit integer.
+    connection.create_scalar_function("random", 0, volatile, |_| {
+        let bits = uuid::Uuid::new_v4().as_u128() & ((1 << 53) - 1);
+        #[allow(clippy::cast_precision_loss)]
+        let fraction = bits as f64 / (1u64 << 53) as f64;
+        Ok(SqliteValue::Real(fraction))
     })?;
     connection.create_scalar_function("gen_random_uuid", 0, volatile, |_| {
         Ok(SqliteValue::Text(uuid::Uuid::new_v4().to_string()))

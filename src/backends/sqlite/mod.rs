@@ -11,6 +11,7 @@
 mod builtins;
 pub mod catalog;
 mod connect;
+mod date_parts;
 mod errors;
 pub mod functions;
 mod registry;

@@ -16,7 +16,7 @@ use futures::stream;
 use pgbridge_dialects::{
     PgType, SchemaLookup, TranslatedScript, TranslatedStatement, TranslationCache,
 };
-use pgbridge_dialects::{infer, translate};
+use pgbridge_dialects::{infer, translate, translate_with_schema};
 use pgbridge_proxy::{
     CancelToken, Description, Field, Outcome, Session, SqlError, TransactionState, Value,
 };
@@ -310,11 +310,15 @@ impl EngineSession {
             return Ok(Arc::clone(plan));
         }
         self.free_worker().await;
-        let translation = statement
-            .translation()
-            .clone()
-            .map_err(|e| translate_error(&e))?;
+        // Refusals do not depend on the schema; a translation may (column types).
+        statement.translation().as_ref().map_err(translate_error)?;
         let tables = self.load_schema(statement.ast()).await?;
+        let translation = translate_with_schema(
+            statement.ast(),
+            self.translations.target(),
+            &SchemaCache(&self.schema),
+        )
+        .map_err(|e| translate_error(&e))?;
         let inferred = infer(statement.ast(), &SchemaCache(&self.schema));
         let prepared = self.worker.prepare(translation.sql.clone()).await?;
         let parameter_count = translation
