@@ -202,7 +202,16 @@ fn upserts() {
     );
     refuses(
         "INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO NOTHING RETURNING a",
-        "ON CONFLICT .. RETURNING",
+        "ON CONFLICT DO NOTHING .. RETURNING",
+    );
+    translates_to(
+        "INSERT INTO t (a, b) VALUES (1, 2) ON CONFLICT ON CONSTRAINT t_a_key DO UPDATE SET b = EXCLUDED.b",
+        "INSERT INTO t (a, b) VALUES (1, 2) ON DUPLICATE KEY UPDATE b = VALUES(b)",
+    );
+    // MariaDB returns the row as updated, as PostgreSQL does.
+    translates_to(
+        "INSERT INTO t (a, b) VALUES (1, 2) ON CONFLICT (a) DO UPDATE SET b = t.b + 1 RETURNING a, b",
+        "INSERT INTO t (a, b) VALUES (1, 2) ON DUPLICATE KEY UPDATE b = t.b + 1 RETURNING a, b",
     );
     refuses(
         "INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 1 WHERE t.b > 0",
@@ -482,4 +491,86 @@ fn date_arithmetic_counts_days() {
          DATEDIFF(day, CAST('2024-01-01' AS DATE)) FROM t",
     );
     translates_to("SELECT a + 1 FROM t", "SELECT a + 1 FROM t");
+}
+
+#[test]
+fn aggregate_filters_move_into_the_argument() {
+    translates_to(
+        "SELECT count(*) FILTER (WHERE a > 1), sum(b) FILTER (WHERE flag) FROM t",
+        "SELECT count(CASE WHEN a > 1 THEN 1 END), sum(CASE WHEN flag THEN b END) FROM t",
+    );
+}
+
+#[test]
+fn distinct_from_is_null_safe_equality() {
+    translates_to(
+        "SELECT a IS DISTINCT FROM b, a IS NOT DISTINCT FROM NULL FROM t",
+        "SELECT (NOT (a <=> b)), (a <=> NULL) FROM t",
+    );
+    // The parentheses keep PostgreSQL's precedence: IS binds looser than IN there, while
+    // MySQL's <=> and IN bind alike, and its NOT binds looser than both.
+    translates_to(
+        "SELECT a IS DISTINCT FROM b IN (0) FROM t",
+        "SELECT (NOT (a <=> (b IN (0)))) FROM t",
+    );
+    translates_to(
+        "SELECT (a IS NOT DISTINCT FROM b) IN (0) FROM t",
+        "SELECT ((a <=> b)) IN (0) FROM t",
+    );
+}
+
+#[test]
+fn named_column_constraints_move_to_the_table() {
+    translates_to(
+        "CREATE TABLE s (k text CONSTRAINT s_k_uniq UNIQUE, r text NOT NULL CONSTRAINT r_known CHECK (r IN ('a', 'b')))",
+        "CREATE TABLE s (k LONGTEXT COLLATE utf8mb4_nopad_bin, r LONGTEXT COLLATE utf8mb4_nopad_bin NOT NULL, CONSTRAINT s_k_uniq UNIQUE (k), CONSTRAINT r_known CHECK (r IN ('a', 'b')))",
+    );
+    translates_to(
+        "CREATE TABLE s (id int CONSTRAINT s_pk PRIMARY KEY, p int CONSTRAINT s_p_fk REFERENCES t (a))",
+        "CREATE TABLE s (id INT PRIMARY KEY, p INT, CONSTRAINT s_p_fk FOREIGN KEY (p) REFERENCES t(a))",
+    );
+}
+
+#[test]
+fn deferrable_constraints_are_checked_at_once() {
+    translates_to(
+        "CREATE TABLE s (p int REFERENCES t (a) DEFERRABLE INITIALLY DEFERRED, q int, FOREIGN KEY (q) REFERENCES t (b) DEFERRABLE)",
+        "CREATE TABLE s (p INT REFERENCES t (a), q INT, FOREIGN KEY (q) REFERENCES t(b))",
+    );
+    translates_to(
+        "ALTER TABLE s ADD CONSTRAINT s_q_fk FOREIGN KEY (q) REFERENCES t (b) DEFERRABLE INITIALLY DEFERRED",
+        "ALTER TABLE s ADD CONSTRAINT s_q_fk FOREIGN KEY (q) REFERENCES t(b)",
+    );
+}
+
+#[test]
+fn generate_series_is_a_recursive_query() {
+    let series = |start: &str, stop: &str, step: &str, column: &str, alias: &str| {
+        format!(
+            "(WITH RECURSIVE pgbridge_series (value) AS (SELECT ({start}) \
+WHERE (({step}) > 0 AND ({start}) <= ({stop})) OR (({step}) < 0 AND ({start}) >= ({stop})) \
+UNION ALL SELECT value + ({step}) FROM pgbridge_series \
+WHERE (({step}) > 0 AND value + ({step}) <= ({stop})) OR (({step}) < 0 AND value + ({step}) >= ({stop}))) \
+SELECT value AS {column} FROM pgbridge_series) AS {alias}"
+        )
+    };
+    translates_to(
+        "SELECT i FROM generate_series(1, 3) AS s(i)",
+        &format!("SELECT i FROM {}", series("1", "3", "1", "i", "s")),
+    );
+    translates_to(
+        "SELECT sum(n) FROM generate_series(10, 0, -3) AS n",
+        &format!("SELECT sum(n) FROM {}", series("10", "0", "-3", "n", "n")),
+    );
+    translates_to(
+        "SELECT * FROM generate_series(1, a)",
+        &format!(
+            "SELECT * FROM {}",
+            series("1", "a", "1", "generate_series", "generate_series")
+        ),
+    );
+    refuses(
+        "SELECT * FROM generate_series(DATE '2024-01-01', DATE '2024-01-05', INTERVAL '1 day')",
+        "generate_series() over timestamps",
+    );
 }

@@ -14,11 +14,13 @@ mod case_sensitivity;
 mod casts;
 mod collations;
 mod concatenation;
+mod constraint_forms;
 mod date_arithmetic;
 pub(crate) mod ddl;
 mod default_values;
 mod defaults;
 mod derived_columns;
+mod distinct_from;
 mod distinct_on;
 mod distinct_on_rows;
 mod divisions;
@@ -48,6 +50,7 @@ mod relations;
 mod returning;
 mod row_comparisons;
 mod row_locks;
+mod series;
 mod statement_forms;
 mod strings;
 mod target_functions;
@@ -86,6 +89,7 @@ pub(crate) fn run(
     literal_types::run(statement, target, schema);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
+    series::run(statement, target)?;
     // Constructs the target cannot keep are refused before anything is rewritten.
     derived_columns::run(statement, target)?;
     upsert::run(statement, target)?;
@@ -102,6 +106,7 @@ pub(crate) fn run(
     collations::run(statement, target)?;
     text_collation::run(statement, target);
     case_sensitivity::run(statement, target);
+    constraint_forms::run(statement, target);
     ddl::run(statement, target)?;
     partial_indexes::run(statement, target)?;
     dml_aliases::run(statement, target);
@@ -110,6 +115,7 @@ pub(crate) fn run(
     relations::run(statement);
     aggregate_filters::run(statement, target)?;
     row_comparisons::run(statement, target)?;
+    distinct_from::run(statement, target);
     json_paths::run(statement, target)?;
     strings::run(statement, target);
     ilike::run(statement, target);

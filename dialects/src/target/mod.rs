@@ -288,6 +288,30 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when a column constraint may be named (`c text CONSTRAINT c_key UNIQUE`); else named
+    /// column constraints move to the table's constraints (`constraint_forms.rs`).
+    fn supports_named_column_constraints(&self) -> bool {
+        true
+    }
+
+    /// True when constraints may be `DEFERRABLE` / `INITIALLY DEFERRED`; else the clause is
+    /// dropped and the constraint is checked at each statement (`constraint_forms.rs`).
+    fn supports_deferrable_constraints(&self) -> bool {
+        true
+    }
+
+    /// The target's NULL-safe equality operator (`a <=> b`), which `IS [NOT] DISTINCT FROM`
+    /// becomes (`distinct_from.rs`); `None` keeps the predicates as written.
+    fn null_safe_equal_operator(&self) -> Option<BinaryOperator> {
+        None
+    }
+
+    /// True when `generate_series(a, b [, step])` in `FROM` becomes a derived table over a
+    /// recursive CTE (`series.rs`); false leaves it to the target's own table functions.
+    fn series_as_recursive_query(&self) -> bool {
+        false
+    }
+
     /// True when `ALTER TABLE .. ADD CONSTRAINT` is accepted (else keys become unique indexes).
     fn supports_add_constraint(&self) -> bool {
         true
