@@ -6,7 +6,7 @@ use pgbridge_dialects::{
     PgType, SchemaLookup, Target, TranslateError, Translation, parse, translate_with_schema,
 };
 
-/// `t(a int, b int, x numeric, name text, flag bool, at timestamptz)`: enough schema to type
+/// `t(a int, b int, x numeric, name text, flag bool, at timestamptz, day date, payload bytea)`: enough schema to type
 /// columns.
 struct Schema;
 
@@ -21,6 +21,7 @@ impl SchemaLookup for Schema {
                 ("flag".to_owned(), PgType::Bool),
                 ("at".to_owned(), PgType::Timestamptz),
                 ("day".to_owned(), PgType::Date),
+                ("payload".to_owned(), PgType::Bytea),
             ]
         })
     }
@@ -572,5 +573,33 @@ SELECT value AS {column} FROM pgbridge_series) AS {alias}"
     refuses(
         "SELECT * FROM generate_series(DATE '2024-01-01', DATE '2024-01-05', INTERVAL '1 day')",
         "generate_series() over timestamps",
+    );
+}
+
+#[test]
+fn bytea_literals_are_decoded() {
+    translates_to(r"SELECT '\x0A1b'::bytea", "SELECT X'0a1b'");
+    translates_to("SELECT 'hello'::bytea", "SELECT CAST('hello' AS BINARY)");
+    // A literal stored into a bytea column is read as bytea, as PostgreSQL reads it.
+    translates_to(
+        r"INSERT INTO t (a, payload) VALUES (1, '\xdead')",
+        "INSERT INTO t (a, payload) VALUES (1, X'dead')",
+    );
+    refuses(r"SELECT 'a\000b'::bytea", "bytea literal in escape format");
+}
+
+#[test]
+fn functions_that_mean_other_things_on_mariadb() {
+    translates_to(
+        "SELECT log(a), log(2, a), bool_and(flag), every(flag), bool_or(flag) FROM t",
+        "SELECT LOG10(a), log(2, a), MIN(flag), MIN(flag), MAX(flag) FROM t",
+    );
+    translates_to(
+        "SELECT encode(name::bytea, 'hex'), decode(name, 'base64'), starts_with(name, 'ab') FROM t",
+        "SELECT LOWER(HEX(CAST(name AS BINARY))), FROM_BASE64(name), (LEFT(name, CHAR_LENGTH('ab')) = 'ab') FROM t",
+    );
+    refuses(
+        "SELECT encode(name::bytea, 'escape') FROM t",
+        "encode(.., 'escape')",
     );
 }

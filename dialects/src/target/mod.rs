@@ -312,6 +312,12 @@ pub trait TargetDialect: Send + Sync {
         false
     }
 
+    /// True when a text literal cast to bytea is decoded when translating (`'\x0a'::bytea` is
+    /// `X'0a'`), where the target's own cast would keep the text's characters as the bytes.
+    fn bytea_hex_literals(&self) -> bool {
+        false
+    }
+
     /// True when `ALTER TABLE .. ADD CONSTRAINT` is accepted (else keys become unique indexes).
     fn supports_add_constraint(&self) -> bool {
         true

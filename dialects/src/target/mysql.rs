@@ -260,6 +260,10 @@ impl TargetDialect for MySql {
         false
     }
 
+    fn bytea_hex_literals(&self) -> bool {
+        true
+    }
+
     fn series_as_recursive_query(&self) -> bool {
         true
     }
@@ -307,7 +311,8 @@ impl TargetDialect for MySql {
 
     fn casts_literals_to(&self, pg_type: PgType) -> bool {
         // 't' would read as 0, a UTC offset would be dropped.
-        matches!(pg_type, PgType::Bool | PgType::Timestamptz)
+        // A bytea literal in hex form would be stored as its characters.
+        matches!(pg_type, PgType::Bool | PgType::Timestamptz | PgType::Bytea)
     }
 
     fn key_column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
