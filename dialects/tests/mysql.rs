@@ -6,7 +6,7 @@ use pgbridge_dialects::{
     PgType, SchemaLookup, Target, TranslateError, Translation, parse, translate_with_schema,
 };
 
-/// `t(a int, b int, x numeric, name text, flag bool, at timestamptz)`: enough schema to type
+/// `t(a int, b int, x numeric, name text, flag bool, at timestamptz, day date, payload bytea)`: enough schema to type
 /// columns.
 struct Schema;
 
@@ -21,6 +21,7 @@ impl SchemaLookup for Schema {
                 ("flag".to_owned(), PgType::Bool),
                 ("at".to_owned(), PgType::Timestamptz),
                 ("day".to_owned(), PgType::Date),
+                ("payload".to_owned(), PgType::Bytea),
             ]
         })
     }
@@ -202,7 +203,16 @@ fn upserts() {
     );
     refuses(
         "INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO NOTHING RETURNING a",
-        "ON CONFLICT .. RETURNING",
+        "ON CONFLICT DO NOTHING .. RETURNING",
+    );
+    translates_to(
+        "INSERT INTO t (a, b) VALUES (1, 2) ON CONFLICT ON CONSTRAINT t_a_key DO UPDATE SET b = EXCLUDED.b",
+        "INSERT INTO t (a, b) VALUES (1, 2) ON DUPLICATE KEY UPDATE b = VALUES(b)",
+    );
+    // MariaDB returns the row as updated, as PostgreSQL does.
+    translates_to(
+        "INSERT INTO t (a, b) VALUES (1, 2) ON CONFLICT (a) DO UPDATE SET b = t.b + 1 RETURNING a, b",
+        "INSERT INTO t (a, b) VALUES (1, 2) ON DUPLICATE KEY UPDATE b = t.b + 1 RETURNING a, b",
     );
     refuses(
         "INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 1 WHERE t.b > 0",
@@ -482,4 +492,114 @@ fn date_arithmetic_counts_days() {
          DATEDIFF(day, CAST('2024-01-01' AS DATE)) FROM t",
     );
     translates_to("SELECT a + 1 FROM t", "SELECT a + 1 FROM t");
+}
+
+#[test]
+fn aggregate_filters_move_into_the_argument() {
+    translates_to(
+        "SELECT count(*) FILTER (WHERE a > 1), sum(b) FILTER (WHERE flag) FROM t",
+        "SELECT count(CASE WHEN a > 1 THEN 1 END), sum(CASE WHEN flag THEN b END) FROM t",
+    );
+}
+
+#[test]
+fn distinct_from_is_null_safe_equality() {
+    translates_to(
+        "SELECT a IS DISTINCT FROM b, a IS NOT DISTINCT FROM NULL FROM t",
+        "SELECT (NOT (a <=> b)), (a <=> NULL) FROM t",
+    );
+    // The parentheses keep PostgreSQL's precedence: IS binds looser than IN there, while
+    // MySQL's <=> and IN bind alike, and its NOT binds looser than both.
+    translates_to(
+        "SELECT a IS DISTINCT FROM b IN (0) FROM t",
+        "SELECT (NOT (a <=> (b IN (0)))) FROM t",
+    );
+    translates_to(
+        "SELECT (a IS NOT DISTINCT FROM b) IN (0) FROM t",
+        "SELECT ((a <=> b)) IN (0) FROM t",
+    );
+}
+
+#[test]
+fn named_column_constraints_move_to_the_table() {
+    translates_to(
+        "CREATE TABLE s (k text CONSTRAINT s_k_uniq UNIQUE, r text NOT NULL CONSTRAINT r_known CHECK (r IN ('a', 'b')))",
+        "CREATE TABLE s (k LONGTEXT COLLATE utf8mb4_nopad_bin, r LONGTEXT COLLATE utf8mb4_nopad_bin NOT NULL, CONSTRAINT s_k_uniq UNIQUE (k), CONSTRAINT r_known CHECK (r IN ('a', 'b')))",
+    );
+    translates_to(
+        "CREATE TABLE s (id int CONSTRAINT s_pk PRIMARY KEY, p int CONSTRAINT s_p_fk REFERENCES t (a))",
+        "CREATE TABLE s (id INT PRIMARY KEY, p INT, CONSTRAINT s_p_fk FOREIGN KEY (p) REFERENCES t(a))",
+    );
+}
+
+#[test]
+fn deferrable_constraints_are_checked_at_once() {
+    translates_to(
+        "CREATE TABLE s (p int REFERENCES t (a) DEFERRABLE INITIALLY DEFERRED, q int, FOREIGN KEY (q) REFERENCES t (b) DEFERRABLE)",
+        "CREATE TABLE s (p INT REFERENCES t (a), q INT, FOREIGN KEY (q) REFERENCES t(b))",
+    );
+    translates_to(
+        "ALTER TABLE s ADD CONSTRAINT s_q_fk FOREIGN KEY (q) REFERENCES t (b) DEFERRABLE INITIALLY DEFERRED",
+        "ALTER TABLE s ADD CONSTRAINT s_q_fk FOREIGN KEY (q) REFERENCES t(b)",
+    );
+}
+
+#[test]
+fn generate_series_is_a_recursive_query() {
+    let series = |start: &str, stop: &str, step: &str, column: &str, alias: &str| {
+        format!(
+            "(WITH RECURSIVE pgbridge_series (value) AS (SELECT ({start}) \
+WHERE (({step}) > 0 AND ({start}) <= ({stop})) OR (({step}) < 0 AND ({start}) >= ({stop})) \
+UNION ALL SELECT value + ({step}) FROM pgbridge_series \
+WHERE (({step}) > 0 AND value + ({step}) <= ({stop})) OR (({step}) < 0 AND value + ({step}) >= ({stop}))) \
+SELECT value AS {column} FROM pgbridge_series) AS {alias}"
+        )
+    };
+    translates_to(
+        "SELECT i FROM generate_series(1, 3) AS s(i)",
+        &format!("SELECT i FROM {}", series("1", "3", "1", "i", "s")),
+    );
+    translates_to(
+        "SELECT sum(n) FROM generate_series(10, 0, -3) AS n",
+        &format!("SELECT sum(n) FROM {}", series("10", "0", "-3", "n", "n")),
+    );
+    translates_to(
+        "SELECT * FROM generate_series(1, a)",
+        &format!(
+            "SELECT * FROM {}",
+            series("1", "a", "1", "generate_series", "generate_series")
+        ),
+    );
+    refuses(
+        "SELECT * FROM generate_series(DATE '2024-01-01', DATE '2024-01-05', INTERVAL '1 day')",
+        "generate_series() over timestamps",
+    );
+}
+
+#[test]
+fn bytea_literals_are_decoded() {
+    translates_to(r"SELECT '\x0A1b'::bytea", "SELECT X'0a1b'");
+    translates_to("SELECT 'hello'::bytea", "SELECT CAST('hello' AS BINARY)");
+    // A literal stored into a bytea column is read as bytea, as PostgreSQL reads it.
+    translates_to(
+        r"INSERT INTO t (a, payload) VALUES (1, '\xdead')",
+        "INSERT INTO t (a, payload) VALUES (1, X'dead')",
+    );
+    refuses(r"SELECT 'a\000b'::bytea", "bytea literal in escape format");
+}
+
+#[test]
+fn functions_that_mean_other_things_on_mariadb() {
+    translates_to(
+        "SELECT log(a), log(2, a), bool_and(flag), every(flag), bool_or(flag) FROM t",
+        "SELECT LOG10(a), log(2, a), MIN(flag), MIN(flag), MAX(flag) FROM t",
+    );
+    translates_to(
+        "SELECT encode(name::bytea, 'hex'), decode(name, 'base64'), starts_with(name, 'ab') FROM t",
+        "SELECT LOWER(HEX(CAST(name AS BINARY))), FROM_BASE64(name), (LEFT(name, CHAR_LENGTH('ab')) = 'ab') FROM t",
+    );
+    refuses(
+        "SELECT encode(name::bytea, 'escape') FROM t",
+        "encode(.., 'escape')",
+    );
 }

@@ -25,6 +25,12 @@ impl Casts<'_> {
         if pg_type == PgType::Interval && !self.target.supports_intervals() {
             return Err(TranslateError::unsupported("interval", self.target.name()));
         }
+        if pg_type == PgType::Bytea
+            && self.target.bytea_hex_literals()
+            && let Some(literal) = bytea_literal(&operand, self.target)?
+        {
+            return Ok(literal);
+        }
         if let Some(function) = self.target.cast_function(pg_type) {
             return Ok(call(function, vec![operand]));
         }
@@ -76,6 +82,33 @@ impl VisitorMut for Casts<'_> {
             }
             Err(error) => ControlFlow::Break(error),
         }
+    }
+}
+
+/// A text literal read as bytea, as PostgreSQL reads it: `'\x0a1b'` is the bytes 0a 1b, written
+/// `X'0a1b'`; text without backslashes is its own bytes (`None`: the plain cast keeps it). Other
+/// backslash escapes (the `escape` format) are refused; bad hex is refused as PostgreSQL fails.
+fn bytea_literal(
+    operand: &Expr,
+    target: &dyn TargetDialect,
+) -> Result<Option<Expr>, TranslateError> {
+    let Expr::Value(value) = operand else {
+        return Ok(None);
+    };
+    let Value::SingleQuotedString(text) = &value.value else {
+        return Ok(None);
+    };
+    if !text.contains('\\') {
+        return Ok(None);
+    }
+    match text.strip_prefix("\\x") {
+        Some(hex) if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) => Ok(Some(
+            Expr::value(Value::HexStringLiteral(hex.to_ascii_lowercase())),
+        )),
+        _ => Err(TranslateError::unsupported(
+            "bytea literal in escape format or with bad hex digits",
+            target.name(),
+        )),
     }
 }
 

@@ -2,8 +2,10 @@
 //! `DO UPDATE SET c = EXCLUDED.c` becomes `ON DUPLICATE KEY UPDATE c = VALUES(c)`, and
 //! `DO NOTHING` a no-op update of the first conflict column (not `INSERT IGNORE`, which would
 //! also turn NOT NULL, range and foreign-key errors into warnings). The target checks every
-//! unique key, PostgreSQL only the named one: equal when the table has one unique key. A
-//! `DO UPDATE .. WHERE` and `RETURNING` (which would also return the untouched rows) are refused.
+//! unique key, PostgreSQL only the named one: equal when the table has one unique key.
+//! `RETURNING` after `DO UPDATE` returns the inserted or updated row, as in PostgreSQL (MariaDB
+//! returns the row as updated). A `DO UPDATE .. WHERE` is refused, and so is `RETURNING` after
+//! `DO NOTHING`, whose no-op update would also return the untouched rows.
 
 use std::ops::ControlFlow;
 
@@ -46,8 +48,8 @@ pub(super) fn run(
         return Ok(());
     };
     let refuse = |construct: &str| Err(TranslateError::unsupported(construct, target.name()));
-    if insert.returning.is_some() {
-        return refuse("INSERT .. ON CONFLICT .. RETURNING");
+    if insert.returning.is_some() && matches!(on_conflict.action, OnConflictAction::DoNothing) {
+        return refuse("INSERT .. ON CONFLICT DO NOTHING .. RETURNING");
     }
     let mut assignments = match &mut on_conflict.action {
         OnConflictAction::DoUpdate(update) if update.selection.is_some() => {

@@ -1,7 +1,8 @@
 //! A string literal takes the type of its context in PostgreSQL (`flag = 't'` compares booleans,
 //! `INSERT .. VALUES ('2024-01-01 10:00+02')` into timestamptz converts to UTC), while MySQL
-//! would compare or store the text itself (`'t'` reads as 0). For booleans and timestamptz, where the target asks for it, such
-//! a literal becomes an explicit cast to its context's type, which the casts pass translates.
+//! would compare or store the text itself (`'t'` reads as 0). For booleans, timestamptz and
+//! bytea (`'\x0a'`), where the target asks for it, such a literal becomes an explicit cast to its
+//! context's type, which the casts pass translates.
 //!
 //! The context types come from the parameter inference: on a copy of the statement each string
 //! literal becomes a fresh parameter, and inference tells the type each parameter would take.
@@ -72,6 +73,7 @@ fn data_type(pg_type: PgType) -> Option<DataType> {
         PgType::Timestamptz => {
             DataType::Timestamp(None, sqlparser::ast::TimezoneInfo::WithTimeZone)
         }
+        PgType::Bytea => DataType::Bytea,
         _ => return None,
     })
 }
@@ -87,6 +89,7 @@ pub(super) fn run(
         PgType::Timestamptz,
         PgType::Json,
         PgType::Jsonb,
+        PgType::Bytea,
     ]
     .iter()
     .any(coerced)

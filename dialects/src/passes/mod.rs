@@ -15,11 +15,13 @@ mod case_sensitivity;
 mod casts;
 mod collations;
 mod concatenation;
+mod constraint_forms;
 mod date_arithmetic;
 pub(crate) mod ddl;
 mod default_values;
 mod defaults;
 mod derived_columns;
+mod distinct_from;
 mod distinct_on;
 mod distinct_on_rows;
 mod divisions;
@@ -47,17 +49,18 @@ mod offset_limit;
 mod partial_indexes;
 mod pattern_matching;
 pub(crate) mod placeholders;
+mod recursive_series;
 mod relations;
 mod returning;
 mod row_comparisons;
 mod row_locks;
-mod series;
 mod statement_forms;
 mod strings;
 mod target_functions;
 mod text_collation;
 mod truncate;
 mod upsert;
+mod value_series;
 
 use std::ops::ControlFlow;
 
@@ -76,7 +79,7 @@ pub(crate) fn run(
     schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
     // Before the typing: the series it writes out divides and multiplies its arguments.
-    series::run(statement, target);
+    value_series::run(statement, target);
     // Typed on the statement as written, before any pass changes it; date arithmetic and
     // boolean casts go first as they move no division, while the divisions copy their divisors.
     let boolean_text_casts = crate::infer::boolean_text_casts(statement, schema);
@@ -93,6 +96,7 @@ pub(crate) fn run(
     assignment_casts::run(statement, target, schema);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
+    recursive_series::run(statement, target)?;
     // Constructs the target cannot keep are refused before anything is rewritten.
     derived_columns::run(statement, target)?;
     upsert::run(statement, target)?;
@@ -109,6 +113,7 @@ pub(crate) fn run(
     collations::run(statement, target)?;
     text_collation::run(statement, target);
     case_sensitivity::run(statement, target);
+    constraint_forms::run(statement, target);
     ddl::run(statement, target)?;
     partial_indexes::run(statement, target)?;
     dml_aliases::run(statement, target);
@@ -117,6 +122,7 @@ pub(crate) fn run(
     relations::run(statement);
     aggregate_filters::run(statement, target)?;
     row_comparisons::run(statement, target)?;
+    distinct_from::run(statement, target);
     json_paths::run(statement, target)?;
     strings::run(statement, target);
     like_escapes::run(statement, target);

@@ -294,6 +294,36 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when a column constraint may be named (`c text CONSTRAINT c_key UNIQUE`); else named
+    /// column constraints move to the table's constraints (`constraint_forms.rs`).
+    fn supports_named_column_constraints(&self) -> bool {
+        true
+    }
+
+    /// True when constraints may be `DEFERRABLE` / `INITIALLY DEFERRED`; else the clause is
+    /// dropped and the constraint is checked at each statement (`constraint_forms.rs`).
+    fn supports_deferrable_constraints(&self) -> bool {
+        true
+    }
+
+    /// The target's NULL-safe equality operator (`a <=> b`), which `IS [NOT] DISTINCT FROM`
+    /// becomes (`distinct_from.rs`); `None` keeps the predicates as written.
+    fn null_safe_equal_operator(&self) -> Option<BinaryOperator> {
+        None
+    }
+
+    /// True when `generate_series(a, b [, step])` in `FROM` becomes a derived table over a
+    /// recursive CTE (`recursive_series.rs`); false leaves it to the target's own table functions.
+    fn series_as_recursive_query(&self) -> bool {
+        false
+    }
+
+    /// True when a text literal cast to bytea is decoded when translating (`'\x0a'::bytea` is
+    /// `X'0a'`), where the target's own cast would keep the text's characters as the bytes.
+    fn bytea_hex_literals(&self) -> bool {
+        false
+    }
+
     /// True when `ALTER TABLE .. ADD CONSTRAINT` is accepted (else keys become unique indexes).
     fn supports_add_constraint(&self) -> bool {
         true
@@ -457,7 +487,7 @@ pub trait TargetDialect: Send + Sync {
 
     /// True when `generate_series(start, stop[, step])` is a table-valued function of integers
     /// with one `value` column that counts up only (SQLite's series module): PostgreSQL's
-    /// calls in `FROM` are then written with it (`series.rs`).
+    /// calls in `FROM` are then written with it (`value_series.rs`).
     fn has_value_series(&self) -> bool {
         false
     }

@@ -164,6 +164,9 @@ impl TargetDialect for MySql {
             "SET SESSION group_concat_max_len = 1073741824".to_owned(),
             // avg() and numeric division keep 16 more decimals, as PostgreSQL's avg does.
             "SET SESSION div_precision_increment = 16".to_owned(),
+            // Recursive CTEs (and generate_series) have no iteration limit in PostgreSQL;
+            // MariaDB stops at 1000 rows without an error. MySQL 8: cte_max_recursion_depth.
+            "SET SESSION max_recursive_iterations = 4294967295".to_owned(),
         ];
         statements.extend(
             HELPER_FUNCTIONS
@@ -229,6 +232,12 @@ impl TargetDialect for MySql {
         false
     }
 
+    fn supports_conflict_on_constraint(&self) -> bool {
+        // ON DUPLICATE KEY UPDATE names no key: the named constraint arbitrates as a column
+        // list would (any unique key of the table does, see `duplicate_key_upsert.rs`).
+        true
+    }
+
     fn supports_update_from(&self) -> bool {
         false
     }
@@ -244,6 +253,31 @@ impl TargetDialect for MySql {
     }
 
     fn supports_partial_indexes(&self) -> bool {
+        false
+    }
+
+    fn supports_aggregate_filter(&self) -> bool {
+        false
+    }
+
+    fn bytea_hex_literals(&self) -> bool {
+        true
+    }
+
+    fn series_as_recursive_query(&self) -> bool {
+        true
+    }
+
+    fn null_safe_equal_operator(&self) -> Option<BinaryOperator> {
+        Some(BinaryOperator::Spaceship)
+    }
+
+    fn supports_named_column_constraints(&self) -> bool {
+        false
+    }
+
+    fn supports_deferrable_constraints(&self) -> bool {
+        // InnoDB checks keys at each statement; DEFERRABLE is a syntax error.
         false
     }
 
@@ -277,7 +311,8 @@ impl TargetDialect for MySql {
 
     fn casts_literals_to(&self, pg_type: PgType) -> bool {
         // 't' would read as 0, a UTC offset would be dropped.
-        matches!(pg_type, PgType::Bool | PgType::Timestamptz)
+        // A bytea literal in hex form would be stored as its characters.
+        matches!(pg_type, PgType::Bool | PgType::Timestamptz | PgType::Bytea)
     }
 
     fn key_column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {

@@ -87,9 +87,50 @@ pub(super) fn rewrite_function(function: &Function) -> Result<Option<Expr>, Tran
         ("json_build_object" | "jsonb_build_object", _) => call("JSON_OBJECT", args),
         ("date_trunc", 2) => date_trunc(&args[0], args[1].clone())?,
         ("split_part", 3) => call("pgbridge_split_part", args),
+        // MariaDB's LOG(x) is the natural logarithm; PostgreSQL's is base 10.
+        ("log", 1) => call("LOG10", args),
+        // Booleans are 1/0: the smallest is false when any is, NULLs are skipped as in PostgreSQL.
+        ("bool_and" | "every", 1) => call("MIN", args),
+        ("bool_or", 1) => call("MAX", args),
+        ("starts_with", 2) => starts_with(&args[0], &args[1]),
+        // MariaDB's ENCODE / DECODE encrypt with a password.
+        ("encode" | "decode", 2) => binary_text(&name, &args[0], &args[1])?,
         ("date_part", 2) => extract(&date_part_field(&args[0])?, &args[1])?,
         _ => return Ok(None),
     }))
+}
+
+/// `starts_with(s, prefix)` as `LEFT(s, CHAR_LENGTH(prefix)) = prefix`, compared under the
+/// session's binary collation as PostgreSQL compares.
+fn starts_with(subject: &Expr, prefix: &Expr) -> Expr {
+    Expr::Nested(Box::new(Expr::BinaryOp {
+        left: Box::new(call(
+            "LEFT",
+            vec![subject.clone(), call("CHAR_LENGTH", vec![prefix.clone()])],
+        )),
+        op: BinaryOperator::Eq,
+        right: Box::new(prefix.clone()),
+    }))
+}
+
+/// `encode(bytes, 'hex' | 'base64')` and `decode(text, 'hex' | 'base64')`; the `escape` format
+/// and a format that is not a literal are refused.
+fn binary_text(name: &str, subject: &Expr, format: &Expr) -> Result<Expr, TranslateError> {
+    let format = match format {
+        Expr::Value(value) => match &value.value {
+            Value::SingleQuotedString(format) => format.to_ascii_lowercase(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    let subject = vec![subject.clone()];
+    Ok(match (name, format.as_str()) {
+        ("encode", "hex") => call("LOWER", vec![call("HEX", subject)]),
+        ("encode", "base64") => call("TO_BASE64", subject),
+        ("decode", "hex") => call("UNHEX", subject),
+        ("decode", "base64") => call("FROM_BASE64", subject),
+        _ => return Err(refuse(format!("{name}(.., '{format}')"))),
+    })
 }
 
 /// `greatest(a, b, c)` as `GREATEST(COALESCE(a, b, c), COALESCE(b, a, c), COALESCE(c, a, b))`:
