@@ -1,0 +1,179 @@
+//! Planning: a statement's translation, parameter and result types and description for the
+//! current schema (cached on the statement per schema version), and starting its rows on the
+//! worker.
+
+use super::*;
+
+impl EngineSession {
+    /// The plan of a query inside another statement (`COPY (query) TO`, a cursor's query).
+    pub(super) async fn plan_inner(
+        &mut self,
+        query: &sqlparser::ast::Statement,
+        client_types: &[Option<PgType>],
+    ) -> Result<(EngineStatement, Arc<Plan>), SqlError> {
+        let script: TranslatedScript = Arc::new([TranslatedStatement {
+            translation: translate(query, self.translations.target()),
+            statement: query.clone(),
+        }]);
+        let inner = EngineStatement::new(script, 0)?;
+        let plan = self.plan(&inner, client_types).await?;
+        Ok((inner, plan))
+    }
+
+    /// Plans and starts a query inside another statement, with the statement's parameters.
+    pub(super) async fn start_query(
+        &mut self,
+        query: &sqlparser::ast::Statement,
+        parameters: Vec<Value>,
+    ) -> Result<(Arc<Vec<Field>>, pgbridge_proxy::RowStream), SqlError> {
+        let (inner, plan) = self.plan_inner(query, &[]).await?;
+        self.free_worker().await;
+        if inner.reads_catalog {
+            self.worker.refresh_catalog().await?;
+        }
+        self.start_rows(&plan, parameters)
+    }
+
+    /// Starts a planned query on the worker; its rows stream lazily (and are spilled to memory
+    /// if the worker is needed before the client has read them all).
+    pub(super) fn start_rows(
+        &mut self,
+        plan: &Plan,
+        parameters: Vec<Value>,
+    ) -> Result<(Arc<Vec<Field>>, pgbridge_proxy::RowStream), SqlError> {
+        let fields = plan
+            .description
+            .fields
+            .clone()
+            .unwrap_or_else(|| Arc::new(Vec::new()));
+        let types = fields.iter().map(OutputType::of).collect();
+        let receiver = self.worker.query(plan.sql.clone(), parameters, types)?;
+        let (rows, open) = row_stream(receiver);
+        self.open_rows = Some(open);
+        Ok((fields, rows))
+    }
+
+    /// The declared modifier (`numeric(10,2)`, `varchar(20)`) of a result column that is a
+    /// column of a table the statement reads, found by name; -1 when none or ambiguous.
+    pub(super) fn column_modifier(&self, field: &Field, tables: &[String]) -> i32 {
+        let mut found = tables
+            .iter()
+            .filter_map(|table| self.schema.get(table))
+            .flatten()
+            .flat_map(|columns| columns.iter())
+            .filter(|(name, pg_type, modifier)| {
+                *pg_type == field.pg_type
+                    && *modifier != -1
+                    && name.eq_ignore_ascii_case(&field.name)
+            })
+            .map(|(_, _, modifier)| *modifier);
+        match (found.next(), found.next()) {
+            (Some(modifier), None) => modifier,
+            _ => -1,
+        }
+    }
+
+    /// Loads the columns of the tables a statement names; returns those names.
+    pub(super) async fn load_schema(
+        &mut self,
+        statement: &sqlparser::ast::Statement,
+    ) -> Result<Vec<String>, SqlError> {
+        let version = self.schema_version.load(Ordering::Acquire);
+        if version != self.schema_seen {
+            self.schema.clear();
+            self.schema_seen = version;
+        }
+        let mut relations = Relations(Vec::new());
+        let _ = statement.visit(&mut relations);
+        for table in &relations.0 {
+            if !self.schema.contains_key(table) {
+                let columns = self.worker.table_columns(table.clone()).await?;
+                self.schema.insert(table.clone(), columns);
+            }
+        }
+        Ok(relations.0)
+    }
+
+    pub(super) async fn plan(
+        &mut self,
+        statement: &EngineStatement,
+        client_types: &[Option<PgType>],
+    ) -> Result<Arc<Plan>, SqlError> {
+        let version = self.schema_version.load(Ordering::Acquire);
+        if let Some(plan) = statement
+            .plan
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            && plan.schema_version == version
+            && (client_types.is_empty() || plan.client_types == client_types)
+        {
+            return Ok(Arc::clone(plan));
+        }
+        self.free_worker().await;
+        // Refusals do not depend on the schema; a translation may (column types).
+        statement.translation().as_ref().map_err(translate_error)?;
+        let tables = self.load_schema(statement.ast()).await?;
+        let translation = translate_with_schema(
+            statement.ast(),
+            self.translations.target(),
+            &SchemaCache(&self.schema),
+        )
+        .map_err(|e| translate_error(&e))?;
+        let inferred = infer(statement.ast(), &SchemaCache(&self.schema));
+        let prepared = self.worker.prepare(translation.sql.clone()).await?;
+        let parameter_count = translation
+            .parameter_count
+            .max(prepared.parameter_count)
+            .max(client_types.len());
+        let parameters = (0..parameter_count)
+            .map(|i| {
+                client_types
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .or_else(|| inferred.parameters.get(i).copied().flatten())
+                    .unwrap_or(PgType::Text)
+            })
+            .collect();
+        let fields = if prepared.columns.is_empty() {
+            None
+        } else {
+            let from_ast = inferred
+                .columns
+                .filter(|columns| columns.len() == prepared.columns.len());
+            let fields = prepared
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, (name, declared))| {
+                    let guess = from_ast.as_ref().map(|columns| &columns[i]);
+                    let pg_type = guess
+                        .and_then(|c| c.pg_type)
+                        .or_else(|| {
+                            declared
+                                .as_deref()
+                                .map(crate::backends::sqlite::type_from_declaration)
+                        })
+                        .unwrap_or(PgType::Text);
+                    let name = guess.map_or_else(|| name.clone(), |c| c.name.clone());
+                    let mut field = Field::new(name, pg_type);
+                    field.type_modifier = self.column_modifier(&field, &tables);
+                    field
+                })
+                .collect();
+            Some(Arc::new(fields))
+        };
+        let plan = Arc::new(Plan {
+            client_types: client_types.to_vec(),
+            sql: translation.sql,
+            description: Description { parameters, fields },
+            schema_version: version,
+        });
+        *statement
+            .plan
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&plan));
+        Ok(plan)
+    }
+}
