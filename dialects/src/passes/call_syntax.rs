@@ -62,12 +62,8 @@ impl VisitorMut for CallSyntax<'_> {
         let Some((name, args)) = plain_call(expr) else {
             return ControlFlow::Continue(());
         };
-        match self.target.function_call(name, &args) {
-            Ok(Some(rewritten)) => *expr = rewritten,
-            Ok(None) => {}
-            Err(error) => return ControlFlow::Break(error),
-        }
-        ControlFlow::Continue(())
+        let rewritten = self.target.function_call(name, &args);
+        super::replace_with(expr, rewritten)
     }
 }
 

@@ -74,11 +74,8 @@ impl VisitorMut for Functions<'_> {
             };
             *expr = call(&name, vec![]);
         } else if let Some(args) = plain_arguments(function) {
-            match self.target.function_call(&name, &args) {
-                Ok(Some(rewritten)) => *expr = rewritten,
-                Ok(None) => {}
-                Err(error) => return ControlFlow::Break(error),
-            }
+            let rewritten = self.target.function_call(&name, &args);
+            return super::replace_with(expr, rewritten);
         }
         ControlFlow::Continue(())
     }

@@ -85,12 +85,8 @@ impl VisitorMut for JsonPaths<'_> {
     type Break = TranslateError;
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
-        match self.rewrite(expr) {
-            Ok(Some(rewritten)) => *expr = rewritten,
-            Ok(None) => {}
-            Err(error) => return ControlFlow::Break(error),
-        }
-        ControlFlow::Continue(())
+        let rewritten = self.rewrite(expr);
+        super::replace_with(expr, rewritten)
     }
 }
 

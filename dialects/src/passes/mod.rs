@@ -242,6 +242,19 @@ pub(crate) fn flow(result: Result<(), TranslateError>) -> ControlFlow<TranslateE
     }
 }
 
+/// Puts a pass's rewrite of `expr` in place (`Ok(None)` keeps it); an error stops the walk.
+pub(crate) fn replace_with(
+    expr: &mut Expr,
+    rewritten: Result<Option<Expr>, TranslateError>,
+) -> ControlFlow<TranslateError> {
+    match rewritten {
+        Ok(Some(rewritten)) => *expr = rewritten,
+        Ok(None) => {}
+        Err(error) => return ControlFlow::Break(error),
+    }
+    ControlFlow::Continue(())
+}
+
 /// The result of a visit that stops at the first construct it cannot translate.
 pub(crate) fn finish(flow: ControlFlow<TranslateError>) -> Result<(), TranslateError> {
     match flow {

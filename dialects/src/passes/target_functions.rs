@@ -27,12 +27,7 @@ impl VisitorMut for TargetFunctions<'_> {
             } => self.target.rewrite_extract(field, subject),
             _ => Ok(None),
         };
-        match rewritten {
-            Ok(Some(new_expr)) => *expr = new_expr,
-            Ok(None) => {}
-            Err(error) => return ControlFlow::Break(error),
-        }
-        ControlFlow::Continue(())
+        super::replace_with(expr, rewritten)
     }
 }
 
