@@ -291,7 +291,6 @@ ensure_oracle_servers() {
 # Runs every case file on PostgreSQL, pgbridge over SQLite and MariaDB; writes the report.
 run_differential() {
     log "differential harness (conformance/differential) -> docs/dialect-report.md"
-    ensure_oracle_servers || return 1
     cargo build -p pgbridge-differential || return 1
     PGBRIDGE_ORACLE_URL="$ORACLE_URL" PGBRIDGE_MARIADB_URL="$MARIADB_URL" timeout 1800 \
         "$TARGET_DIR/debug/pgbridge-differential" --report docs/dialect-report.md
@@ -375,6 +374,14 @@ main() {
 
     ensure_postgresql_client || FAILED+=("install postgresql-client")
     ensure_python_venv || FAILED+=("python venv")
+
+    # The real PostgreSQL (the oracle) and MariaDB, for the cargo tests that compare with them
+    # and for the differential harness.
+    if ensure_oracle_servers; then
+        export PGBRIDGE_ORACLE_URL="$ORACLE_URL" PGBRIDGE_MARIADB_URL="$MARIADB_URL"
+    else
+        FAILED+=("oracle servers")
+    fi
 
     if [[ -z "${SKIP_CARGO_TEST:-}" ]]; then
         run_cargo_tests || FAILED+=("cargo test")

@@ -15,7 +15,8 @@ use std::sync::{Arc, PoisonError};
 use async_trait::async_trait;
 use futures::stream;
 use pgbridge_dialects::{
-    PgType, SchemaLookup, TranslatedScript, TranslatedStatement, TranslationCache,
+    DeclaredColumn, PgType, SchemaChange, SchemaLookup, TranslatedScript, TranslatedStatement,
+    TranslationCache,
 };
 use pgbridge_dialects::{infer, translate, translate_with_schema};
 use pgbridge_proxy::{
@@ -454,7 +455,11 @@ impl EngineSession {
                     .translation()
                     .clone()
                     .map_err(|e| translate_error(&e))?;
-                self.worker.ddl(translation.sql, change.clone()).await?;
+                let change = match change {
+                    Some(change) => Some(change.clone()),
+                    None => self.view_change(statement.ast()).await?,
+                };
+                self.worker.ddl(translation.sql, change).await?;
                 self.schema_version.fetch_add(1, Ordering::AcqRel);
                 command(tag)
             }

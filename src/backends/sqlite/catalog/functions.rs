@@ -13,11 +13,11 @@ use rusqlite::{Connection, Error};
 use super::{SharedSnapshot, Snapshot};
 use crate::backends::sqlite::functions::SessionFunctions;
 
-fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
+pub(super) fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
     Error::UserFunctionError(format!("{code}:{message}").into())
 }
 
-fn text(value: ValueRef<'_>) -> Option<String> {
+pub(super) fn text(value: ValueRef<'_>) -> Option<String> {
     match value {
         ValueRef::Null => None,
         ValueRef::Integer(i) => Some(i.to_string()),
@@ -27,7 +27,7 @@ fn text(value: ValueRef<'_>) -> Option<String> {
 }
 
 /// An OID argument: an integer, or text holding one.
-fn oid(value: ValueRef<'_>) -> Option<i64> {
+pub(super) fn oid(value: ValueRef<'_>) -> Option<i64> {
     match value {
         ValueRef::Integer(i) => Some(i),
         other => text(other)?.trim().parse().ok(),
@@ -35,7 +35,7 @@ fn oid(value: ValueRef<'_>) -> Option<i64> {
 }
 
 /// An object name as written in `'name'::regclass`: quotes removed, known schemas dropped.
-fn object_name(written: &str) -> String {
+pub(super) fn object_name(written: &str) -> String {
     let written = written.trim();
     let last = written
         .strip_prefix("public.")
@@ -61,7 +61,7 @@ fn regex_match(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
     Ok(SqliteValue::Integer(i64::from(compiled.is_match(&subject))))
 }
 
-fn read<T>(snapshot: &SharedSnapshot, f: impl FnOnce(&Snapshot) -> T) -> T {
+pub(super) fn read<T>(snapshot: &SharedSnapshot, f: impl FnOnce(&Snapshot) -> T) -> T {
     f(&snapshot.read().unwrap_or_else(PoisonError::into_inner))
 }
 
@@ -154,12 +154,21 @@ pub fn register(
             .ok_or_else(|| sql_error("42704", format!("type \"{written}\" does not exist")))
     })?;
     connection.create_scalar_function("pgbridge_regtype_name", 1, deterministic, |ctx| {
-        Ok(oid(ctx.get_raw(0)).map(|oid| {
-            match u32::try_from(oid).ok().and_then(PgType::from_oid) {
+        let value = ctx.get_raw(0);
+        // A name ('int4'::regtype) must name a type; it is shown by its canonical name.
+        if oid(value).is_none()
+            && let Some(written) = text(value)
+        {
+            return PgType::from_name(&written)
+                .map(|t| Some(format_type(i64::from(t.oid()), -1)))
+                .ok_or_else(|| sql_error("42704", format!("type \"{written}\" does not exist")));
+        }
+        Ok(oid(value).map(
+            |oid| match u32::try_from(oid).ok().and_then(PgType::from_oid) {
                 Some(_) => format_type(oid, -1),
                 None => oid.to_string(),
-            }
-        }))
+            },
+        ))
     })?;
     connection.create_scalar_function("pgbridge_regnamespace", 1, deterministic, |ctx| {
         let value = ctx.get_raw(0);
@@ -233,5 +242,5 @@ pub fn register(
     connection.create_scalar_function("pg_partition_ancestors", 1, deterministic, |ctx| {
         Ok(oid(ctx.get_raw(0)))
     })?;
-    Ok(())
+    super::introspection::register(connection, snapshot)
 }
