@@ -11,7 +11,7 @@
 //!        -> Session seam (pgbridge_proxy::Session)
 //!        -> engine (this crate): parse once, classify, answer session commands,
 //!           translate with pgbridge_dialects, infer types, keep transaction state
-//!        -> backends::sqlite (worker thread per session, rusqlite)
+//!        -> backends::adapter seam -> backends::sqlite (worker thread per session, rusqlite)
 //!        -> rows stream back through the seam, encoded by the wire front end
 //! ```
 //!
@@ -26,14 +26,12 @@
 //! # Ok(()) }
 //! ```
 
-#[cfg(feature = "sqlite")]
 pub mod backends;
 pub mod config;
-#[cfg(feature = "sqlite")]
 pub mod engine;
-#[cfg(all(feature = "wire", feature = "sqlite"))]
+#[cfg(feature = "wire")]
 mod server;
 
 pub use config::{Config, ConfigError};
-#[cfg(all(feature = "wire", feature = "sqlite"))]
+#[cfg(feature = "wire")]
 pub use server::{RunError, run};

@@ -1,16 +1,18 @@
 //! Wiring: open the backend, serve the wire front end until shutdown.
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use pgbridge_proxy::wire::{
-    self, AuthSettings, Credential, TlsSettings, WireOptions, WireSetupError, serve,
+    self, AuthSettings, Credential, TlsSettings, WireOptions, WireSetupError,
 };
 use tokio::net::TcpListener;
 
 use crate::Config;
+#[cfg(feature = "sqlite")]
+use crate::backends::adapter::Adapter;
 use crate::config::AuthMethod;
+#[cfg(feature = "sqlite")]
 use crate::engine::Engine;
 
 /// Why the server could not run.
@@ -75,10 +77,63 @@ pub async fn run(
         Some(tls) => Some(TlsSettings::from_pem_files(&tls.cert, &tls.key).map_err(RunError::Tls)?),
         None => None,
     };
-    let engine = Engine::open_sqlite(&config.backend).map_err(|error| RunError::Backend {
+    let options = WireOptions {
+        shutdown_grace: Duration::from_secs(config.shutdown_grace_seconds),
+        auth,
+        tls,
+    };
+    match config.backend.split(':').next().unwrap_or_default() {
+        "sqlite" => serve_sqlite(&config, listener, options, shutdown).await,
+        _ => Err(backend_error(
+            &config,
+            "unknown backend URL scheme: expected sqlite://PATH or sqlite::memory:".to_owned(),
+        )),
+    }
+}
+
+fn backend_error(config: &Config, message: String) -> RunError {
+    RunError::Backend {
         backend: config.backend.clone(),
-        message: error.message,
-    })?;
+        message,
+    }
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn not_built(config: &Config, feature: &str) -> RunError {
+    backend_error(
+        config,
+        format!("this pgbridge was built without the \"{feature}\" feature"),
+    )
+}
+
+async fn serve_sqlite(
+    config: &Config,
+    listener: TcpListener,
+    options: WireOptions,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RunError> {
+    #[cfg(feature = "sqlite")]
+    {
+        let engine =
+            Engine::open_sqlite(&config.backend).map_err(|e| backend_error(config, e.message))?;
+        serve_engine(config, engine, listener, options, shutdown).await
+    }
+    #[cfg(not(feature = "sqlite"))]
+    {
+        let _ = (listener, options, shutdown);
+        Err(not_built(config, "sqlite"))
+    }
+}
+
+/// Serves one engine until shutdown.
+#[cfg(feature = "sqlite")]
+async fn serve_engine<A: Adapter>(
+    config: &Config,
+    engine: Engine<A>,
+    listener: TcpListener,
+    options: WireOptions,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RunError> {
     tracing::info!(backend = %config.backend, version = engine.version(), "backend open");
     tracing::info!(
         auth = config.auth.name(),
@@ -86,11 +141,6 @@ pub async fn run(
         tls = config.tls.is_some(),
         "wire front end"
     );
-    let options = WireOptions {
-        shutdown_grace: Duration::from_secs(config.shutdown_grace_seconds),
-        auth,
-        tls,
-    };
-    serve(listener, Arc::new(engine), options, shutdown).await?;
+    wire::serve(listener, std::sync::Arc::new(engine), options, shutdown).await?;
     Ok(())
 }

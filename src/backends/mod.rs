@@ -1,4 +1,6 @@
-//! Backend adapters, one folder per database, each behind its Cargo feature.
+//! Backend adapters, one folder per database, each behind its Cargo feature, and the seam the
+//! engine drives them through ([`adapter`]).
 
+pub mod adapter;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

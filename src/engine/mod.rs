@@ -1,7 +1,8 @@
 //! The engine: parse -> classify -> route -> translate -> execute, for one backend.
 //!
-//! [`Engine`] implements the proxy's `Backend` seam; each client gets an [`EngineSession`]
-//! with its own backend connection. Session commands (SET, SHOW, transaction control) are
+//! [`Engine`] implements the proxy's `Backend` seam over any backend adapter
+//! (`crate::backends::adapter`); each client gets an [`EngineSession`] with its own backend
+//! connection. Session commands (SET, SHOW, transaction control) are
 //! answered here; everything else is translated by `pgbridge-dialects` and run by the adapter.
 
 mod catalog;
@@ -18,54 +19,47 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use async_trait::async_trait;
-use pgbridge_dialects::{Target, TranslationCache};
+use pgbridge_dialects::TranslationCache;
 use pgbridge_proxy::{Backend, SessionInfo, SqlError};
 
-use crate::backends::sqlite::functions::SessionFunctions;
-use crate::backends::sqlite::{OpenOptions, SqliteLocation, Worker, sqlite_version};
+use crate::backends::adapter::{Adapter, SessionValues};
 
 /// How many distinct SQL texts the translation cache keeps (an ORM sends a few hundred).
 const TRANSLATION_CACHE_CAPACITY: u64 = 10_000;
 
-/// The engine over one SQLite database.
-pub struct Engine {
-    options: OpenOptions,
+/// The engine over one backend database, reached through its adapter.
+pub struct Engine<A: Adapter> {
+    adapter: A,
     version: String,
     schema_version: Arc<AtomicU64>,
     translations: TranslationCache,
-    /// Keeps an in-memory database alive while the server runs.
-    _keeper: Worker,
 }
 
-impl Engine {
+#[cfg(feature = "sqlite")]
+impl Engine<crate::backends::sqlite::SqliteAdapter> {
     /// Opens the database behind a `sqlite://` URL (creating the file if missing).
-    pub fn open_sqlite(url: &str) -> Result<Engine, SqlError> {
-        let location = SqliteLocation::parse(url).ok_or_else(|| {
-            SqlError::new(
-                "08001",
-                format!(
-                    "cannot read backend URL \"{url}\": expected sqlite://PATH or sqlite::memory:"
-                ),
-            )
-        })?;
-        let options = OpenOptions {
-            path: location.open_path(),
-            busy_timeout_ms: 5_000,
-        };
+    pub fn open_sqlite(url: &str) -> Result<Self, SqlError> {
+        Ok(Engine::new(crate::backends::sqlite::SqliteAdapter::open(
+            url,
+        )?))
+    }
+}
+
+impl<A: Adapter> Engine<A> {
+    /// The engine over an opened adapter.
+    pub fn new(adapter: A) -> Engine<A> {
         let version = format!(
-            "PostgreSQL {} (pgbridge {}) on SQLite {}",
+            "PostgreSQL {} (pgbridge {}) on {}",
             settings::SERVER_VERSION,
             env!("CARGO_PKG_VERSION"),
-            sqlite_version()
+            adapter.backend_version()
         );
-        let keeper = Worker::open(&options, Arc::new(SessionFunctions::default()))?;
-        Ok(Engine {
-            options,
+        Engine {
             version,
             schema_version: Arc::new(AtomicU64::new(0)),
-            translations: TranslationCache::new(Target::Sqlite, TRANSLATION_CACHE_CAPACITY),
-            _keeper: keeper,
-        })
+            translations: TranslationCache::new(adapter.target(), TRANSLATION_CACHE_CAPACITY),
+            adapter,
+        }
     }
 
     /// The string `version()` returns.
@@ -75,11 +69,11 @@ impl Engine {
 }
 
 #[async_trait]
-impl Backend for Engine {
-    type Session = EngineSession;
+impl<A: Adapter> Backend for Engine<A> {
+    type Session = EngineSession<A::Connection>;
 
-    async fn open_session(&self, info: SessionInfo) -> Result<EngineSession, SqlError> {
-        let functions = Arc::new(SessionFunctions {
+    async fn open_session(&self, info: SessionInfo) -> Result<Self::Session, SqlError> {
+        let functions = Arc::new(SessionValues {
             version: self.version.clone(),
             user: info.user.clone(),
             database: info.database.clone(),
@@ -88,11 +82,7 @@ impl Backend for Engine {
                 &info.application_name,
             )),
         });
-        let options = self.options.clone();
-        let worker_functions = Arc::clone(&functions);
-        let worker = tokio::task::spawn_blocking(move || Worker::open(&options, worker_functions))
-            .await
-            .map_err(|e| SqlError::new("53000", format!("cannot open a session: {e}")))??;
+        let worker = self.adapter.connect(Arc::clone(&functions)).await?;
         Ok(EngineSession::new(
             worker,
             functions,

@@ -11,7 +11,7 @@ use futures::stream;
 use pgbridge_proxy::{Row, RowStream};
 use tokio::sync::{Mutex, mpsc};
 
-use crate::backends::sqlite::Batch;
+use crate::backends::adapter::Batch;
 
 struct Source {
     buffered: VecDeque<Batch>,

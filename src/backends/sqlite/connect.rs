@@ -7,8 +7,7 @@
 use std::sync::Arc;
 use std::sync::mpsc;
 
-use pgbridge_proxy::value::round_numeric;
-use pgbridge_proxy::{PgType, Row, SqlError, Value};
+use pgbridge_proxy::{SqlError, Value};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, InterruptHandle, OpenFlags, params_from_iter};
 use tokio::sync::{mpsc as async_mpsc, oneshot};
@@ -18,60 +17,11 @@ use pgbridge_dialects::SchemaChange;
 use super::catalog::{self, SharedSnapshot};
 use super::errors::classify;
 use super::functions::{SessionFunctions, register};
-use super::registry::{self, TableColumns};
-use super::types::{to_pg, to_sqlite};
-
-/// Rows per message on the row channel.
-const BATCH_ROWS: usize = 256;
-/// Batches buffered ahead of the client.
-const BATCHES_AHEAD: usize = 4;
-
-/// What a prepared statement looks like to SQLite.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub parameter_count: usize,
-    /// Column names and declared types (empty when the statement returns no rows).
-    pub columns: Vec<(String, Option<String>)>,
-    pub read_only: bool,
-}
-
-/// The PostgreSQL type a result column is converted to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OutputType {
-    pub pg_type: PgType,
-    /// The scale of a `numeric(p, s)` column: values are rounded and padded to it.
-    pub numeric_scale: Option<usize>,
-    /// The length of a `char(n)` column: values are blank-padded to it.
-    pub char_length: Option<usize>,
-}
-
-impl OutputType {
-    /// The output type of a described field.
-    pub fn of(field: &pgbridge_proxy::Field) -> OutputType {
-        let numeric_scale = (field.pg_type == PgType::Numeric && field.type_modifier >= 4)
-            .then(|| usize::try_from((field.type_modifier - 4) & 0xffff).ok())
-            .flatten();
-        let char_length = (field.pg_type == PgType::Bpchar && field.type_modifier >= 4)
-            .then(|| usize::try_from(field.type_modifier - 4).ok())
-            .flatten();
-        OutputType {
-            pg_type: field.pg_type,
-            numeric_scale,
-            char_length,
-        }
-    }
-}
-
-/// A batch of rows, or the error that stopped the statement.
-pub type Batch = Result<RowBatch, SqlError>;
-
-/// Rows sent together; the last batch of a statement says so, so the reader ends without
-/// waiting for the channel to close (one wake-up less per statement).
-#[derive(Debug)]
-pub struct RowBatch {
-    pub rows: Vec<Row>,
-    pub last: bool,
-}
+use super::registry;
+use super::types::{to_pg, to_sqlite, type_from_declaration};
+use crate::backends::adapter::{
+    BATCH_ROWS, BATCHES_AHEAD, Batch, OutputType, Prepared, RowBatch, TableColumns,
+};
 
 enum Command {
     Prepare {
@@ -336,9 +286,13 @@ fn prepare(connection: &Connection, sql: &str) -> rusqlite::Result<Prepared> {
         parameter_count: statement.parameter_count(),
         columns: statement
             .columns()
-            .map(|c| (c.name().to_owned(), c.decl_type().map(str::to_owned)))
+            .map(|c| {
+                (
+                    c.name().to_owned(),
+                    c.decl_type().map(type_from_declaration),
+                )
+            })
             .collect(),
-        read_only: statement.readonly(),
     })
 }
 
@@ -359,16 +313,7 @@ fn query(
             let mut values = Vec::with_capacity(types.len());
             for (i, output) in types.iter().enumerate() {
                 let raw = row.get_ref(i).map_err(|e| classify(&e))?;
-                let value = match (to_pg(raw, output.pg_type)?, output.numeric_scale) {
-                    (Value::Numeric(text), Some(scale)) => {
-                        Value::Numeric(round_numeric(&text, scale))
-                    }
-                    (Value::Text(text), _) if output.char_length.is_some() => {
-                        let length = output.char_length.unwrap_or(0);
-                        Value::Text(format!("{text:<length$}"))
-                    }
-                    (value, _) => value,
-                };
+                let value = output.finish(to_pg(raw, output.pg_type)?);
                 values.push(value);
             }
             batch.push(values);

@@ -4,8 +4,7 @@
 //!
 //! Errors are raised as `SQLSTATE:message`; `errors::classify` turns them back into SqlErrors.
 
-use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError};
 
 use pgbridge_proxy::value::{
     format_timestamp, format_uuid, parse_bool, parse_bytea, parse_date, parse_float, parse_numeric,
@@ -15,14 +14,9 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
 use rusqlite::{Connection, Error};
 
-/// Session values the functions read; shared with the engine session.
-#[derive(Debug, Default)]
-pub struct SessionFunctions {
-    pub version: String,
-    pub user: String,
-    pub database: String,
-    pub settings: RwLock<HashMap<String, String>>,
-}
+/// Session values the functions read; shared with the engine session (the backend-neutral
+/// struct, under the name the SQLite code has always used).
+pub use crate::backends::adapter::SessionValues as SessionFunctions;
 
 pub(super) fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
     Error::UserFunctionError(format!("{code}:{message}").into())

@@ -1,6 +1,8 @@
 //! The SQLite backend (feature `sqlite`): rusqlite with the bundled SQLite, one connection and
 //! one worker thread per client session, WAL, busy timeout, foreign keys on.
 //!
+//! * `adapter.rs`: [`SqliteAdapter`], the engine's seam (`crate::backends::adapter`) over the
+//!   worker.
 //! * `connect.rs`: the worker thread and its command channel.
 //! * `types.rs`: SQLite values to PostgreSQL values and back.
 //! * `errors.rs`: SQLite errors to SQLSTATE.
@@ -8,6 +10,7 @@
 //! * `registry.rs`: the declared PostgreSQL types of columns, kept in the database.
 //! * `catalog/`: the emulated `pg_catalog` (an attached in-memory database) and its functions.
 
+mod adapter;
 mod builtins;
 pub mod catalog;
 mod connect;
@@ -19,7 +22,8 @@ mod types;
 
 pub use types::type_from_declaration;
 
-pub use connect::{Batch, OpenOptions, OutputType, Prepared, RowBatch, Worker};
+pub use adapter::SqliteAdapter;
+pub use connect::{OpenOptions, Worker};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -60,26 +64,4 @@ impl SqliteLocation {
 /// The SQLite library version, for `version()`.
 pub fn sqlite_version() -> &'static str {
     rusqlite::version()
-}
-
-/// A SQLite identifier, quoted.
-pub fn quote_identifier(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// `INSERT INTO "t" ("a", "b") VALUES (?1, ?2)`: the statement COPY FROM runs per row.
-pub fn insert_statement(table: &str, columns: &[String]) -> String {
-    let names: Vec<String> = columns.iter().map(|c| quote_identifier(c)).collect();
-    let slots: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        quote_identifier(table),
-        names.join(", "),
-        slots.join(", ")
-    )
-}
-
-/// `DELETE FROM "t"`: TRUNCATE on SQLite (which optimises a DELETE without WHERE).
-pub fn delete_all_statement(table: &str) -> String {
-    format!("DELETE FROM {}", quote_identifier(table))
 }

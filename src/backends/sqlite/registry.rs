@@ -8,8 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::types::type_from_declaration;
 
-/// A table's columns: name, PostgreSQL type, type modifier.
-pub type TableColumns = Vec<(String, PgType, i32)>;
+pub use crate::backends::adapter::TableColumns;
 
 /// The registry table's name; hidden from catalog listings.
 pub const TABLE: &str = "_pgbridge_columns";

@@ -5,10 +5,10 @@ use pgbridge_dialects::PgType;
 use pgbridge_proxy::{Outcome, Session, SqlError, TransactionState};
 
 use super::EngineSession;
-use crate::backends::sqlite::insert_statement;
+use crate::backends::adapter::BackendConnection;
 use crate::engine::copy::{BATCH_ROWS, CopyIn};
 
-impl EngineSession {
+impl<C: BackendConnection> EngineSession<C> {
     pub(super) async fn start_copy_in(
         &mut self,
         table: &str,
@@ -49,7 +49,7 @@ impl EngineSession {
         };
         let own_transaction = self.state == TransactionState::Idle;
         let opening = if own_transaction {
-            "BEGIN IMMEDIATE"
+            self.worker.begin_statement(false)
         } else {
             "SAVEPOINT pgbridge_copy"
         };
@@ -57,7 +57,7 @@ impl EngineSession {
         let names: Vec<String> = chosen.iter().map(|(n, _)| n.clone()).collect();
         self.copy_in = Some(CopyIn {
             table: table.to_owned(),
-            insert_sql: insert_statement(table, &names),
+            insert_sql: self.worker.insert_statement(table, &names),
             types: chosen.iter().map(|(_, t)| *t).collect(),
             header_pending: format.has_header(),
             format: format.clone(),

@@ -30,16 +30,14 @@ use super::repair::repair;
 use super::rows::{OpenRows, row_stream};
 use super::settings;
 use super::statement::{EngineStatement, Kind, Plan};
-use crate::backends::sqlite::functions::SessionFunctions;
-use crate::backends::sqlite::{OutputType, Worker, delete_all_statement, quote_identifier};
+use crate::backends::adapter::{
+    BackendConnection, OutputType, SessionValues, TableColumns as Columns, delete_all_statement,
+};
 
-/// A table's columns: name, type, modifier.
-type Columns = Vec<(String, PgType, i32)>;
-
-/// The session of one client.
-pub struct EngineSession {
-    worker: Worker,
-    functions: Arc<SessionFunctions>,
+/// The session of one client, over its backend connection `C`.
+pub struct EngineSession<C: BackendConnection> {
+    worker: C,
+    functions: Arc<SessionValues>,
     state: TransactionState,
     changed: Vec<(String, String)>,
     schema: HashMap<String, Option<Columns>>,
@@ -98,10 +96,10 @@ fn translate_error(error: &pgbridge_dialects::TranslateError) -> SqlError {
     SqlError::new(error.sqlstate(), error.to_string())
 }
 
-impl EngineSession {
+impl<C: BackendConnection> EngineSession<C> {
     pub(super) fn new(
-        worker: Worker,
-        functions: Arc<SessionFunctions>,
+        worker: C,
+        functions: Arc<SessionValues>,
         schema_version: Arc<AtomicU64>,
         translations: TranslationCache,
     ) -> Self {
@@ -137,37 +135,6 @@ impl EngineSession {
             .unwrap_or_else(PoisonError::into_inner)
             .get(name)
             .cloned()
-    }
-
-    /// A primary key added to an existing table becomes a unique index on SQLite, which cannot
-    /// add NOT NULL to a column: so every key column must already be NOT NULL.
-    async fn check_not_null(&mut self, table: &str, columns: &[String]) -> Result<(), SqlError> {
-        let receiver = self.worker.query(
-            "SELECT name FROM pragma_table_info(?1) WHERE \"notnull\" = 0 AND pk = 0".to_owned(),
-            vec![Value::Text(table.to_owned())],
-            vec![OutputType {
-                pg_type: PgType::Text,
-                numeric_scale: None,
-                char_length: None,
-            }],
-        )?;
-        let (mut rows, _open) = row_stream(receiver);
-        let mut nullable = Vec::new();
-        while let Some(row) = futures::StreamExt::next(&mut rows).await {
-            if let Some(Value::Text(name)) = row?.into_iter().next() {
-                nullable.push(name);
-            }
-        }
-        match columns
-            .iter()
-            .find(|c| nullable.iter().any(|n| n.eq_ignore_ascii_case(c)))
-        {
-            Some(column) => Err(SqlError::unsupported(format!(
-                "ADD PRIMARY KEY on column \"{column}\", which allows NULL, on SQLite"
-            ))
-            .with_hint("declare the column NOT NULL when the table is created")),
-            None => Ok(()),
-        }
     }
 
     fn all_settings(&self) -> HashMap<String, String> {
@@ -228,11 +195,7 @@ impl EngineSession {
             Kind::Begin { read_only } => {
                 if self.state == TransactionState::Idle {
                     self.free_worker().await;
-                    let sql = if *read_only {
-                        "BEGIN DEFERRED"
-                    } else {
-                        "BEGIN IMMEDIATE"
-                    };
+                    let sql = self.worker.begin_statement(*read_only);
                     self.worker.batch(sql.to_owned()).await?;
                     self.state = TransactionState::InTransaction;
                     self.settings_at_begin = Some(self.all_settings());
@@ -420,11 +383,9 @@ impl EngineSession {
                     ));
                 }
                 self.free_worker().await;
-                let sql = match table {
-                    Some(table) => format!("ANALYZE {}", quote_identifier(table)),
-                    None => "ANALYZE".to_owned(),
-                };
-                self.worker.batch(sql).await?;
+                if let Some(sql) = self.worker.analyze_statement(table.as_deref()) {
+                    self.worker.batch(sql).await?;
+                }
                 command(tag)
             }
             Kind::Truncate { tables } => {
@@ -446,10 +407,8 @@ impl EngineSession {
             }
             Kind::Ddl { tag, change } => {
                 self.free_worker().await;
-                if let Some(key) = pgbridge_dialects::added_key(statement.ast())
-                    && key.primary
-                {
-                    self.check_not_null(&key.table, &key.columns).await?;
+                if let Some(key) = pgbridge_dialects::added_key(statement.ast()) {
+                    self.worker.check_added_key(&key).await?;
                 }
                 let translation = statement
                     .translation()
@@ -497,7 +456,7 @@ fn show_fields(name: &str) -> Arc<Vec<Field>> {
     }
 }
 
-impl EngineSession {
+impl<C: BackendConnection> EngineSession<C> {
     /// Parses and classifies SQL text that is not in the parse cache.
     fn parse_new(&mut self, sql: &str) -> Result<Vec<Arc<EngineStatement>>, SqlError> {
         let translated = self
@@ -522,7 +481,7 @@ impl EngineSession {
 }
 
 #[async_trait]
-impl Session for EngineSession {
+impl<C: BackendConnection> Session for EngineSession<C> {
     type Statement = Arc<EngineStatement>;
 
     fn parse(&mut self, sql: &str) -> Result<Vec<Self::Statement>, SqlError> {
@@ -648,7 +607,6 @@ impl Session for EngineSession {
     }
 
     fn cancel_token(&self) -> CancelToken {
-        let interrupt = self.worker.interrupt_handle();
-        Arc::new(move || interrupt.interrupt())
+        self.worker.cancel_token()
     }
 }

@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl EngineSession {
+impl<C: BackendConnection> EngineSession<C> {
     /// The plan of a query inside another statement (`COPY (query) TO`, a cursor's query).
     pub(super) async fn plan_inner(
         &mut self,
@@ -150,11 +150,7 @@ impl EngineSession {
                     let guess = from_ast.as_ref().map(|columns| &columns[i]);
                     let pg_type = guess
                         .and_then(|c| c.pg_type)
-                        .or_else(|| {
-                            declared
-                                .as_deref()
-                                .map(crate::backends::sqlite::type_from_declaration)
-                        })
+                        .or(*declared)
                         .unwrap_or(PgType::Text);
                     let name = guess.map_or_else(|| name.clone(), |c| c.name.clone());
                     let mut field = Field::new(name, pg_type);

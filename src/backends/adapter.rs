@@ -1,0 +1,199 @@
+//! The adapter seam: what the engine needs from a backend database, and nothing else.
+//!
+//! An [`Adapter`] is opened once per server (it holds the database location, a pool, the
+//! version); it opens one [`BackendConnection`] per client session. The engine
+//! (`src/engine/`) is generic over the adapter, so the calls on the hot path (`query`,
+//! `execute`) are direct calls into the adapter's own code: no boxing, no dynamic dispatch.
+//! The futures are spelled `impl Future + Send` rather than `async fn` so that the engine's
+//! own futures stay `Send` for any adapter.
+//!
+//! Every method takes SQL already translated for [`Adapter::target`] and values already
+//! decoded to PostgreSQL types; rows come back as PostgreSQL values in batches on a bounded
+//! channel (so a slow client slows the backend instead of filling memory). The few statements
+//! the engine writes itself (transaction control, `TRUNCATE` as `DELETE`, `COPY`'s `INSERT`)
+//! use ANSI double-quoted identifiers, which every target reads; what differs per backend is a
+//! method here (`begin_statement`, `insert_statement`, `analyze_statement`).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+
+use pgbridge_dialects::{AddedKey, PgType, SchemaChange, Target};
+use pgbridge_proxy::{CancelToken, Field, Row, SqlError, Value};
+use tokio::sync::mpsc;
+
+/// A table's columns: name, PostgreSQL type, type modifier (`atttypmod`, -1 when none).
+pub type TableColumns = Vec<(String, PgType, i32)>;
+
+/// What a prepared statement looks like to the backend.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub parameter_count: usize,
+    /// Column names and the PostgreSQL type the backend's own metadata suggests (used when
+    /// inference cannot decide); empty when the statement returns no rows.
+    pub columns: Vec<(String, Option<PgType>)>,
+}
+
+/// The PostgreSQL type a result column is converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputType {
+    pub pg_type: PgType,
+    /// The scale of a `numeric(p, s)` column: values are rounded and padded to it.
+    pub numeric_scale: Option<usize>,
+    /// The length of a `char(n)` column: values are blank-padded to it.
+    pub char_length: Option<usize>,
+}
+
+impl OutputType {
+    /// The output type of a described field.
+    pub fn of(field: &Field) -> OutputType {
+        let numeric_scale = (field.pg_type == PgType::Numeric && field.type_modifier >= 4)
+            .then(|| usize::try_from((field.type_modifier - 4) & 0xffff).ok())
+            .flatten();
+        let char_length = (field.pg_type == PgType::Bpchar && field.type_modifier >= 4)
+            .then(|| usize::try_from(field.type_modifier - 4).ok())
+            .flatten();
+        OutputType {
+            pg_type: field.pg_type,
+            numeric_scale,
+            char_length,
+        }
+    }
+
+    /// A value converted by the adapter, rounded to the column's scale or padded to its length.
+    pub fn finish(&self, value: Value) -> Value {
+        match (value, self.numeric_scale, self.char_length) {
+            (Value::Numeric(text), Some(scale), _) => {
+                Value::Numeric(pgbridge_proxy::value::round_numeric(&text, scale))
+            }
+            (Value::Text(text), _, Some(length)) => Value::Text(format!("{text:<length$}")),
+            (value, _, _) => value,
+        }
+    }
+}
+
+/// A batch of rows, or the error that stopped the statement.
+pub type Batch = Result<RowBatch, SqlError>;
+
+/// Rows sent together; the last batch of a statement says so, so the reader ends without
+/// waiting for the channel to close (one wake-up less per statement).
+#[derive(Debug)]
+pub struct RowBatch {
+    pub rows: Vec<Row>,
+    pub last: bool,
+}
+
+/// Rows per message on a row channel.
+pub const BATCH_ROWS: usize = 256;
+/// Batches a row channel buffers ahead of the client.
+pub const BATCHES_AHEAD: usize = 4;
+
+/// Session values that backend-side functions read (`version()`, `current_setting()`, ...);
+/// shared by the engine session, which changes the settings, and its connection.
+#[derive(Debug, Default)]
+pub struct SessionValues {
+    pub version: String,
+    pub user: String,
+    pub database: String,
+    pub settings: RwLock<HashMap<String, String>>,
+}
+
+/// A backend database, opened once per server.
+pub trait Adapter: Send + Sync + 'static {
+    /// The connection each session gets.
+    type Connection: BackendConnection;
+
+    /// The dialect statements are translated to.
+    fn target(&self) -> Target;
+
+    /// The backend's name and version, shown at the end of `version()` (`SQLite 3.46.0`).
+    fn backend_version(&self) -> String;
+
+    /// Opens the connection of a new session.
+    fn connect(
+        &self,
+        session: Arc<SessionValues>,
+    ) -> impl Future<Output = Result<Self::Connection, SqlError>> + Send;
+}
+
+/// One session's connection to the backend. Commands run one at a time, in order; a query's
+/// rows must be read to the end (or the receiver dropped) before the next command is served.
+pub trait BackendConnection: Send + Sync + 'static {
+    /// Prepares a statement: parameter count and result columns.
+    fn prepare(&self, sql: String) -> impl Future<Output = Result<Prepared, SqlError>> + Send;
+
+    /// Starts a query; its rows arrive on the receiver in batches, converted to `types`.
+    fn query(
+        &self,
+        sql: String,
+        parameters: Vec<Value>,
+        types: Vec<OutputType>,
+    ) -> Result<mpsc::Receiver<Batch>, SqlError>;
+
+    /// Runs a statement that returns no rows; answers the number of rows it changed.
+    fn execute(
+        &self,
+        sql: String,
+        parameters: Vec<Value>,
+    ) -> impl Future<Output = Result<u64, SqlError>> + Send;
+
+    /// Runs statements without parameters or results (transaction control, scripts).
+    fn batch(&self, sql: String) -> impl Future<Output = Result<(), SqlError>> + Send;
+
+    /// Runs one prepared INSERT for each row (COPY FROM); answers the rows inserted.
+    fn insert_rows(
+        &self,
+        sql: String,
+        rows: Vec<Vec<Value>>,
+    ) -> impl Future<Output = Result<u64, SqlError>> + Send;
+
+    /// Runs DDL, with the schema change it makes (for backends that record PostgreSQL types).
+    fn ddl(
+        &self,
+        sql: String,
+        change: Option<SchemaChange>,
+    ) -> impl Future<Output = Result<(), SqlError>> + Send;
+
+    /// The columns of a table with their PostgreSQL types, or `None` when there is no such
+    /// table (type inference and COPY use them).
+    fn table_columns(
+        &self,
+        table: String,
+    ) -> impl Future<Output = Result<Option<TableColumns>, SqlError>> + Send;
+
+    /// Brings the emulated `pg_catalog` up to date, where the backend has one.
+    fn refresh_catalog(&self) -> impl Future<Output = Result<(), SqlError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Checks an `ALTER TABLE .. ADD PRIMARY KEY | UNIQUE` before it runs, where the backend
+    /// cannot enforce everything PostgreSQL's would.
+    fn check_added_key(&self, key: &AddedKey) -> impl Future<Output = Result<(), SqlError>> + Send {
+        let _ = key;
+        async { Ok(()) }
+    }
+
+    /// Interrupts the statement running on this connection, from another task.
+    fn cancel_token(&self) -> CancelToken;
+
+    /// The statement that opens a transaction block (`read_only` for `BEGIN READ ONLY`).
+    fn begin_statement(&self, read_only: bool) -> &'static str;
+
+    /// The INSERT that COPY FROM runs for each row, with one parameter per column.
+    fn insert_statement(&self, table: &str, columns: &[String]) -> String;
+
+    /// What `ANALYZE [table]` / `VACUUM [table]` runs, or `None` when nothing needs to run.
+    fn analyze_statement(&self, table: Option<&str>) -> Option<String>;
+}
+
+/// An identifier in ANSI double quotes (read by every target: MySQL sessions run with
+/// `ANSI_QUOTES`).
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `DELETE FROM "t"`: TRUNCATE inside a transaction (a DELETE without WHERE; SQLite optimises
+/// it, and MySQL's TRUNCATE would commit the transaction).
+pub fn delete_all_statement(table: &str) -> String {
+    format!("DELETE FROM {}", quote_identifier(table))
+}
