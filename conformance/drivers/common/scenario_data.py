@@ -105,20 +105,36 @@ def one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+def report(step: str, error: BaseException | None) -> None:
+    """One step's line: pass without an error, n/a for NotApplicable, fail for anything else."""
+    if error is None:
+        emit({"step": step, "status": "pass", "detail": ""})
+    elif isinstance(error, NotApplicable):
+        emit({"step": step, "status": "n/a", "detail": str(error)})
+    else:
+        traceback.print_exception(error, file=sys.stderr)
+        emit({"step": step, "status": "fail", "detail": one_line(error)})
+
+
 def run_steps(steps) -> None:
     """Runs (step id, function) pairs in order, reporting each; a step never stops the rest."""
     for step, function in steps:
         try:
             function()
-        except NotApplicable as reason:
-            emit({"step": step, "status": "n/a", "detail": str(reason)})
-        except BaseException as error:  # noqa: BLE001 - every failure is the step's result
-            if isinstance(error, KeyboardInterrupt):
-                raise
-            traceback.print_exc(file=sys.stderr)
-            emit({"step": step, "status": "fail", "detail": one_line(error)})
+        except Exception as error:  # noqa: BLE001 - every failure is the step's result
+            report(step, error)
         else:
-            emit({"step": step, "status": "pass", "detail": ""})
+            report(step, None)
+
+
+async def run_async_step(step: str, function) -> None:
+    """run_steps for one coroutine function."""
+    try:
+        await function()
+    except Exception as error:  # noqa: BLE001 - every failure is the step's result
+        report(step, error)
+    else:
+        report(step, None)
 
 
 def check(condition: bool, message: str) -> None:
@@ -241,3 +257,34 @@ PRIMARY_KEY_SQL = (
     "join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = any(i.indkey) "
     "where c.relname = '{table}' and i.indisprimary"
 )
+
+# The text form PostgreSQL prints for each TYPE_CASES value (session time zone UTC), used by
+# clients that exchange a type's text form themselves (asyncpg with text codecs, node-postgres).
+TEXT_FORMS = {
+    "c_bool": "t",
+    "c_int2": "-32768",
+    "c_int4": "2147483647",
+    "c_int8": "-9223372036854775808",
+    "c_float4": "1.5",
+    "c_float8": "3.141592653589793",
+    "c_numeric": "12345678901234567890.123456789",
+    "c_numeric_scaled": "1234.50",
+    "c_text": "héllo wörld ✓ 'quoted' \\ back\ttab",
+    "c_varchar": "varying",
+    "c_char": "ab   ",
+    "c_bytea": "\\x0001ff62696e5c",
+    "c_date": "2024-02-29",
+    "c_time": "13:45:06.789",
+    "c_timestamp": "2024-02-29 13:45:06.123456",
+    "c_timestamptz": "2024-02-29 11:45:06.123456+00",
+    "c_interval": "3 days 04:05:06",
+    "c_uuid": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+    "c_json": '{"a": [1, 2, {"b": null}], "c": "d"}',
+    "c_jsonb": '{"a": [1, 2, {"b": null}], "c": "d"}',
+}
+# What a client sends as text where the printed form is not what it sends (an offset, a char(n)).
+TEXT_INPUTS = {
+    **TEXT_FORMS,
+    "c_char": "ab",
+    "c_timestamptz": "2024-02-29 13:45:06.123456+02",
+}
