@@ -14,6 +14,7 @@ import sys
 import traceback
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from decimal import Decimal
 
 UTC = dt.timezone.utc
@@ -25,15 +26,13 @@ CORE_STEPS = [
     "copy_out", "cancel", "introspection",
 ]
 
-STREAM_ROWS = 100_000
-PREPARED_RUNS = 20  # past every driver's auto-prepare threshold (psycopg 5, pgjdbc 5, asyncpg 0)
-# Long enough on both columns that only a cancel ends it in seconds.
-CANCEL_SQL = (
-    "with recursive r(i) as (select 1 union all select i + 1 from r where i < 200000000) "
-    "select count(*) from r"
-)
-CANCEL_AFTER_SECONDS = 1.0
-CANCEL_WITHIN_SECONDS = 15.0
+SCENARIO = json.loads((Path(__file__).resolve().parent / "scenario.json").read_text())
+
+STREAM_ROWS = SCENARIO["stream_rows"]
+PREPARED_RUNS = SCENARIO["prepared_runs"]  # past every driver's auto-prepare threshold
+CANCEL_SQL = SCENARIO["cancel_sql"]  # long enough on both columns that only a cancel ends it
+CANCEL_AFTER_SECONDS = SCENARIO["cancel_after_seconds"]
+CANCEL_WITHIN_SECONDS = SCENARIO["cancel_within_seconds"]
 
 
 class NotApplicable(Exception):
@@ -152,36 +151,42 @@ def failures_summary(failures: list[str]) -> None:
         raise AssertionError(f"{len(failures)} wrong: " + "; ".join(failures))
 
 
-# (column name, SQL type, OID, value sent, value expected back) in Python's types as psycopg 3
-# reads them; clients whose driver reads a type otherwise convert through `normalise` hooks.
-TYPE_CASES = [
-    ("c_bool", "bool", 16, True, True),
-    ("c_int2", "int2", 21, -32768, -32768),
-    ("c_int4", "int4", 23, 2147483647, 2147483647),
-    ("c_int8", "int8", 20, -9223372036854775808, -9223372036854775808),
-    ("c_float4", "float4", 700, 1.5, 1.5),
-    ("c_float8", "float8", 701, 3.141592653589793, 3.141592653589793),
-    ("c_numeric", "numeric", 1700, Decimal("12345678901234567890.123456789"),
+# (column, value sent, value expected back) in Python's types as psycopg 3 reads them.
+_PYTHON_VALUES = [
+    ("c_bool", True, True),
+    ("c_int2", -32768, -32768),
+    ("c_int4", 2147483647, 2147483647),
+    ("c_int8", -9223372036854775808, -9223372036854775808),
+    ("c_float4", 1.5, 1.5),
+    ("c_float8", 3.141592653589793, 3.141592653589793),
+    ("c_numeric", Decimal("12345678901234567890.123456789"),
      Decimal("12345678901234567890.123456789")),
-    ("c_numeric_scaled", "numeric(10,2)", 1700, Decimal("1234.50"), Decimal("1234.50")),
-    ("c_text", "text", 25, "héllo wörld ✓ 'quoted' \\ back\ttab", "héllo wörld ✓ 'quoted' \\ back\ttab"),
-    ("c_varchar", "varchar(20)", 1043, "varying", "varying"),
-    ("c_char", "char(5)", 1042, "ab", "ab   "),
-    ("c_bytea", "bytea", 17, b"\x00\x01\xffbin\\", b"\x00\x01\xffbin\\"),
-    ("c_date", "date", 1082, dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
-    ("c_time", "time", 1083, dt.time(13, 45, 6, 789000), dt.time(13, 45, 6, 789000)),
-    ("c_timestamp", "timestamp", 1114, dt.datetime(2024, 2, 29, 13, 45, 6, 123456),
+    ("c_numeric_scaled", Decimal("1234.50"), Decimal("1234.50")),
+    ("c_text", "héllo wörld ✓ 'quoted' \\ back\ttab", "héllo wörld ✓ 'quoted' \\ back\ttab"),
+    ("c_varchar", "varying", "varying"),
+    ("c_char", "ab", "ab   "),
+    ("c_bytea", b"\x00\x01\xffbin\\", b"\x00\x01\xffbin\\"),
+    ("c_date", dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
+    ("c_time", dt.time(13, 45, 6, 789000), dt.time(13, 45, 6, 789000)),
+    ("c_timestamp", dt.datetime(2024, 2, 29, 13, 45, 6, 123456),
      dt.datetime(2024, 2, 29, 13, 45, 6, 123456)),
-    ("c_timestamptz", "timestamptz", 1184,
+    ("c_timestamptz",
      dt.datetime(2024, 2, 29, 13, 45, 6, 123456, tzinfo=dt.timezone(dt.timedelta(hours=2))),
      dt.datetime(2024, 2, 29, 11, 45, 6, 123456, tzinfo=UTC)),
-    ("c_interval", "interval", 1186, dt.timedelta(days=3, hours=4, minutes=5, seconds=6),
+    ("c_interval", dt.timedelta(days=3, hours=4, minutes=5, seconds=6),
      dt.timedelta(days=3, seconds=14706)),
-    ("c_uuid", "uuid", 2950, uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+    ("c_uuid", uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
      uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
-    ("c_json", "json", 114, {"a": [1, 2, {"b": None}], "c": "d"}, {"a": [1, 2, {"b": None}], "c": "d"}),
-    ("c_jsonb", "jsonb", 3802, {"a": [1, 2, {"b": None}], "c": "d"}, {"a": [1, 2, {"b": None}], "c": "d"}),
+    ("c_json", {"a": [1, 2, {"b": None}], "c": "d"}, {"a": [1, 2, {"b": None}], "c": "d"}),
+    ("c_jsonb", {"a": [1, 2, {"b": None}], "c": "d"}, {"a": [1, 2, {"b": None}], "c": "d"}),
 ]
+_BY_COLUMN = {column: (sent, expected) for column, sent, expected in _PYTHON_VALUES}
+# (column name, SQL type, OID, value sent, value expected back), in scenario.json's order.
+TYPE_CASES = [
+    (case["column"], case["sql_type"], case["oid"], *_BY_COLUMN[case["column"]]) for case in SCENARIO["types"]
+]
+TEXT_FORMS = {case["column"]: case["text_output"] for case in SCENARIO["types"]}
+TEXT_INPUTS = {case["column"]: case["text_input"] for case in SCENARIO["types"]}
 
 
 def types_table_columns() -> str:
@@ -194,20 +199,9 @@ def same_value(actual, expected) -> bool:
 
 
 # (statement, SQLSTATE PostgreSQL gives); {items} is the client's items table.
-ERROR_CASES = [
-    ("select * from {prefix}no_such_table", "42P01"),
-    ("select no_such_column from {items}", "42703"),
-    ("selec 1", "42601"),
-    ("select 1 / 0", "22012"),
-    ("insert into {items} (id, name) values (1, 'duplicate')", "23505"),
-    ("insert into {items} (id, name) values (99, null)", "23502"),
-    ("select 'abc'::int4", "22P02"),
-    ("create table {items} (id int4)", "42P07"),
-    ("select no_such_function(1)", "42883"),
-]
+ERROR_CASES = [(case["sql"], case["sqlstate"]) for case in SCENARIO["error_cases"]]
 
-
-# The COPY rows: (id, name, amount); text format has \N for NULL and escapes tab/newline/backslash.
+# The COPY rows as Python values: (id, name, amount); COPY_TEXT is their text format.
 COPY_ROWS = [
     (1, "plain", Decimal("1.25")),
     (2, "tab\there", None),
@@ -215,76 +209,13 @@ COPY_ROWS = [
     (4, "back\\slash ✓", Decimal("0.00")),
     (5, None, Decimal("100.00")),
 ]
-COPY_TEXT = (
-    "1\tplain\t1.25\n"
-    "2\ttab\\there\t\\N\n"
-    "3\tnew\\nline\t-7.50\n"
-    "4\tback\\\\slash ✓\t0.00\n"
-    "5\t\\N\t100.00\n"
-)
-COPY_COLUMNS = "id int4 primary key, name text, amount numeric(10,2)"
+COPY_TEXT = SCENARIO["copy_text"]
+COPY_COLUMNS = SCENARIO["copy_columns"]
 
-# The items table of ddl/insert/errors/introspection, as information_schema describes it.
-ITEMS_COLUMNS = "id int4 primary key, name text not null, qty int4 default 0, price float8, created date"
-ITEMS_INFORMATION_SCHEMA = [
-    ("id", "integer", "NO"),
-    ("name", "text", "NO"),
-    ("qty", "integer", "YES"),
-    ("price", "double precision", "YES"),
-    ("created", "date", "YES"),
-    ("note", "character varying", "YES"),
-]
-ITEMS_FORMAT_TYPE = [
-    ("id", "integer", True),
-    ("name", "text", True),
-    ("qty", "integer", False),
-    ("price", "double precision", False),
-    ("created", "date", False),
-    ("note", "character varying(40)", False),
-]
-INFORMATION_SCHEMA_SQL = (
-    "select column_name, data_type, is_nullable from information_schema.columns "
-    "where table_name = '{table}' order by ordinal_position"
-)
-PG_ATTRIBUTE_SQL = (
-    "select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull "
-    "from pg_catalog.pg_attribute a join pg_catalog.pg_class c on a.attrelid = c.oid "
-    "where c.relname = '{table}' and a.attnum > 0 and not a.attisdropped order by a.attnum"
-)
-PRIMARY_KEY_SQL = (
-    "select a.attname from pg_catalog.pg_index i "
-    "join pg_catalog.pg_class c on c.oid = i.indrelid "
-    "join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = any(i.indkey) "
-    "where c.relname = '{table}' and i.indisprimary"
-)
-
-# The text form PostgreSQL prints for each TYPE_CASES value (session time zone UTC), used by
-# clients that exchange a type's text form themselves (asyncpg with text codecs, node-postgres).
-TEXT_FORMS = {
-    "c_bool": "t",
-    "c_int2": "-32768",
-    "c_int4": "2147483647",
-    "c_int8": "-9223372036854775808",
-    "c_float4": "1.5",
-    "c_float8": "3.141592653589793",
-    "c_numeric": "12345678901234567890.123456789",
-    "c_numeric_scaled": "1234.50",
-    "c_text": "héllo wörld ✓ 'quoted' \\ back\ttab",
-    "c_varchar": "varying",
-    "c_char": "ab   ",
-    "c_bytea": "\\x0001ff62696e5c",
-    "c_date": "2024-02-29",
-    "c_time": "13:45:06.789",
-    "c_timestamp": "2024-02-29 13:45:06.123456",
-    "c_timestamptz": "2024-02-29 11:45:06.123456+00",
-    "c_interval": "3 days 04:05:06",
-    "c_uuid": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-    "c_json": '{"a": [1, 2, {"b": null}], "c": "d"}',
-    "c_jsonb": '{"a": [1, 2, {"b": null}], "c": "d"}',
-}
-# What a client sends as text where the printed form is not what it sends (an offset, a char(n)).
-TEXT_INPUTS = {
-    **TEXT_FORMS,
-    "c_char": "ab",
-    "c_timestamptz": "2024-02-29 13:45:06.123456+02",
-}
+# The items table of ddl/insert/errors/introspection, and how the catalogs describe it.
+ITEMS_COLUMNS = SCENARIO["items_columns"]
+ITEMS_INFORMATION_SCHEMA = [tuple(row) for row in SCENARIO["items_information_schema"]]
+ITEMS_FORMAT_TYPE = [tuple(row) for row in SCENARIO["items_format_type"]]
+INFORMATION_SCHEMA_SQL = SCENARIO["information_schema_sql"]
+PG_ATTRIBUTE_SQL = SCENARIO["pg_attribute_sql"]
+PRIMARY_KEY_SQL = SCENARIO["primary_key_sql"]
