@@ -324,6 +324,12 @@ def tail(text: str, size: int = STDERR_TAIL) -> str:
     return text if len(text) <= size else "..." + text[-size:]
 
 
+def last_lines(text: str, count: int = 3) -> str:
+    """The end of a crash's stderr: the exception, not the middle of its traceback."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return tail(" / ".join(lines[-count:]), 600) or "(empty)"
+
+
 def parse_report(stdout: str, run: ClientRun) -> None:
     """Step lines and optional {"version": ".."} lines; everything else is ignored."""
     for line in stdout.splitlines():
@@ -377,8 +383,8 @@ def run_client(client: Path, target: Target, logs: Path) -> ClientRun:
                 note(f"{client.name}: pgbridge {instance.name} died; log tail:\n{instance.log_tail()}")
     missing = "not reported"
     if exit_text:
-        missing = f"not reported ({exit_text}; stderr: {tail(stderr)})"
-        run.problem = "; ".join(filter(None, [run.problem, exit_text]))
+        missing = f"not reported ({exit_text})"
+        run.problem = "; ".join(filter(None, [run.problem, f"{exit_text}; its stderr ends: {last_lines(stderr)}"]))
     for step in CORE_STEPS:
         if step not in run.steps:
             run.steps[step] = StepResult("fail", missing)

@@ -116,8 +116,12 @@ def report(step: str, error: BaseException | None) -> None:
 
 
 def run_steps(steps) -> None:
-    """Runs (step id, function) pairs in order, reporting each; a step never stops the rest."""
+    """Runs (step id, function) pairs in order, reporting each; a step never stops the rest.
+    A pair with the id "" is preparation between steps, not reported."""
     for step, function in steps:
+        if not step:
+            function()
+            continue
         try:
             function()
         except Exception as error:  # noqa: BLE001 - every failure is the step's result
@@ -134,6 +138,25 @@ async def run_async_step(step: str, function) -> None:
         report(step, error)
     else:
         report(step, None)
+
+
+def before_steps(function) -> None:
+    """Runs the client's preparation (dropping its tables); a failure is logged, and each step
+    then fails, or not, on its own."""
+    try:
+        function()
+    except Exception:  # noqa: BLE001 - the steps report what this breaks
+        print("preparation failed (the steps go on):", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+
+
+async def before_steps_async(function) -> None:
+    """before_steps for a coroutine function."""
+    try:
+        await function()
+    except Exception:  # noqa: BLE001 - the steps report what this breaks
+        print("preparation failed (the steps go on):", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
 
 
 def check(condition: bool, message: str) -> None:
@@ -195,7 +218,19 @@ def types_table_columns() -> str:
 
 def same_value(actual, expected) -> bool:
     """Equality that also requires the same Python type (1 == 1.0 == True would hide a wrong type)."""
+    if isinstance(expected, Decimal):  # numeric keeps its scale: 1.50 is not 1.5 in PostgreSQL
+        return isinstance(actual, Decimal) and str(actual) == str(expected)
     return actual == expected and type(actual) is type(expected)
+
+
+def same_rows(actual, expected, what: str) -> None:
+    """Rows equal value by value under same_value (so numeric scale and types count)."""
+    actual = [tuple(row) for row in actual]
+    if len(actual) != len(expected) or not all(
+        len(a) == len(e) and all(same_value(x, y) or (x is None and y is None) for x, y in zip(a, e))
+        for a, e in zip(actual, expected)
+    ):
+        raise AssertionError(f"{what}: expected {expected!r}, got {actual!r}")
 
 
 # (statement, SQLSTATE PostgreSQL gives); {items} is the client's items table.
