@@ -395,9 +395,15 @@ async function cancel() {
     // pg's cancel: another Client object opens a connection and sends CancelRequest with the
     // first one's process id and secret key.
     new pg.Client({ connectionString: env.dsn }).cancel(client, client.activeQuery) // activeQuery: deprecated, no other way in pg 8
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('no answer to the cancel')),
-      scenario.cancel_within_seconds * 1000))
-    await expectSqlstate(Promise.race([running, timeout]), '57014', 'a cancelled query')
+    let timer
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer to the cancel')), scenario.cancel_within_seconds * 1000)
+    })
+    try {
+      await expectSqlstate(Promise.race([running, timeout]), '57014', 'a cancelled query')
+    } finally {
+      clearTimeout(timer)
+    }
     const elapsed = (Date.now() - started) / 1000
     check(elapsed < scenario.cancel_within_seconds, `the cancel took ${elapsed} s`)
     equal(await rows(client, 'select 1'), [[1]], 'connection after the cancel')
