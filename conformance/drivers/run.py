@@ -31,6 +31,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -202,8 +203,6 @@ class Target:
 
 
 def url(user: str, password: str, port: int, database: str, query: str = "") -> str:
-    from urllib.parse import quote
-
     return f"postgresql://{quote(user)}:{quote(password)}@127.0.0.1:{port}/{database}{query}"
 
 
@@ -359,18 +358,22 @@ def run_client(client: Path, target: Target, logs: Path) -> ClientRun:
     run = ClientRun()
     environment = {**os.environ, **target.environment(client.name)}
     started = time.monotonic()
-    stdout, stderr, exit_text = "", "", ""
+    exit_text = ""
+    # Its own process group, so that a timeout ends everything run.sh started.
+    process = subprocess.Popen([str(client / "run.sh")], cwd=client, env=environment, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               start_new_session=True)
     try:
-        result = subprocess.run([str(client / "run.sh")], cwd=client, env=environment,
-                                capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-        stdout, stderr = result.stdout, result.stderr
-        if result.returncode != 0:
-            exit_text = f"run.sh exited with {result.returncode}"
-    except subprocess.TimeoutExpired as error:
-        stdout = (error.stdout or b"").decode(errors="replace") if isinstance(error.stdout, bytes) else (error.stdout or "")
-        stderr = (error.stderr or b"").decode(errors="replace") if isinstance(error.stderr, bytes) else (error.stderr or "")
+        stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        if process.returncode != 0:
+            exit_text = f"run.sh exited with {process.returncode}"
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
         exit_text = f"run.sh timed out after {RUN_TIMEOUT} s"
+    except BaseException:  # interrupted: the client goes too
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
     run.seconds = time.monotonic() - started
     (logs / f"{client.name}.{target.name}.stdout").write_text(stdout)
     (logs / f"{client.name}.{target.name}.stderr").write_text(stderr)
@@ -552,6 +555,8 @@ def main() -> int:
     parser.add_argument("--log-level", default="info", help="pgbridge's --log-level (debug shows the SQL)")
     parser.add_argument("--logs", default="", help="keep the logs here (default: a temp dir, removed)")
     arguments = parser.parse_args()
+    # SIGTERM (scripts/test.sh's timeout) unwinds like an exception: the pgbridge processes stop.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     binary = str(Path(arguments.pgbridge).resolve())
     if not os.access(binary, os.X_OK):

@@ -17,7 +17,7 @@ import uuid
 import asyncpg
 
 import scenario_data as data
-from scenario_data import NotApplicable, check, equal
+from scenario_data import check, equal
 
 env = data.Environment.from_os()
 ITEMS, TYPES, NULLS, BIG, ACCOUNTS, COPY, BATCH = (

@@ -16,7 +16,7 @@ from psycopg.types import TypeInfo
 from psycopg.types.json import Json, Jsonb
 
 import scenario_data as data
-from scenario_data import NotApplicable, check, equal
+from scenario_data import check, equal
 
 env = data.Environment.from_os()
 ITEMS, TYPES, NULLS, BIG, ACCOUNTS, COPY, PIPE = (
