@@ -378,6 +378,21 @@ def server_cursor() -> None:
         conn.rollback()
 
 
+def concurrent_transactions() -> None:
+    """psycopg's default mode: every connection is inside a transaction. A reader's transaction
+    must see the committed state while another connection holds uncommitted writes, and both
+    must commit."""
+    with connect() as writer, connect() as reader:
+        writer.execute(f"insert into {ACCOUNTS} values (100, 7)")
+        equal(reader.execute(f"select count(*) from {ACCOUNTS} where id = 100").fetchone(), (0,),
+              "a reader's transaction during another's uncommitted insert")
+        writer.commit()
+        reader.commit()
+        equal(reader.execute(f"select balance from {ACCOUNTS} where id = 100").fetchone(), (7,),
+              "the reader's next transaction sees the commit")
+        reader.commit()
+
+
 def main() -> None:
     data.report_version(f"psycopg {psycopg.__version__} (libpq {psycopg.pq.version()})")
     data.before_steps(drop_tables)
@@ -403,6 +418,7 @@ def main() -> None:
         ("introspection", introspection),
         ("pipeline", pipeline),
         ("server_cursor", server_cursor),
+        ("concurrent_transactions", concurrent_transactions),
     ])
 
 
