@@ -143,3 +143,36 @@ async fn a_syntax_error_anywhere_runs_nothing() {
     assert_eq!(sqlstate(&error), "42601");
     assert_eq!(count(&client, "t").await, 0);
 }
+
+#[tokio::test]
+async fn blocks_that_read_do_not_wait_for_another_block() {
+    let server = TestServer::start().await;
+    let writer = server.client().await;
+    let reader = server.client().await;
+    writer
+        .batch_execute("CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1)")
+        .await
+        .unwrap();
+    writer
+        .batch_execute("BEGIN; INSERT INTO t VALUES (2)")
+        .await
+        .unwrap();
+    // A driver outside autocommit opens a block for every statement, reads included.
+    reader.batch_execute("BEGIN").await.unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(count(&reader, "t").await, 1, "the uncommitted row is not seen");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "the read waited {:?} for the other block",
+        started.elapsed()
+    );
+    writer.batch_execute("COMMIT").await.unwrap();
+    // The reader's snapshot is now stale: its first write fails as under serializable.
+    let error = reader
+        .batch_execute("INSERT INTO t VALUES (3)")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "40001");
+    reader.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(count(&reader, "t").await, 2);
+}
