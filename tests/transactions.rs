@@ -160,7 +160,11 @@ async fn blocks_that_read_do_not_wait_for_another_block() {
     // A driver outside autocommit opens a block for every statement, reads included.
     reader.batch_execute("BEGIN").await.unwrap();
     let started = std::time::Instant::now();
-    assert_eq!(count(&reader, "t").await, 1, "the uncommitted row is not seen");
+    assert_eq!(
+        count(&reader, "t").await,
+        1,
+        "the uncommitted row is not seen"
+    );
     assert!(
         started.elapsed() < std::time::Duration::from_secs(2),
         "the read waited {:?} for the other block",

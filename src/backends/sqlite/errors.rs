@@ -258,6 +258,7 @@ mod errors_doc {
         ("34000", "invalid_cursor_name"),
         ("3B001", "invalid_savepoint_specification"),
         ("3F000", "invalid_schema_name"),
+        ("40001", "serialization_failure"),
         ("42501", "insufficient_privilege"),
         ("42601", "syntax_error"),
         ("42702", "ambiguous_column"),
