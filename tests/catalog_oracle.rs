@@ -54,10 +54,20 @@ const QUERIES: &[&str] = &[
      WHERE schemaname = 'public' ORDER BY tablename",
     "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
      ORDER BY indexname",
+    // psql's and SQLAlchemy's key and relkind lookups use `= ANY`.
+    "SELECT c.relname, a.attname FROM pg_index i
+     JOIN pg_class c ON c.oid = i.indrelid
+     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+     WHERE i.indisprimary AND c.relname LIKE 'cat%' ORDER BY 1, 2",
+    "SELECT relname FROM pg_class
+     WHERE relname LIKE 'cat%' AND relkind = ANY (ARRAY['r', 'p', 'v']) ORDER BY 1",
     "SELECT schemaname, viewname FROM pg_views WHERE schemaname = 'public'",
     "SELECT has_table_privilege('cat_child', 'SELECT'), has_schema_privilege('public', 'USAGE'),
             to_regtype('int4'), to_regtype('no_such_type'), 'int8'::regtype,
             'varchar'::regtype::oid, format_type(1700, 655366)",
+    // psycopg's TypeInfo.fetch compares `t.oid = to_regtype($1)`.
+    "SELECT typname FROM pg_type WHERE oid = to_regtype('int4')",
+    "SELECT to_regtype('integer')::oid, to_regtype('text') IS NULL",
     "SELECT pg_total_relation_size('cat_parent') > 0, pg_relation_size('cat_child'::regclass) >= 0",
     "SELECT word, catcode FROM pg_get_keywords()
      WHERE word IN ('select', 'join', 'integer', 'between') ORDER BY word",

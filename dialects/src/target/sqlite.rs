@@ -166,6 +166,8 @@ impl TargetDialect for Sqlite {
             ("regtype", true) => "pgbridge_regtype_name",
             ("regnamespace", false) => "pgbridge_regnamespace",
             ("regnamespace", true) => "pgbridge_regnamespace_name",
+            ("to_regtype", false) => "pgbridge_to_regtype",
+            ("to_regtype", true) => "pgbridge_to_regtype_name",
             _ => return None,
         })
     }
@@ -174,6 +176,11 @@ impl TargetDialect for Sqlite {
         // "C", "POSIX" and "ucs_basic" order by code point; BINARY compares UTF-8 bytes, which
         // is the same order.
         matches!(name, "C" | "POSIX" | "ucs_basic").then_some("BINARY")
+    }
+
+    fn array_membership_function(&self) -> Option<&'static str> {
+        // Registered by the backend; the catalog's arrays are `{1,2}` or `1 2` text.
+        Some("pgbridge_array_contains")
     }
 
     fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {

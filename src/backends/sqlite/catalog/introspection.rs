@@ -41,8 +41,14 @@ pub(super) fn register(connection: &Connection, snapshot: &SharedSnapshot) -> ru
         }
         .to_owned())
     })?;
-    // `to_regtype` answers NULL where `::regtype` raises 42704; shown by name.
-    connection.create_scalar_function("to_regtype", 1, deterministic, |ctx| {
+    // `to_regtype` answers NULL where `::regtype` raises 42704: an OID where it is compared,
+    // the type's name where it is shown (see the translator's object_references pass).
+    connection.create_scalar_function("pgbridge_to_regtype", 1, deterministic, |ctx| {
+        Ok(text(ctx.get_raw(0))
+            .and_then(|written| PgType::from_name(&written))
+            .map(|t| i64::from(t.oid())))
+    })?;
+    connection.create_scalar_function("pgbridge_to_regtype_name", 1, deterministic, |ctx| {
         Ok(text(ctx.get_raw(0))
             .and_then(|written| PgType::from_name(&written))
             .map(|t| format_type(i64::from(t.oid()), -1)))
@@ -59,6 +65,24 @@ pub(super) fn register(connection: &Connection, snapshot: &SharedSnapshot) -> ru
             return Ok(read(&state, |s| s.relation_names.get(&oid).cloned()));
         }
         Ok(text(value).map(|written| object_name(&written)))
+    })?;
+    // `value = ANY (array)` over the catalog's array columns, stored as PostgreSQL's array text
+    // (`{1,2}`) or as an int2vector (`1 2`). NULL when either side is NULL or when the value is
+    // not found and the array holds a NULL, as `= ANY` is.
+    connection.create_scalar_function("pgbridge_array_contains", 2, deterministic, |ctx| {
+        let (Some(array), Some(value)) = (text(ctx.get_raw(0)), text(ctx.get_raw(1))) else {
+            return Ok(None);
+        };
+        let inner = array.trim().trim_start_matches('{').trim_end_matches('}');
+        let mut saw_null = false;
+        for element in inner.split([',', ' ']).filter(|e| !e.is_empty()) {
+            let element = element.trim_matches('"');
+            if element == value {
+                return Ok(Some(true));
+            }
+            saw_null |= element.eq_ignore_ascii_case("null");
+        }
+        Ok((!saw_null).then_some(false))
     })?;
     // has_table_privilege([user,] table, privilege): the table must exist.
     let state = Arc::clone(snapshot);
