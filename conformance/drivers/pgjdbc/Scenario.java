@@ -391,6 +391,19 @@ public final class Scenario {
     }
 
     static void copyOut() throws Exception {
+        // The rows with plain INSERTs first, so that copy_out does not depend on copy_in.
+        execute("DELETE FROM " + table("copy"));
+        try (PreparedStatement insert = conn.prepareStatement(
+                "INSERT INTO " + table("copy") + " (id, label, amount) VALUES (?, ?, ?)")) {
+            Object[][] rows = {{1, "one", new BigDecimal("1.50")}, {2, "tab\there", new BigDecimal("-2.00")},
+                {3, null, new BigDecimal("1000.25")}};
+            for (Object[] row : rows) {
+                insert.setInt(1, (Integer) row[0]);
+                insert.setString(2, (String) row[1]);
+                insert.setBigDecimal(3, (BigDecimal) row[2]);
+                insert.executeUpdate();
+            }
+        }
         CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
         for (String sql : new String[] {
             "COPY " + table("copy") + " TO STDOUT",

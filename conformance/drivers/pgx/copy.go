@@ -60,7 +60,24 @@ func copyInText(conn *pgx.Conn) error {
 	return checkCopyTable(conn)
 }
 
+// seedCopyTable puts the COPY rows in place with plain INSERTs, so that copy_out does not
+// depend on copy_in having passed.
+func seedCopyTable(conn *pgx.Conn) error {
+	if err := exec(conn, "DELETE FROM "+table("copy")); err != nil {
+		return err
+	}
+	for _, row := range copyRows {
+		if err := exec(conn, "INSERT INTO "+table("copy")+" (id, label, amount) VALUES ($1, $2, $3)", row...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func copyOut(conn *pgx.Conn) error {
+	if err := seedCopyTable(conn); err != nil {
+		return err
+	}
 	for _, sql := range []string{
 		"COPY " + table("copy") + " TO STDOUT",
 		"COPY (SELECT id, label, amount FROM " + table("copy") + " ORDER BY id) TO STDOUT",
