@@ -304,14 +304,16 @@ public final class Scenario {
     static void failedTransaction() throws Exception {
         conn.setAutoCommit(false);
         try {
+            execute("INSERT INTO " + table("items") + " (id, name) VALUES (60, 'first')");
             expectState("duplicate insert", "23505",
-                    () -> execute("INSERT INTO " + table("items") + " (id, name) VALUES (1, 'duplicate')"));
+                    () -> execute("INSERT INTO " + table("items") + " (id, name) VALUES (60, 'duplicate')"));
             expectState("statement after the error", "25P02", () -> selectOne(conn));
             conn.rollback();
-            selectOne(conn);
         } finally {
             conn.setAutoCommit(true);
         }
+        long kept = count("SELECT count(*) FROM " + table("items") + " WHERE id = 60");
+        check(kept == 0, "the failed transaction's first insert survived ROLLBACK (" + kept + " rows)");
     }
 
     static void savepoints() throws Exception {
@@ -359,8 +361,9 @@ public final class Scenario {
     }
 
     static void errorSqlState() throws Exception {
+        execute("INSERT INTO " + table("items") + " (id, name) VALUES (70, 'seventy')");
         String[][] cases = {
-            {"INSERT INTO " + table("items") + " (id, name) VALUES (1, 'duplicate')", "23505"},
+            {"INSERT INTO " + table("items") + " (id, name) VALUES (70, 'duplicate')", "23505"},
             {"INSERT INTO " + table("items") + " (id) VALUES (200)", "23502"},
             {"SELECT * FROM " + table("no_such_table"), "42P01"},
             {"SELECT no_such_column FROM " + table("items"), "42703"},

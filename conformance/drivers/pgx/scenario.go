@@ -160,7 +160,11 @@ func failedTransaction(conn *pgx.Conn) error {
 		return err
 	}
 	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, "INSERT INTO "+table("items")+" (id, name) VALUES ($1, $2)", int32(1), "duplicate")
+	insert := "INSERT INTO " + table("items") + " (id, name) VALUES ($1, $2)"
+	if _, err := tx.Exec(ctx, insert, int32(60), "first"); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, insert, int32(60), "duplicate")
 	if err := expectState("duplicate insert", err, "23505"); err != nil {
 		return err
 	}
@@ -178,7 +182,14 @@ func failedTransaction(conn *pgx.Conn) error {
 	if status := conn.PgConn().TxStatus(); status != 'I' {
 		return fmt.Errorf("after ROLLBACK, transaction status %q, want 'I'", status)
 	}
-	return selectOne(conn)
+	var kept int64
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table("items")+" WHERE id = 60").Scan(&kept); err != nil {
+		return err
+	}
+	if kept != 0 {
+		return fmt.Errorf("the failed transaction's first insert survived ROLLBACK (%d rows)", kept)
+	}
+	return nil
 }
 
 func savepoints(conn *pgx.Conn) error {
@@ -252,11 +263,14 @@ func preparedReuse(conn *pgx.Conn) error {
 }
 
 func errorSQLState(conn *pgx.Conn) error {
+	if err := exec(conn, "INSERT INTO "+table("items")+" (id, name) VALUES (70, 'seventy')"); err != nil {
+		return err
+	}
 	cases := []struct {
 		sql, code string
 		args      []interface{}
 	}{
-		{"INSERT INTO " + table("items") + " (id, name) VALUES ($1, $2)", "23505", []interface{}{int32(1), "duplicate"}},
+		{"INSERT INTO " + table("items") + " (id, name) VALUES ($1, $2)", "23505", []interface{}{int32(70), "duplicate"}},
 		{"INSERT INTO " + table("items") + " (id) VALUES (200)", "23502", nil},
 		{"SELECT * FROM " + table("no_such_table"), "42P01", nil},
 		{"SELECT no_such_column FROM " + table("items"), "42703", nil},

@@ -210,16 +210,10 @@ async fn transaction_rollback(client: &mut Client) -> Outcome {
 }
 
 async fn failed_transaction(client: &mut Client) -> Outcome {
+    let insert = format!("INSERT INTO {} (id, name) VALUES ($1, $2)", table("items"));
     let transaction = client.transaction().await?;
-    let duplicate = transaction
-        .execute(
-            &format!(
-                "INSERT INTO {} (id, name) VALUES (1, 'duplicate')",
-                table("items")
-            ),
-            &[],
-        )
-        .await;
+    transaction.execute(&insert, &[&60_i32, &"first"]).await?;
+    let duplicate = transaction.execute(&insert, &[&60_i32, &"duplicate"]).await;
     expect_state("duplicate insert", duplicate, &SqlState::UNIQUE_VIOLATION)?;
     let after = transaction.query_one("SELECT 1", &[]).await;
     expect_state(
@@ -228,7 +222,16 @@ async fn failed_transaction(client: &mut Client) -> Outcome {
         &SqlState::IN_FAILED_SQL_TRANSACTION,
     )?;
     transaction.rollback().await?;
-    select_one(client).await
+    let kept: i64 = client
+        .query_one(
+            &format!("SELECT count(*) FROM {} WHERE id = 60", table("items")),
+            &[],
+        )
+        .await?
+        .try_get(0)?;
+    check(kept == 0, || {
+        format!("the failed transaction's first insert survived ROLLBACK ({kept} rows)")
+    })
 }
 
 async fn savepoints(client: &mut Client) -> Outcome {
@@ -294,10 +297,16 @@ async fn prepared_reuse(client: &Client) -> Outcome {
 }
 
 async fn error_sqlstate(client: &Client) -> Outcome {
+    client
+        .batch_execute(&format!(
+            "INSERT INTO {} (id, name) VALUES (70, 'seventy')",
+            table("items")
+        ))
+        .await?;
     let cases = [
         (
             format!(
-                "INSERT INTO {} (id, name) VALUES (1, 'duplicate')",
+                "INSERT INTO {} (id, name) VALUES (70, 'duplicate')",
                 table("items")
             ),
             SqlState::UNIQUE_VIOLATION,
