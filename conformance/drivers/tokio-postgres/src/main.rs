@@ -3,27 +3,20 @@
 //! `{"step", "status", "detail"}`. Steps live in [`steps`] (one connection each) and [`types`]
 //! (the core types); [`tls`] builds the rustls connector.
 
+mod outcome;
 mod steps;
 mod tls;
 mod types;
 
-use std::future::Future;
 use std::time::Duration;
 
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls};
 
-/// Why a step did not pass.
-#[derive(Debug)]
-pub enum Failure {
-    /// The step cannot run for a reason outside pgbridge (the runner gave no DSN for it).
-    NotApplicable(String),
-    /// The step ran and something was wrong.
-    Failed(String),
-}
+pub use outcome::{Failure, Outcome, check, dsn_from, report, run, table};
 
-/// What every step returns.
-pub type Outcome = Result<(), Failure>;
+/// The table prefix when the runner gives none.
+const DEFAULT_PREFIX: &str = "tokio_postgres_";
 
 impl From<tokio_postgres::Error> for Failure {
     fn from(error: tokio_postgres::Error) -> Self {
@@ -45,15 +38,6 @@ pub fn describe(error: &tokio_postgres::Error) -> String {
     text
 }
 
-/// Fails the step with a message unless the condition holds.
-pub fn check(condition: bool, message: impl FnOnce() -> String) -> Outcome {
-    if condition {
-        Ok(())
-    } else {
-        Err(Failure::Failed(message()))
-    }
-}
-
 /// Checks that a result is a server error with the given SQLSTATE.
 pub fn expect_state<T>(
     what: &str,
@@ -72,31 +56,6 @@ pub fn expect_state<T>(
             describe(&error)
         ))),
     }
-}
-
-/// The table prefix every created table starts with (`PGBRIDGE_DRIVER_TABLE_PREFIX`).
-pub fn table(name: &str) -> String {
-    let prefix = std::env::var("PGBRIDGE_DRIVER_TABLE_PREFIX")
-        .unwrap_or_else(|_| "tokio_postgres_".to_string());
-    format!("{prefix}{name}")
-}
-
-fn json_string(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
-}
-
-fn report(step: &str, outcome: &Outcome) {
-    let (status, detail) = match outcome {
-        Ok(()) => ("pass", ""),
-        Err(Failure::NotApplicable(reason)) => ("n/a", reason.as_str()),
-        Err(Failure::Failed(message)) => ("fail", message.as_str()),
-    };
-    println!(
-        "{{\"step\": {}, \"status\": {}, \"detail\": {}}}",
-        json_string(step),
-        json_string(status),
-        json_string(detail)
-    );
 }
 
 /// Connects without TLS and drives the connection on its own task.
@@ -124,15 +83,6 @@ fn parse(dsn: &str) -> Result<Config, Failure> {
     Ok(config)
 }
 
-fn dsn_from(variable: &str) -> Result<String, Failure> {
-    match std::env::var(variable) {
-        Ok(dsn) if !dsn.is_empty() => Ok(dsn),
-        _ => Err(Failure::NotApplicable(format!(
-            "{variable} not provided by the runner for this target"
-        ))),
-    }
-}
-
 /// Connects with a password DSN, then checks that a wrong password is refused with 28P01.
 async fn password_auth(variable: &str) -> Outcome {
     let mut config = parse(&dsn_from(variable)?)?;
@@ -147,15 +97,6 @@ async fn password_auth(variable: &str) -> Outcome {
         connect(&config).await,
         &SqlState::INVALID_PASSWORD,
     )
-}
-
-/// Runs one step with a time limit and reports it.
-async fn run(step: &str, body: impl Future<Output = Outcome>) {
-    let outcome = match tokio::time::timeout(Duration::from_secs(180), body).await {
-        Ok(outcome) => outcome,
-        Err(_) => Err(Failure::Failed("no answer within 180 s".to_string())),
-    };
-    report(step, &outcome);
 }
 
 #[tokio::main(flavor = "current_thread")]
