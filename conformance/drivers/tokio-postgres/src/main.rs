@@ -4,6 +4,7 @@
 //! (the core types); [`tls`] builds the rustls connector.
 
 mod outcome;
+mod scenario;
 mod steps;
 mod tls;
 mod types;
@@ -128,7 +129,7 @@ async fn main() {
         tls::connect_and_check(&parse(&tls_dsn)?, &ca).await
     })
     .await;
-    for step in steps::STEPS {
+    for step in scenario::CORE_STEPS.iter().chain(&steps::EXTRA_STEPS) {
         let outcome = async {
             if client.as_ref().is_none_or(Client::is_closed) {
                 client = Some(connect(&config).await?);

@@ -4,32 +4,19 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use chrono::NaiveDate;
 use futures_util::{SinkExt, TryStreamExt, pin_mut};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, NoTls, Row};
 
+use crate::scenario::{
+    COLUMNS_QUERY, COPY_CHECK, COPY_ROWS, COPY_TEXT, INDEXES_QUERY, ITEMS_COLUMNS, Item,
+    LONG_QUERY, STREAM_QUERY, TABLES, copy_check_query, copy_out_statements, create_statements,
+    error_cases, indexes_right, items,
+};
 use crate::{Failure, Outcome, check, expect_state, select_one, table, types};
 
-/// The step ids run by [`run`], in order.
-pub const STEPS: [&str; 16] = [
-    "ddl",
-    "insert_params",
-    "types_text",
-    "types_binary",
-    "nulls",
-    "stream_100k",
-    "transaction_rollback",
-    "failed_transaction_25P02",
-    "savepoints",
-    "prepared_reuse",
-    "error_sqlstate",
-    "copy_in",
-    "copy_out",
-    "cancel",
-    "introspection",
-    "pipeline",
-];
+/// The steps after [`CORE_STEPS`]: this client's own.
+pub const EXTRA_STEPS: [&str; 1] = ["pipeline"];
 
 /// Runs the step named `step` on the connection.
 pub async fn run(step: &str, client: &mut Client) -> Outcome {
@@ -55,71 +42,18 @@ pub async fn run(step: &str, client: &mut Client) -> Outcome {
 }
 
 async fn ddl(client: &Client) -> Outcome {
-    for name in ["items", "types", "copy"] {
+    for name in TABLES {
         client
             .batch_execute(&format!("DROP TABLE IF EXISTS {}", table(name)))
             .await?;
     }
-    let statements = [
-        format!(
-            "CREATE TABLE {} (id integer PRIMARY KEY, name text NOT NULL, score double precision, created date)",
-            table("items")
-        ),
-        format!(
-            "CREATE INDEX {} ON {} (name)",
-            table("items_name_idx"),
-            table("items")
-        ),
-        format!(
-            "CREATE TABLE {} (id integer PRIMARY KEY, {})",
-            table("types"),
-            types::column_definitions()
-        ),
-        format!(
-            "CREATE TABLE {} (id integer PRIMARY KEY, label text, amount numeric(10,2))",
-            table("copy")
-        ),
-    ];
-    for statement in &statements {
-        client.batch_execute(statement).await.map_err(|error| {
+    for statement in create_statements() {
+        client.batch_execute(&statement).await.map_err(|error| {
             Failure::Failed(format!("{statement}: {}", crate::describe(&error)))
         })?;
     }
     let count = count_items(client).await?;
     check(count == 0, || format!("new table has {count} rows"))
-}
-
-/// One row of the items table.
-#[derive(Debug, PartialEq)]
-struct Item {
-    id: i32,
-    name: String,
-    score: f64,
-    created: NaiveDate,
-}
-
-fn items() -> Vec<Item> {
-    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
-    vec![
-        Item {
-            id: 1,
-            name: "alpha".into(),
-            score: 1.5,
-            created: date(2024, 1, 5),
-        },
-        Item {
-            id: 2,
-            name: "beta".into(),
-            score: -2.25,
-            created: date(2024, 2, 29),
-        },
-        Item {
-            id: 3,
-            name: "gamma 'quoted'".into(),
-            score: 1e10,
-            created: date(1999, 12, 31),
-        },
-    ]
 }
 
 async fn insert_params(client: &Client) -> Outcome {
@@ -155,10 +89,7 @@ async fn insert_params(client: &Client) -> Outcome {
 /// Reads 100,000 rows through tokio-postgres's row stream, one at a time.
 async fn stream_rows(client: &Client) -> Outcome {
     let stream = client
-        .query_raw(
-            "SELECT g.i, 'row ' || g.i FROM generate_series(1, 100000) AS g(i)",
-            std::iter::empty::<i32>(),
-        )
+        .query_raw(STREAM_QUERY, std::iter::empty::<i32>())
         .await?;
     pin_mut!(stream);
     let (mut rows, mut sum) = (0_i64, 0_i64);
@@ -303,37 +234,11 @@ async fn error_sqlstate(client: &Client) -> Outcome {
             table("items")
         ))
         .await?;
-    let cases = [
-        (
-            format!(
-                "INSERT INTO {} (id, name) VALUES (70, 'duplicate')",
-                table("items")
-            ),
-            SqlState::UNIQUE_VIOLATION,
-        ),
-        (
-            format!("INSERT INTO {} (id) VALUES (200)", table("items")),
-            SqlState::NOT_NULL_VIOLATION,
-        ),
-        (
-            format!("SELECT * FROM {}", table("no_such_table")),
-            SqlState::UNDEFINED_TABLE,
-        ),
-        (
-            format!("SELECT no_such_column FROM {}", table("items")),
-            SqlState::UNDEFINED_COLUMN,
-        ),
-        ("SELEC 1".to_string(), SqlState::SYNTAX_ERROR),
-        ("SELECT 1 / 0".to_string(), SqlState::DIVISION_BY_ZERO),
-        (
-            "SELECT 'abc'::integer".to_string(),
-            SqlState::INVALID_TEXT_REPRESENTATION,
-        ),
-    ];
     let mut failures = Vec::new();
-    for (sql, code) in &cases {
+    for (sql, code) in error_cases() {
+        let result = client.execute(sql.as_str(), &[]).await;
         if let Err(Failure::Failed(problem)) =
-            expect_state(sql, client.execute(sql.as_str(), &[]).await, code)
+            expect_state(&sql, result, &SqlState::from_code(code))
         {
             failures.push(problem);
         }
@@ -341,9 +246,6 @@ async fn error_sqlstate(client: &Client) -> Outcome {
     select_one(client).await?;
     check(failures.is_empty(), || failures.join("; "))
 }
-
-/// The rows COPY loads, as COPY's text format prints them.
-const COPY_TEXT: &str = "1\tone\t1.50\n2\ttab\\there\t-2.00\n3\t\\N\t1000.25\n";
 
 async fn copy_in(client: &Client) -> Outcome {
     let sink = client
@@ -359,15 +261,7 @@ async fn copy_in(client: &Client) -> Outcome {
     sink.send(Bytes::from_static(tail.as_bytes())).await?;
     let loaded = sink.finish().await?;
     check(loaded == 3, || format!("COPY reported {loaded} rows"))?;
-    let rows = client
-        .query(
-            &format!(
-                "SELECT id, coalesce(label, '<null>'), amount::text FROM {} ORDER BY id",
-                table("copy")
-            ),
-            &[],
-        )
-        .await?;
+    let rows = client.query(&copy_check_query(), &[]).await?;
     let got: Vec<String> = rows
         .iter()
         .map(|row| {
@@ -379,10 +273,7 @@ async fn copy_in(client: &Client) -> Outcome {
             )
         })
         .collect();
-    check(
-        got == ["1|one|1.50", "2|tab\there|-2.00", "3|<null>|1000.25"],
-        || format!("table after COPY: {got:?}"),
-    )
+    check(got == COPY_CHECK, || format!("table after COPY: {got:?}"))
 }
 
 async fn copy_out(client: &Client) -> Outcome {
@@ -394,33 +285,19 @@ async fn copy_out(client: &Client) -> Outcome {
         "INSERT INTO {} (id, label, amount) VALUES ($1, $2, $3)",
         table("copy")
     );
-    for (id, label, amount) in [
-        (1_i32, Some("one"), "1.50"),
-        (2, Some("tab\there"), "-2.00"),
-        (3, None, "1000.25"),
-    ] {
+    for (id, label, amount) in COPY_ROWS {
         client
             .execute(&insert, &[&id, &label, &types::Numeric(amount.to_string())])
             .await?;
     }
-    for sql in [
-        format!("COPY {} TO STDOUT", table("copy")),
-        format!(
-            "COPY (SELECT id, label, amount FROM {} ORDER BY id) TO STDOUT",
-            table("copy")
-        ),
-    ] {
-        let stream = client.copy_out(&sql).await?;
-        let chunks: Vec<Bytes> = stream.try_collect().await?;
+    for sql in copy_out_statements() {
+        let chunks: Vec<Bytes> = client.copy_out(&sql).await?.try_collect().await?;
         let text = String::from_utf8(chunks.concat())
             .map_err(|error| Failure::Failed(error.to_string()))?;
         check(text == COPY_TEXT, || format!("{sql}: got {text:?}"))?;
     }
     Ok(())
 }
-
-/// Takes minutes on PostgreSQL and SQLite alike, without writing anything to disk.
-const LONG_QUERY: &str = "SELECT count(*) FROM generate_series(1, 100000) AS a(i), generate_series(1, 100000) AS b(j) WHERE a.i + b.j = 3";
 
 async fn cancel(client: &Client) -> Outcome {
     let token = client.cancel_token();
@@ -445,17 +322,7 @@ async fn cancel(client: &Client) -> Outcome {
 
 /// tokio-postgres has no metadata API: read the catalog as psql and pgx do.
 async fn introspection(client: &Client) -> Outcome {
-    let columns = client
-        .query(
-            "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull \
-             FROM pg_catalog.pg_attribute a \
-             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE c.relname = $1 AND n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped \
-             ORDER BY a.attnum",
-            &[&table("items")],
-        )
-        .await?;
+    let columns = client.query(COLUMNS_QUERY, &[&table("items")]).await?;
     let got: Vec<String> = columns
         .iter()
         .map(|row| {
@@ -467,30 +334,15 @@ async fn introspection(client: &Client) -> Outcome {
             )
         })
         .collect();
-    let want = [
-        "id integer true",
-        "name text true",
-        "score double precision false",
-        "created date false",
-    ];
-    check(got == want, || format!("columns {got:?}, want {want:?}"))?;
-    let indexes = client
-        .query(
-            "SELECT i.relname, x.indisprimary, x.indisunique \
-             FROM pg_catalog.pg_index x \
-             JOIN pg_catalog.pg_class t ON t.oid = x.indrelid \
-             JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
-             WHERE t.relname = $1 ORDER BY x.indisprimary DESC, i.relname",
-            &[&table("items")],
-        )
-        .await?;
+    check(got == ITEMS_COLUMNS, || {
+        format!("columns {got:?}, want {ITEMS_COLUMNS:?}")
+    })?;
+    let indexes = client.query(INDEXES_QUERY, &[&table("items")]).await?;
     let got: Vec<(String, bool, bool)> = indexes
         .iter()
         .map(|row| (row.get(0), row.get(1), row.get(2)))
         .collect();
-    let right =
-        got.len() == 2 && got[0].1 && got[0].2 && got[1] == (table("items_name_idx"), false, false);
-    check(right, || {
+    check(indexes_right(&got), || {
         format!(
             "indexes {got:?}, want the primary key and {}",
             table("items_name_idx")

@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use tokio_postgres::{Client, Row, SimpleQueryMessage};
 
-use crate::{Failure, Outcome, check, table};
+use crate::scenario::{COLUMNS, insert_literals, insert_parameters, select_row};
+use crate::{Failure, Outcome, check};
 
 type BoxedError = Box<dyn Error + Sync + Send>;
 
@@ -188,16 +189,8 @@ impl<'a> FromSql<'a> for Raw {
     }
 }
 
-/// One column of the types table: its SQL type, a literal, the text PostgreSQL prints for it,
-/// the parameter sent in binary and a check of what comes back.
-pub struct CoreType {
-    pub column: &'static str,
-    pub sql_type: &'static str,
-    pub literal: &'static str,
-    pub text: &'static str,
-    pub value: Box<dyn ToSql + Sync>,
-    pub compare: fn(&Row, usize, &(dyn ToSql + Sync)) -> Result<(), String>,
-}
+/// Reads column `index` as one Rust type and compares it with the parameter that was sent.
+type Comparer = fn(&Row, usize, &(dyn ToSql + Sync)) -> Result<(), String>;
 
 /// Reads column `index` as `T` and compares it with the parameter that was sent (`Debug` forms
 /// of equal values of one Rust type are equal, so they serve as the comparison).
@@ -214,195 +207,47 @@ where
     }
 }
 
-fn core_types() -> Vec<CoreType> {
-    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
+/// The binary value of each of [`COLUMNS`], in order, with the Rust type it is read back as.
+fn values() -> Vec<(Box<dyn ToSql + Sync>, Comparer)> {
+    macro_rules! value {
+        ($value:expr, $rust:ty) => {
+            (
+                Box::new($value) as Box<dyn ToSql + Sync>,
+                same::<$rust> as Comparer,
+            )
+        };
     }
+    let date = NaiveDate::from_ymd_opt(2024, 2, 29).expect("valid date");
     let time = NaiveTime::from_hms_micro_opt(13, 45, 1, 500_000).expect("valid time");
-    let timestamp = NaiveDateTime::new(
-        date(2024, 2, 29),
-        NaiveTime::from_hms_micro_opt(13, 45, 1, 123_456).expect("valid"),
-    );
-    let timestamptz: DateTime<Utc> = NaiveDateTime::new(date(2024, 2, 29), time).and_utc();
+    let micros = NaiveTime::from_hms_micro_opt(13, 45, 1, 123_456).expect("valid time");
     let json: serde_json::Value =
         serde_json::from_str(r#"{"b": 1, "a": [1, 2]}"#).expect("valid JSON");
     let uuid = uuid::Uuid::parse_str("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11").expect("valid UUID");
-    macro_rules! core {
-        ($column:literal, $sql:literal, $literal:expr, $text:expr, $value:expr, $rust:ty) => {
-            CoreType {
-                column: $column,
-                sql_type: $sql,
-                literal: $literal,
-                text: $text,
-                value: Box::new($value),
-                compare: same::<$rust>,
-            }
-        };
-    }
+    let interval = Interval {
+        months: 0,
+        days: 1,
+        microseconds: (2 * 3600 + 3 * 60 + 4) * 1_000_000,
+    };
     vec![
-        core!("c_int2", "smallint", "-32768", "-32768", -32768_i16, i16),
-        core!(
-            "c_int4",
-            "integer",
-            "2147483647",
-            "2147483647",
-            2_147_483_647_i32,
-            i32
-        ),
-        core!(
-            "c_int8",
-            "bigint",
-            "-9223372036854775808",
-            "-9223372036854775808",
-            i64::MIN,
-            i64
-        ),
-        core!("c_float4", "real", "1.5", "1.5", 1.5_f32, f32),
-        core!(
-            "c_float8",
-            "double precision",
-            "3.141592653589793",
-            "3.141592653589793",
-            std::f64::consts::PI,
-            f64
-        ),
-        core!(
-            "c_numeric",
-            "numeric(14,4)",
-            "12345678.1234",
-            "12345678.1234",
-            Numeric("12345678.1234".to_string()),
-            Numeric
-        ),
-        core!("c_bool", "boolean", "true", "t", true, bool),
-        core!(
-            "c_text",
-            "text",
-            "'héllo ''wörld'' ✓'",
-            "héllo 'wörld' ✓",
-            "héllo 'wörld' ✓".to_string(),
-            String
-        ),
-        core!(
-            "c_varchar",
-            "varchar(20)",
-            "'abc'",
-            "abc",
-            "abc".to_string(),
-            String
-        ),
-        core!(
-            "c_bytea",
-            "bytea",
-            r"'\xdeadbeef00'",
-            r"\xdeadbeef00",
-            vec![0xde_u8, 0xad, 0xbe, 0xef, 0x00],
-            Vec<u8>
-        ),
-        core!(
-            "c_date",
-            "date",
-            "'2024-02-29'",
-            "2024-02-29",
-            date(2024, 2, 29),
-            NaiveDate
-        ),
-        core!(
-            "c_time",
-            "time",
-            "'13:45:01.5'",
-            "13:45:01.5",
-            time,
-            NaiveTime
-        ),
-        core!(
-            "c_timestamp",
-            "timestamp",
-            "'2024-02-29 13:45:01.123456'",
-            "2024-02-29 13:45:01.123456",
-            timestamp,
-            NaiveDateTime
-        ),
-        core!(
-            "c_timestamptz",
-            "timestamptz",
-            "'2024-02-29 13:45:01.5+00'",
-            "2024-02-29 13:45:01.5+00",
-            timestamptz,
-            DateTime<Utc>
-        ),
-        core!(
-            "c_interval",
-            "interval",
-            "'1 day 02:03:04'",
-            "1 day 02:03:04",
-            Interval {
-                months: 0,
-                days: 1,
-                microseconds: (2 * 3600 + 3 * 60 + 4) * 1_000_000
-            },
-            Interval
-        ),
-        core!(
-            "c_uuid",
-            "uuid",
-            "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
-            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-            uuid,
-            uuid::Uuid
-        ),
-        core!(
-            "c_json",
-            "json",
-            r#"'{"b": 1, "a": [1, 2]}'"#,
-            r#"{"b": 1, "a": [1, 2]}"#,
-            json.clone(),
-            serde_json::Value
-        ),
-        core!(
-            "c_jsonb",
-            "jsonb",
-            r#"'{"b": 1, "a": [1, 2]}'"#,
-            r#"{"a": [1, 2], "b": 1}"#,
-            json,
-            serde_json::Value
-        ),
+        value!(-32768_i16, i16),
+        value!(2_147_483_647_i32, i32),
+        value!(i64::MIN, i64),
+        value!(1.5_f32, f32),
+        value!(std::f64::consts::PI, f64),
+        value!(Numeric("12345678.1234".to_string()), Numeric),
+        value!(true, bool),
+        value!("héllo 'wörld' ✓".to_string(), String),
+        value!("abc".to_string(), String),
+        value!(vec![0xde_u8, 0xad, 0xbe, 0xef, 0x00], Vec<u8>),
+        value!(date, NaiveDate),
+        value!(time, NaiveTime),
+        value!(NaiveDateTime::new(date, micros), NaiveDateTime),
+        value!(NaiveDateTime::new(date, time).and_utc(), DateTime<Utc>),
+        value!(interval, Interval),
+        value!(uuid, uuid::Uuid),
+        value!(json.clone(), serde_json::Value),
+        value!(json, serde_json::Value),
     ]
-}
-
-/// `c_int2 smallint, c_int4 integer, ...` for CREATE TABLE.
-pub fn column_definitions() -> String {
-    core_types()
-        .iter()
-        .map(|t| format!("{} {}", t.column, t.sql_type))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn column_list(types: &[CoreType]) -> String {
-    types
-        .iter()
-        .map(|t| t.column)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn select(types: &[CoreType]) -> String {
-    format!(
-        "SELECT {} FROM {} WHERE id = $1",
-        column_list(types),
-        table("types")
-    )
-}
-
-fn insert(types: &[CoreType]) -> String {
-    let placeholders: Vec<String> = (2..=types.len() + 1).map(|i| format!("${i}")).collect();
-    format!(
-        "INSERT INTO {} (id, {}) VALUES ($1, {})",
-        table("types"),
-        column_list(types),
-        placeholders.join(", ")
-    )
 }
 
 fn verdict(failures: Vec<String>) -> Outcome {
@@ -411,36 +256,22 @@ fn verdict(failures: Vec<String>) -> Outcome {
 
 /// Inserts every type as a literal and reads it back as text through the simple query protocol.
 pub async fn text(client: &Client) -> Outcome {
-    let types = core_types();
-    let literals: Vec<&str> = types.iter().map(|t| t.literal).collect();
     client.batch_execute("SET TimeZone = 'UTC'").await?;
-    client
-        .batch_execute(&format!(
-            "INSERT INTO {} (id, {}) VALUES (1, {})",
-            table("types"),
-            column_list(&types),
-            literals.join(", ")
-        ))
-        .await?;
-    let messages = client
-        .simple_query(&select(&types).replace("$1", "1"))
-        .await?;
-    let Some(row) = messages.iter().find_map(|m| {
-        if let SimpleQueryMessage::Row(row) = m {
-            Some(row)
-        } else {
-            None
-        }
+    client.batch_execute(&insert_literals()).await?;
+    let messages = client.simple_query(&select_row(1)).await?;
+    let Some(row) = messages.iter().find_map(|message| match message {
+        SimpleQueryMessage::Row(row) => Some(row),
+        _ => None,
     }) else {
         return Err(Failure::Failed("no row".to_string()));
     };
     let mut failures = Vec::new();
-    for (index, core) in types.iter().enumerate() {
+    for (index, column) in COLUMNS.iter().enumerate() {
         let got = row.try_get(index)?;
-        if got != Some(core.text) {
+        if got != Some(column.text) {
             failures.push(format!(
                 "{} ({}): got {got:?} want {:?}",
-                core.column, core.sql_type, core.text
+                column.column, column.sql_type, column.text
             ));
         }
     }
@@ -449,19 +280,20 @@ pub async fn text(client: &Client) -> Outcome {
 
 /// Sends every type as a binary parameter and reads it back in binary with its Rust type.
 pub async fn binary(client: &Client) -> Outcome {
-    let types = core_types();
+    let values = values();
     let mut parameters: Vec<&(dyn ToSql + Sync)> = vec![&2_i32];
-    parameters.extend(types.iter().map(|t| t.value.as_ref()));
-    let inserted = client.execute(&insert(&types), &parameters).await?;
+    parameters.extend(values.iter().map(|(value, _)| value.as_ref()));
+    let inserted = client.execute(&insert_parameters(), &parameters).await?;
     check(inserted == 1, || format!("insert reported {inserted} rows"))?;
-    let row = client.query_one(&select(&types), &[&2_i32]).await?;
-    let failures = types
+    let row = client.query_one(&select_row(2), &[]).await?;
+    let failures = COLUMNS
         .iter()
+        .zip(&values)
         .enumerate()
-        .filter_map(|(index, core)| {
-            (core.compare)(&row, index, core.value.as_ref())
+        .filter_map(|(index, (column, (value, compare)))| {
+            compare(&row, index, value.as_ref())
                 .err()
-                .map(|problem| format!("{} ({}): {problem}", core.column, core.sql_type))
+                .map(|problem| format!("{} ({}): {problem}", column.column, column.sql_type))
         })
         .collect();
     verdict(failures)
@@ -469,15 +301,14 @@ pub async fn binary(client: &Client) -> Outcome {
 
 /// NULL parameters of every type, read back as NULL.
 pub async fn nulls(client: &Client) -> Outcome {
-    let types = core_types();
     let mut parameters: Vec<&(dyn ToSql + Sync)> = vec![&3_i32];
-    parameters.extend(types.iter().map(|_| &Null as &(dyn ToSql + Sync)));
-    client.execute(&insert(&types), &parameters).await?;
-    let row = client.query_one(&select(&types), &[&3_i32]).await?;
+    parameters.extend(COLUMNS.iter().map(|_| &Null as &(dyn ToSql + Sync)));
+    client.execute(&insert_parameters(), &parameters).await?;
+    let row = client.query_one(&select_row(3), &[]).await?;
     let mut failures = Vec::new();
-    for (index, core) in types.iter().enumerate() {
+    for (index, column) in COLUMNS.iter().enumerate() {
         if row.try_get::<_, Option<Raw>>(index)?.is_some() {
-            failures.push(format!("{}: not NULL", core.column));
+            failures.push(format!("{}: not NULL", column.column));
         }
     }
     let row = client
@@ -488,19 +319,6 @@ pub async fn nulls(client: &Client) -> Outcome {
         failures.push(format!(
             "SELECT $1::integer IS NULL, NULL::text gave {is_null}, {text:?}"
         ));
-    }
-    let count: i64 = client
-        .query_one(
-            &format!(
-                "SELECT count(*) FROM {} WHERE c_int4 IS NULL",
-                table("types")
-            ),
-            &[],
-        )
-        .await?
-        .try_get(0)?;
-    if count != 1 {
-        failures.push(format!("count of NULL c_int4 rows is {count}, want 1"));
     }
     verdict(failures)
 }
