@@ -67,6 +67,7 @@ bench() {
     fi
 }
 
+echo "{\"version\": \"$(pgbench --version)\"}"
 connect_step connect_trust PGBRIDGE_DRIVER_DSN
 connect_step connect_md5 PGBRIDGE_DRIVER_MD5_DSN
 connect_step connect_scram PGBRIDGE_DRIVER_SCRAM_DSN

@@ -516,6 +516,8 @@ public final class Scenario {
         run("connect_trust", () -> {
             conn = connect(dsn, new Properties());
             selectOne(conn);
+            String version = rows("SELECT version()").get(0);
+            check(version.startsWith("PostgreSQL "), "version() is " + version + ", not PostgreSQL ...");
         });
         run("connect_md5", () -> passwordAuth("PGBRIDGE_DRIVER_MD5_DSN"));
         run("connect_scram", () -> passwordAuth("PGBRIDGE_DRIVER_SCRAM_DSN"));

@@ -10,4 +10,5 @@ if ! javac -d "$work/pgjdbc-classes" -cp "$jar" "$here"/*.java >&2; then
     echo '{"step": "connect_trust", "status": "fail", "detail": "the pgjdbc scenario did not compile (see stderr)"}'
     exit 1
 fi
+echo "{\"version\": \"pgjdbc $(dpkg-query -W -f='${Version}' libpostgresql-jdbc-java 2>/dev/null) (Debian)\"}"
 exec java -cp "$work/pgjdbc-classes:$jar" Scenario

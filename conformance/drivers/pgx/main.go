@@ -195,6 +195,13 @@ func main() {
 		if conn.PgConn().ParameterStatus("server_version") == "" {
 			return errors.New("no server_version parameter")
 		}
+		var version string
+		if err := conn.QueryRow(ctx, "SELECT version()").Scan(&version); err != nil {
+			return err
+		}
+		if !strings.HasPrefix(version, "PostgreSQL ") {
+			return fmt.Errorf("version() is %q, not PostgreSQL ...", version)
+		}
 		return selectOne(conn)
 	})
 	run("connect_md5", func() error { return passwordAuth("PGBRIDGE_DRIVER_MD5_DSN") })

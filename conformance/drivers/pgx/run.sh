@@ -11,4 +11,5 @@ if ! go build -o "$work/pgx-scenario" "$here"/*.go >&2; then
     echo '{"step": "connect_trust", "status": "fail", "detail": "the pgx scenario did not compile (see stderr)"}'
     exit 1
 fi
+echo "{\"version\": \"pgx $(dpkg-query -W -f='${Version}' golang-github-jackc-pgx-v4-dev 2>/dev/null) (Debian, GOPATH mode)\"}"
 exec "$work/pgx-scenario"

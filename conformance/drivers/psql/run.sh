@@ -6,8 +6,9 @@
 #   expected/<target>/<step>.out   only for steps whose honest answer depends on the server
 #                                  (PER_TARGET: \l and \dn show owners, locales, providers).
 # Before comparing, the table prefix, work dir, database and user become @PREFIX@, @WORK@,
-# @DATABASE@, @USER@, and runs of spaces and of dashes become one, so that the length of those
-# names does not change psql's column widths in the comparison.
+# @DATABASE@, @USER@ (and the database's owner in \l @OWNER@), and runs of spaces and of dashes
+# become one, so that the length of those names does not change psql's column widths in the
+# comparison.
 #
 #   run.sh            run once, print one JSON line per step
 #   run.sh --update   also write the golden files for this target (PostgreSQL: the shared ones;
@@ -41,7 +42,8 @@ normalize() {
     local sed_args=(-e "s|$work|@WORK@|g" -e "s|$prefix|@PREFIX@|g")
     [[ -n $database ]] && sed_args+=(-e "s|\\b$database\\b|@DATABASE@|g")
     [[ -n $user ]] && sed_args+=(-e "s|\\b$user\\b|@USER@|g")
-    sed "${sed_args[@]}" -e 's/  */ /g' -e 's/--*/-/g'
+    # The owner of the database in \l is whoever created it on that machine.
+    sed "${sed_args[@]}" -e 's/  */ /g' -e 's/--*/-/g' -e 's/^ @DATABASE@ | [^|]* |/ @DATABASE@ | @OWNER@ |/'
 }
 
 # golden STEP: run a step file and compare its output with the golden one.
@@ -165,6 +167,7 @@ drop table if exists ${prefix}types;
 drop table if exists ${prefix}copy;
 EOF
 
+echo "{\"version\": \"$(psql --version)\"}"
 connect_trust
 password_auth connect_md5 PGBRIDGE_DRIVER_MD5_DSN
 password_auth connect_scram PGBRIDGE_DRIVER_SCRAM_DSN

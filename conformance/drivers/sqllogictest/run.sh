@@ -32,6 +32,8 @@ if [[ ! -x $slt ]]; then
     exit 1
 fi
 
+echo "{\"version\": \"$("$slt" --version)\"}"
+
 # connection DSN: host port database user password of a postgresql:// URL, one per line.
 connection() {
     python3 -c '

@@ -8,4 +8,6 @@ if [ ! -x "$binary" ]; then
     echo '{"step": "connect_trust", "status": "fail", "detail": "the sqlx scenario is not built (run setup.sh)"}'
     exit 1
 fi
+version=$(grep -A1 '^name = "sqlx"$' "$here/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')
+echo "{\"version\": \"sqlx $version\"}"
 exec "$binary"

@@ -8,4 +8,6 @@ if [ ! -x "$binary" ]; then
     echo '{"step": "connect_trust", "status": "fail", "detail": "the tokio-postgres scenario is not built (run setup.sh)"}'
     exit 1
 fi
+version=$(grep -A1 '^name = "tokio-postgres"$' "$here/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')
+echo "{\"version\": \"tokio-postgres $version\"}"
 exec "$binary"

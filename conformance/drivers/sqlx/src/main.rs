@@ -16,7 +16,7 @@ mod types;
 
 use std::str::FromStr;
 
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode};
 use sqlx::{AssertSqlSafe, Connection, Row};
 
 pub use outcome::{Failure, Outcome, check, dsn_from, report, run, table};
@@ -90,11 +90,14 @@ async fn password_auth(variable: &str) -> Outcome {
     )
 }
 
-/// Connects with the TLS DSN as given (`sslmode=require`: sqlx refuses a server that answers the
-/// SSLRequest with N). The CA is not used: sqlx's rustls verification (webpki) refuses a
-/// self-signed server certificate given as its own CA, which libpq's verify-ca accepts.
+/// Connects with the TLS DSN (`sslmode=require`: sqlx refuses a server that answers the
+/// SSLRequest with N); with the runner's CA, `verify-full` checks the chain and the host name.
 async fn connect_tls() -> Outcome {
-    let options = options(&dsn_from("PGBRIDGE_DRIVER_TLS_DSN")?)?;
+    let mut options = options(&dsn_from("PGBRIDGE_DRIVER_TLS_DSN")?)?;
+    let ca = std::env::var("PGBRIDGE_DRIVER_CA").unwrap_or_default();
+    if !ca.is_empty() {
+        options = options.ssl_mode(PgSslMode::VerifyFull).ssl_root_cert(ca);
+    }
     select_one(&mut PgConnection::connect_with(&options).await?).await
 }
 
@@ -115,6 +118,13 @@ async fn main() {
     run("connect_trust", async {
         let mut connected = PgConnection::connect_with(&options).await?;
         select_one(&mut connected).await?;
+        let version: String = sqlx::query("SELECT version()")
+            .fetch_one(&mut connected)
+            .await?
+            .try_get(0)?;
+        check(version.starts_with("PostgreSQL "), || {
+            format!("version() is {version:?}, not PostgreSQL ...")
+        })?;
         connection = Some(connected);
         Ok(())
     })

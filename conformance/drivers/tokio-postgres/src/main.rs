@@ -117,6 +117,13 @@ async fn main() {
     run("connect_trust", async {
         let connected = connect(&config).await?;
         select_one(&connected).await?;
+        let version: String = connected
+            .query_one("SELECT version()", &[])
+            .await?
+            .try_get(0)?;
+        check(version.starts_with("PostgreSQL "), || {
+            format!("version() is {version:?}, not PostgreSQL ...")
+        })?;
         client = Some(connected);
         Ok(())
     })
