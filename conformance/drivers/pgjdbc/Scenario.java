@@ -456,36 +456,50 @@ public final class Scenario {
         return out;
     }
 
+    /** A DatabaseMetaData call. */
+    interface MetadataCall {
+        ResultSet call() throws SQLException;
+    }
+
+    /**
+     * Runs one metadata call and checks its rows; a failure (an exception or wrong rows) is added
+     * to the list, so that every call of the step is tried and reported.
+     */
+    static void checkMetadata(List<String> failures, String name, MetadataCall call,
+            java.util.function.Predicate<List<String>> right, String want, String... columns) {
+        try {
+            List<String> rows = metadataRows(call.call(), columns);
+            if (!right.test(rows)) {
+                failures.add(name + ": " + rows + ", want " + want);
+            }
+        } catch (SQLException e) {
+            failures.add(name + ": SQLSTATE " + e.getSQLState() + ": " + e.getMessage());
+        }
+    }
+
     static void introspection() throws Exception {
         DatabaseMetaData meta = conn.getMetaData();
         List<String> failures = new ArrayList<>();
-        List<String> tables = metadataRows(meta.getTables(null, "public", table("items"), new String[] {"TABLE"}),
-                "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE");
         List<String> wantTables = List.of("TABLE_SCHEM=public TABLE_NAME=" + table("items") + " TABLE_TYPE=TABLE");
-        if (!tables.equals(wantTables)) {
-            failures.add("getTables: " + tables + ", want " + wantTables);
-        }
-        List<String> columns = metadataRows(meta.getColumns(null, "public", table("items"), null),
-                "COLUMN_NAME", "TYPE_NAME", "DATA_TYPE", "IS_NULLABLE", "ORDINAL_POSITION");
+        checkMetadata(failures, "getTables",
+                () -> meta.getTables(null, "public", table("items"), new String[] {"TABLE"}),
+                wantTables::equals, wantTables.toString(), "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE");
         List<String> wantColumns = List.of(
                 "COLUMN_NAME=id TYPE_NAME=int4 DATA_TYPE=" + Types.INTEGER + " IS_NULLABLE=NO ORDINAL_POSITION=1",
                 "COLUMN_NAME=name TYPE_NAME=text DATA_TYPE=" + Types.VARCHAR + " IS_NULLABLE=NO ORDINAL_POSITION=2",
                 "COLUMN_NAME=score TYPE_NAME=float8 DATA_TYPE=" + Types.DOUBLE + " IS_NULLABLE=YES ORDINAL_POSITION=3",
                 "COLUMN_NAME=created TYPE_NAME=date DATA_TYPE=" + Types.DATE + " IS_NULLABLE=YES ORDINAL_POSITION=4");
-        if (!columns.equals(wantColumns)) {
-            failures.add("getColumns: " + columns + ", want " + wantColumns);
-        }
-        List<String> keys = metadataRows(meta.getPrimaryKeys(null, "public", table("items")), "COLUMN_NAME", "KEY_SEQ");
-        if (!keys.equals(List.of("COLUMN_NAME=id KEY_SEQ=1"))) {
-            failures.add("getPrimaryKeys: " + keys);
-        }
-        List<String> indexes = metadataRows(meta.getIndexInfo(null, "public", table("items"), false, false),
-                "INDEX_NAME", "NON_UNIQUE", "COLUMN_NAME");
-        boolean primary = indexes.stream().anyMatch(i -> i.endsWith("NON_UNIQUE=f COLUMN_NAME=id"));
-        boolean byName = indexes.contains("INDEX_NAME=" + table("items_name_idx") + " NON_UNIQUE=t COLUMN_NAME=name");
-        if (indexes.size() != 2 || !primary || !byName) {
-            failures.add("getIndexInfo: " + indexes);
-        }
+        checkMetadata(failures, "getColumns", () -> meta.getColumns(null, "public", table("items"), null),
+                wantColumns::equals, wantColumns.toString(),
+                "COLUMN_NAME", "TYPE_NAME", "DATA_TYPE", "IS_NULLABLE", "ORDINAL_POSITION");
+        List<String> wantKeys = List.of("COLUMN_NAME=id KEY_SEQ=1");
+        checkMetadata(failures, "getPrimaryKeys", () -> meta.getPrimaryKeys(null, "public", table("items")),
+                wantKeys::equals, wantKeys.toString(), "COLUMN_NAME", "KEY_SEQ");
+        String byName = "INDEX_NAME=" + table("items_name_idx") + " NON_UNIQUE=t COLUMN_NAME=name";
+        checkMetadata(failures, "getIndexInfo", () -> meta.getIndexInfo(null, "public", table("items"), false, false),
+                indexes -> indexes.size() == 2 && indexes.contains(byName)
+                        && indexes.stream().anyMatch(i -> i.endsWith("NON_UNIQUE=f COLUMN_NAME=id")),
+                "the primary key on id and " + byName, "INDEX_NAME", "NON_UNIQUE", "COLUMN_NAME");
         check(failures.isEmpty(), String.join("; ", failures));
     }
 
