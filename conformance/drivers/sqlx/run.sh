@@ -3,7 +3,7 @@
 # PGBRIDGE_DRIVER_* variables. JSON step lines go to stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-binary=${CARGO_TARGET_DIR:-$here/target}/debug/pgbridge-driver-sqlx
+binary=${CARGO_TARGET_DIR:-$here/../tokio-postgres/target}/debug/pgbridge-driver-sqlx
 if [ ! -x "$binary" ]; then
     echo '{"step": "connect_trust", "status": "fail", "detail": "the sqlx scenario is not built (run setup.sh)"}'
     exit 1
