@@ -92,6 +92,8 @@ async fn password_auth(variable: &str) -> Outcome {
 
 /// Connects with the TLS DSN (`sslmode=require`: sqlx refuses a server that answers the
 /// SSLRequest with N); with the runner's CA, `verify-full` checks the chain and the host name.
+/// (sqlx's webpki refuses a self-signed server certificate given as its own CA; run.py's
+/// certificate is signed by a separate CA.)
 async fn connect_tls() -> Outcome {
     let mut options = options(&dsn_from("PGBRIDGE_DRIVER_TLS_DSN")?)?;
     let ca = std::env::var("PGBRIDGE_DRIVER_CA").unwrap_or_default();
