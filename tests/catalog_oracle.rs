@@ -72,6 +72,8 @@ const QUERIES: &[&str] = &[
     "SELECT word, catcode FROM pg_get_keywords()
      WHERE word IN ('select', 'join', 'integer', 'between') ORDER BY word",
     "SELECT extname FROM pg_extension",
+    // pgjdbc's getTables joins pg_description on `classoid = 'pg_class'::regclass`.
+    "SELECT 'pg_class'::regclass::oid, 'pg_catalog.pg_type'::regclass, 1259::regclass",
     "SELECT proname, prokind, pronargs, prorettype FROM pg_proc
      WHERE oid IN (89, 1081, 2079, 2803) ORDER BY oid",
     "SELECT count(*) FROM pg_enum",

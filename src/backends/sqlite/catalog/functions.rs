@@ -61,6 +61,46 @@ fn regex_match(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
     Ok(SqliteValue::Integer(i64::from(compiled.is_match(&subject))))
 }
 
+/// PostgreSQL's OIDs of its catalog tables, for `'pg_class'::regclass` (pgjdbc compares
+/// `pg_description.classoid` with it) and the way back.
+const CATALOG_RELATION_OIDS: &[(&str, i64)] = &[
+    ("pg_type", 1247),
+    ("pg_attribute", 1249),
+    ("pg_proc", 1255),
+    ("pg_class", 1259),
+    ("pg_database", 1262),
+    ("pg_am", 2601),
+    ("pg_attrdef", 2604),
+    ("pg_constraint", 2606),
+    ("pg_depend", 2608),
+    ("pg_description", 2609),
+    ("pg_index", 2610),
+    ("pg_inherits", 2611),
+    ("pg_namespace", 2615),
+    ("pg_extension", 3079),
+    ("pg_collation", 3456),
+    ("pg_enum", 3501),
+    ("pg_range", 3541),
+];
+
+/// The OID of a relation by lower-cased name: a catalog table, or one of the schema's.
+fn relation_oid(snapshot: &SharedSnapshot, name: &str) -> Option<i64> {
+    CATALOG_RELATION_OIDS
+        .iter()
+        .find(|(catalog, _)| *catalog == name)
+        .map(|(_, oid)| *oid)
+        .or_else(|| read(snapshot, |s| s.relation_oids.get(name).copied()))
+}
+
+/// The name of a relation by OID: a catalog table, or one of the schema's.
+fn relation_name(snapshot: &SharedSnapshot, oid: i64) -> Option<String> {
+    CATALOG_RELATION_OIDS
+        .iter()
+        .find(|(_, catalog)| *catalog == oid)
+        .map(|(name, _)| (*name).to_owned())
+        .or_else(|| read(snapshot, |s| s.relation_names.get(&oid).cloned()))
+}
+
 pub(super) fn read<T>(snapshot: &SharedSnapshot, f: impl FnOnce(&Snapshot) -> T) -> T {
     f(&snapshot.read().unwrap_or_else(PoisonError::into_inner))
 }
@@ -108,11 +148,9 @@ pub fn register(
             return Ok(SqliteValue::Null);
         };
         let name = object_name(&written);
-        read(&state, |s| {
-            s.relation_oids.get(&name.to_ascii_lowercase()).copied()
-        })
-        .map(SqliteValue::Integer)
-        .ok_or_else(|| sql_error("42P01", format!("relation \"{written}\" does not exist")))
+        relation_oid(&state, &name.to_ascii_lowercase())
+            .map(SqliteValue::Integer)
+            .ok_or_else(|| sql_error("42P01", format!("relation \"{written}\" does not exist")))
     })?;
     let state = Arc::clone(snapshot);
     connection.create_scalar_function("pgbridge_regclass_name", 1, volatile, move |ctx| {
@@ -122,9 +160,7 @@ pub fn register(
             && let Some(written) = text(value)
         {
             let name = object_name(&written);
-            let known = read(&state, |s| {
-                s.relation_oids.contains_key(&name.to_ascii_lowercase())
-            });
+            let known = relation_oid(&state, &name.to_ascii_lowercase()).is_some();
             if !known {
                 return Err(rusqlite::Error::UserFunctionError(
                     format!("42P01:relation \"{name}\" does not exist").into(),
@@ -133,12 +169,9 @@ pub fn register(
             return Ok(Some(super::fill::quote_ident(&name)));
         }
         Ok(oid(value).map(|oid| {
-            read(&state, |s| {
-                s.relation_names
-                    .get(&oid)
-                    .map(|n| super::fill::quote_ident(n))
-            })
-            .unwrap_or_else(|| oid.to_string())
+            relation_name(&state, oid)
+                .map(|n| super::fill::quote_ident(&n))
+                .unwrap_or_else(|| oid.to_string())
         }))
     })?;
     connection.create_scalar_function("pgbridge_regtype", 1, deterministic, |ctx| {
