@@ -30,8 +30,20 @@ pub enum Kind {
     Reset(Option<String>),
     Show(String),
     Discard,
+    /// `DEALLOCATE name`, or `DEALLOCATE ALL` (`None`).
     Deallocate {
-        all: bool,
+        name: Option<String>,
+    },
+    /// `PREPARE name [(types)] AS statement`.
+    Prepare {
+        name: String,
+        types: Vec<sqlparser::ast::DataType>,
+        statement: Box<Statement>,
+    },
+    /// `EXECUTE name [(arguments)]`.
+    Execute {
+        name: String,
+        arguments: Vec<Expr>,
     },
     /// A statement the backend answers with rows (SELECT, or DML with RETURNING).
     Rows {
@@ -242,7 +254,32 @@ pub fn classify(statement: &Statement) -> Result<Kind, SqlError> {
         )),
         Statement::Discard { .. } => Kind::Discard,
         Statement::Deallocate { name, .. } => Kind::Deallocate {
-            all: name.value.eq_ignore_ascii_case("all"),
+            name: (!(name.quote_style.is_none() && name.value.eq_ignore_ascii_case("all")))
+                .then(|| super::session::cursor_name(name)),
+        },
+        Statement::Prepare {
+            name,
+            data_types,
+            statement,
+        } => Kind::Prepare {
+            name: super::session::cursor_name(name),
+            types: data_types.clone(),
+            statement: statement.clone(),
+        },
+        Statement::Execute {
+            name: Some(name),
+            parameters,
+            using,
+            into,
+            immediate: false,
+            ..
+        } if using.is_empty() && into.is_empty() => Kind::Execute {
+            name: name
+                .0
+                .last()
+                .and_then(|part| part.as_ident())
+                .map_or_else(|| name.to_string(), super::session::cursor_name),
+            arguments: parameters.clone(),
         },
         Statement::Query(_) => Kind::Rows { tag: "SELECT" },
         Statement::Declare { stmts, .. } => declare_cursor(stmts)?,

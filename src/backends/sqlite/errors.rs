@@ -268,6 +268,7 @@ mod errors_doc {
         ("42883", "undefined_function"),
         ("42P01", "undefined_table"),
         ("42P03", "duplicate_cursor"),
+        ("42P05", "duplicate_prepared_statement"),
         ("42P07", "duplicate_table"),
         ("42P10", "invalid_column_reference"),
         ("53000", "insufficient_resources"),

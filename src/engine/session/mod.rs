@@ -4,6 +4,7 @@
 mod copy_in;
 mod cursors;
 mod planning;
+mod prepared;
 
 pub(in crate::engine) use cursors::cursor_name;
 
@@ -70,6 +71,8 @@ pub struct EngineSession<C: BackendConnection> {
     settings_at_begin: Option<HashMap<String, String>>,
     /// The implicit transaction of the current Query message or extended-protocol batch.
     implicit: Implicit,
+    /// Statements prepared with SQL `PREPARE`, by name.
+    sql_prepared: HashMap<String, prepared::SqlPrepared>,
 }
 
 /// Distinct SQL texts remembered per session before the cache starts over.
@@ -132,6 +135,7 @@ impl<C: BackendConnection> EngineSession<C> {
             parsed: HashMap::new(),
             settings_at_begin: None,
             implicit: Implicit::None,
+            sql_prepared: HashMap::new(),
         }
     }
 
@@ -389,7 +393,23 @@ impl<C: BackendConnection> EngineSession<C> {
                 }
                 command("DISCARD ALL")
             }
-            Kind::Deallocate { all } => command(if *all { "DEALLOCATE ALL" } else { "DEALLOCATE" }),
+            Kind::Deallocate { name } => {
+                self.deallocate(name.as_deref());
+                command(if name.is_none() {
+                    "DEALLOCATE ALL"
+                } else {
+                    "DEALLOCATE"
+                })
+            }
+            Kind::Prepare {
+                name,
+                types,
+                statement,
+            } => self.prepare_sql(name, types, statement).await,
+            Kind::Execute { name, arguments } => {
+                let (inner, values) = self.prepared_call(name, arguments).await?;
+                Box::pin(self.run(&inner, values)).await
+            }
             Kind::CopyFrom {
                 table,
                 columns,
@@ -584,6 +604,7 @@ impl<C: BackendConnection> Session for EngineSession<C> {
                     }
                 }
             }
+            Kind::Execute { name, .. } => self.describe_prepared(name).await,
             Kind::CopyFrom { table, .. } => {
                 self.free_worker().await;
                 match self.worker.table_columns(table.clone()).await? {
