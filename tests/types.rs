@@ -208,3 +208,29 @@ async fn expressions_get_postgres_types_and_semantics() {
         Some(true)
     );
 }
+
+#[tokio::test]
+async fn jsonb_is_shown_in_its_canonical_form() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    client
+        .batch_execute(
+            r#"CREATE TABLE docs (id int, body jsonb, raw json);
+               INSERT INTO docs VALUES (1, '{"b": 1, "a": [1,2], "b": 3}', '{"b": 1, "a": [1,2]}')"#,
+        )
+        .await
+        .unwrap();
+    let row = client
+        .query_one("SELECT body::text, raw::text FROM docs", &[])
+        .await
+        .unwrap();
+    // jsonb: keys by length then bytes, the last duplicate kept, PostgreSQL's spacing; json:
+    // the text as written.
+    assert_eq!(row.get::<_, String>(0), r#"{"a": [1, 2], "b": 3}"#);
+    assert_eq!(row.get::<_, String>(1), r#"{"b": 1, "a": [1,2]}"#);
+    let error = client
+        .query_one("SELECT '{oops'::jsonb", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(common::sqlstate(&error), "22P02");
+}

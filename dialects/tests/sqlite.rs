@@ -109,7 +109,7 @@ fn casts_to_storage_types() {
         ("x::varchar", "CAST(x AS TEXT)"),
         ("x::bytea", "pgbridge_bytea(x)"),
         ("x::json", "CAST(x AS TEXT)"),
-        ("x::jsonb", "CAST(x AS TEXT)"),
+        ("x::jsonb", "pgbridge_jsonb(x)"),
         ("x::time", "CAST(x AS TEXT)"),
         ("x::regclass", "pgbridge_regclass_name(x)"),
     ];

@@ -19,6 +19,7 @@
 pub mod backend;
 pub mod copy_format;
 pub mod error;
+pub mod jsonb;
 pub mod value;
 #[cfg(feature = "wire")]
 pub mod wire;

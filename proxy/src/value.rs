@@ -330,7 +330,8 @@ impl Value {
             PgType::Timestamptz => Value::Timestamptz(parse_timestamptz(text)?),
             PgType::Interval => Value::Interval(Interval::parse(text)?),
             PgType::Uuid => Value::Uuid(parse_uuid(text)?),
-            PgType::Json | PgType::Jsonb => Value::Json(text.to_owned()),
+            PgType::Json => Value::Json(text.to_owned()),
+            PgType::Jsonb => Value::Json(crate::jsonb::canonical(text)?),
             _ => Value::Text(text.to_owned()),
         })
     }

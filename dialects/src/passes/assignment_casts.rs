@@ -25,6 +25,7 @@ const CONVERTED: &[PgType] = &[
     PgType::Timestamp,
     PgType::Timestamptz,
     PgType::Uuid,
+    PgType::Jsonb,
 ];
 
 fn last_name(name: &ObjectName) -> Option<String> {

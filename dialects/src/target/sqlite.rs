@@ -50,6 +50,7 @@ impl TargetDialect for Sqlite {
             PgType::Timestamptz => "pgbridge_timestamptz",
             PgType::Uuid => "pgbridge_uuid",
             PgType::Bytea => "pgbridge_bytea",
+            PgType::Jsonb => "pgbridge_jsonb",
             _ => return None,
         })
     }

@@ -106,7 +106,7 @@ fn decode_binary(bytes: &[u8], pg_type: PgType) -> Result<Value, SqlError> {
                     format!("unsupported jsonb version number {version}"),
                 ));
             }
-            Value::Json(utf8(body)?)
+            Value::Json(crate::jsonb::canonical(&utf8(body)?)?)
         }
         PgType::Json => Value::Json(utf8(bytes)?),
         _ => Value::Text(utf8(bytes)?),

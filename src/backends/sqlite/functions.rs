@@ -287,6 +287,15 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
             Some(text) => SqliteValue::Text(format_uuid(&parse_uuid(&text).map_err(pg_error)?)),
         })
     })?;
+    // jsonb is stored in its canonical text, so `::text`, equality and COPY see that form.
+    connection.create_scalar_function("pgbridge_jsonb", 1, deterministic, |ctx| {
+        Ok(match text_argument(ctx) {
+            None => SqliteValue::Null,
+            Some(text) => SqliteValue::Text(
+                pgbridge_proxy::jsonb::canonical(&text).map_err(pg_error)?,
+            ),
+        })
+    })?;
     connection.create_scalar_function("pgbridge_now", 0, volatile, |_| {
         let now = chrono::Utc::now().naive_utc();
         Ok(SqliteValue::Text(format!("{}+00", format_timestamp(&now))))
