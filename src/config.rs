@@ -110,7 +110,9 @@ pub struct Tls {
 pub struct Config {
     /// Address of the PostgreSQL wire listener. Default `127.0.0.1:6432`.
     pub listen: SocketAddr,
-    /// Backend URL: `sqlite://PATH` or `sqlite::memory:`. Default `sqlite://pgbridge.db`.
+    /// Backend URL: `sqlite://PATH`, `sqlite::memory:` or
+    /// `mysql://USER:PASSWORD@HOST:PORT/DATABASE` (MySQL / MariaDB, feature `mysql`; also
+    /// `mariadb://`). Default `sqlite://pgbridge.db`.
     pub backend: String,
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace` or a tracing directive). Default `info`.
     pub log_level: String,

@@ -45,6 +45,16 @@ impl Engine<crate::backends::sqlite::SqliteAdapter> {
     }
 }
 
+#[cfg(feature = "mysql")]
+impl Engine<crate::backends::mysql::MySqlAdapter> {
+    /// Connects to the MySQL / MariaDB database behind a `mysql://` URL.
+    pub async fn open_mysql(url: &str) -> Result<Self, SqlError> {
+        Ok(Engine::new(
+            crate::backends::mysql::MySqlAdapter::open(url).await?,
+        ))
+    }
+}
+
 impl<A: Adapter> Engine<A> {
     /// The engine over an opened adapter.
     pub fn new(adapter: A) -> Engine<A> {
