@@ -123,6 +123,31 @@ async fn session() -> Option<(Database, TestServer, tokio_postgres::Client)> {
     Some((database, server, client))
 }
 
+/// The RowDescription types of a prepared statement.
+fn column_types(statement: &tokio_postgres::Statement) -> Vec<Type> {
+    statement
+        .columns()
+        .iter()
+        .map(|c| c.type_().clone())
+        .collect()
+}
+
+/// The first row of a simple query, as PostgreSQL's text.
+async fn text_row(client: &tokio_postgres::Client, sql: &str) -> Vec<Option<String>> {
+    let messages = client.simple_query(sql).await.unwrap();
+    messages
+        .iter()
+        .find_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_owned))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .expect("a row")
+}
+
 async fn raw(connection: &mut MySqlConnection, sql: &str) {
     sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
         .execute(connection)
@@ -213,22 +238,12 @@ async fn tables_created_through_pgbridge_round_trip_parameters_and_types() {
     assert_eq!(row.get::<_, Vec<u8>>(12), vec![0u8, 1, 254, 255]);
     // numeric(10,2) comes back exact and padded to its scale; a bare numeric (DECIMAL(65,30)
     // on MariaDB) exact, without the zeros MariaDB pads it with.
-    let text = client
-        .simple_query("SELECT price, exact FROM items")
-        .await
-        .unwrap();
-    let values = text.iter().find_map(|m| match m {
-        tokio_postgres::SimpleQueryMessage::Row(row) => {
-            Some((row.get(0).map(str::to_owned), row.get(1).map(str::to_owned)))
-        }
-        _ => None,
-    });
     assert_eq!(
-        values,
-        Some((
+        text_row(&client, "SELECT price, exact FROM items").await,
+        vec![
             Some("12.50".to_owned()),
             Some("123456789012345678901234567890.123456789".to_owned())
-        ))
+        ]
     );
     // One parameter used twice binds twice (MySQL's `?` are positional).
     let count: i64 = client
@@ -312,11 +327,7 @@ async fn a_legacy_schema_created_in_mariadb_reads_with_postgres_types() {
         )
         .await
         .unwrap();
-    let types: Vec<Type> = statement
-        .columns()
-        .iter()
-        .map(|c| c.type_().clone())
-        .collect();
+    let types = column_types(&statement);
     assert_eq!(
         types,
         vec![
@@ -564,4 +575,59 @@ async fn truncate_empties_tables_inside_and_outside_blocks() {
         .await
         .unwrap();
     assert_eq!(common::count(&client, "a").await, 1, "TRUNCATE rolled back");
+}
+
+#[tokio::test]
+async fn declared_types_that_share_a_mysql_type_are_kept() {
+    let Some((_database, _server, client)) = session().await else {
+        return;
+    };
+    client
+        .batch_execute(
+            "CREATE TABLE events (id int PRIMARY KEY, at timestamptz, local timestamp, tag uuid, doc jsonb);
+             ALTER TABLE events ADD COLUMN later timestamptz;
+             INSERT INTO events (id, at, local, tag, later)
+             VALUES (1, '2024-01-02 03:04:05+02', '2024-01-02 03:04:05', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2024-05-06 07:08:09Z');",
+        )
+        .await
+        .unwrap();
+    let statement = client
+        .prepare("SELECT at, local, tag, later FROM events WHERE id = $1")
+        .await
+        .unwrap();
+    let types = column_types(&statement);
+    assert_eq!(
+        types,
+        vec![
+            Type::TIMESTAMPTZ,
+            Type::TIMESTAMP,
+            Type::UUID,
+            Type::TIMESTAMPTZ
+        ]
+    );
+    assert_eq!(statement.params(), &[Type::INT4]);
+    let row = client.query_one(&statement, &[&1i32]).await.unwrap();
+    assert_eq!(
+        row.get::<_, chrono::DateTime<chrono::Utc>>(0).to_rfc3339(),
+        "2024-01-02T01:04:05+00:00",
+        "the instant, stored in UTC"
+    );
+    assert_eq!(
+        text_row(&client, "SELECT tag FROM events").await,
+        vec![Some("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11".to_owned())]
+    );
+    assert_eq!(
+        row.get::<_, chrono::DateTime<chrono::Utc>>(3).to_rfc3339(),
+        "2024-05-06T07:08:09+00:00"
+    );
+    // A parameter typed by the column: a timestamptz value compares as the same instant.
+    let at = chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05+02:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let found: i32 = client
+        .query_one("SELECT id FROM events WHERE at = $1", &[&at])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(found, 1);
 }

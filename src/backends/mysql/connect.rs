@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use futures::TryStreamExt;
+use pgbridge_dialects::SchemaChange;
 use pgbridge_proxy::{CancelToken, SqlError, Value};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool};
 use sqlx::pool::PoolConnection;
@@ -17,8 +18,8 @@ use sqlx::{AssertSqlSafe, Column, Connection, Executor, MySql, SqlSafeStr, State
 use tokio::sync::{mpsc, oneshot};
 
 use super::errors::classify;
-use super::schema;
 use super::types::{arguments, convert_row, natives, type_of_result};
+use super::{registry, schema};
 use crate::backends::adapter::{
     BATCH_ROWS, BATCHES_AHEAD, Batch, OutputType, Prepared, RowBatch, TableColumns,
 };
@@ -47,6 +48,11 @@ enum Command {
         sql: String,
         rows: Vec<Vec<Value>>,
         reply: oneshot::Sender<Result<u64, SqlError>>,
+    },
+    Ddl {
+        sql: String,
+        change: Option<SchemaChange>,
+        reply: oneshot::Sender<Result<(), SqlError>>,
     },
     TableColumns {
         table: String,
@@ -112,6 +118,12 @@ impl Worker {
 
     pub async fn insert_rows(&self, sql: String, rows: Vec<Vec<Value>>) -> Result<u64, SqlError> {
         self.call(|reply| Command::InsertRows { sql, rows, reply })
+            .await?
+    }
+
+    /// Runs DDL, then records the PostgreSQL types it declares in the registry.
+    pub async fn ddl(&self, sql: String, change: Option<SchemaChange>) -> Result<(), SqlError> {
+        self.call(|reply| Command::Ddl { sql, change, reply })
             .await?
     }
 
@@ -208,6 +220,19 @@ async fn run(
                     }
                 }
                 let _ = reply.send(result.map(|()| inserted));
+            }
+            Command::Ddl { sql, change, reply } => {
+                let result = match sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut *connection)
+                    .await
+                {
+                    Ok(_) => match &change {
+                        Some(change) => registry::apply(connection, change).await,
+                        None => Ok(()),
+                    },
+                    Err(error) => Err(classify(&error)),
+                };
+                let _ = reply.send(result);
             }
             Command::TableColumns { table, reply } => {
                 let _ = reply.send(schema::table_columns(connection, &table).await);

@@ -7,12 +7,14 @@
 //! * `types.rs`: MySQL types and values to PostgreSQL's, and parameters to bind arguments.
 //! * `errors.rs`: MySQL error numbers to SQLSTATE.
 //! * `schema.rs`: a table's columns with PostgreSQL types, from `information_schema`.
+//! * `registry.rs`: the declared PostgreSQL types of columns created through pgbridge.
 //!
 //! Statements arrive translated by `pgbridge-dialects` for `Target::MySql`; the engine binds
 //! the `?` placeholders in the order `Translation::parameter_order` gives.
 
 mod connect;
 mod errors;
+mod registry;
 mod schema;
 mod types;
 
@@ -138,8 +140,8 @@ impl BackendConnection for Worker {
 
     /// MySQL commits DDL implicitly (PostgreSQL's DDL is transactional): a CREATE TABLE inside
     /// a transaction block commits what came before it. docs/mysql.md lists this difference.
-    async fn ddl(&self, sql: String, _change: Option<SchemaChange>) -> Result<(), SqlError> {
-        Worker::batch(self, sql).await
+    async fn ddl(&self, sql: String, change: Option<SchemaChange>) -> Result<(), SqlError> {
+        Worker::ddl(self, sql, change).await
     }
 
     async fn table_columns(&self, table: String) -> Result<Option<TableColumns>, SqlError> {

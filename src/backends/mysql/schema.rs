@@ -1,5 +1,6 @@
 //! The columns of a table with PostgreSQL types, read from `information_schema` for type
-//! inference, `translate_with_schema` and COPY. MariaDB stores `JSON` as `LONGTEXT` with a
+//! inference, `translate_with_schema` and COPY; the type registry (`registry.rs`) overrides the
+//! types of columns created through pgbridge. MariaDB stores `JSON` as `LONGTEXT` with a
 //! `json_valid` check constraint; that check is what marks a column `json` (MariaDB prints its
 //! identifier in backquotes, or in double quotes under the session's `ANSI_QUOTES`).
 
@@ -8,6 +9,7 @@ use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::errors::classify;
+use super::registry;
 use super::types::type_of_column;
 use crate::backends::adapter::TableColumns;
 
@@ -37,7 +39,8 @@ pub async fn table_columns(
         return Ok(None);
     }
     let read_error = |e: sqlx::Error| SqlError::new("XX000", format!("information_schema: {e}"));
-    rows.iter()
+    let mut columns = rows
+        .iter()
         .map(|row| {
             let name: String = row.try_get_unchecked(0).map_err(read_error)?;
             let data_type: String = row.try_get_unchecked(1).map_err(read_error)?;
@@ -56,6 +59,13 @@ pub async fn table_columns(
             );
             Ok((name, pg_type, modifier))
         })
-        .collect::<Result<TableColumns, SqlError>>()
-        .map(Some)
+        .collect::<Result<TableColumns, SqlError>>()?;
+    // Columns created through pgbridge: the PostgreSQL type they were declared with.
+    for (name, pg_type, modifier) in registry::registered(connection, table).await? {
+        if let Some(column) = columns.iter_mut().find(|(n, _, _)| *n == name) {
+            column.1 = pg_type;
+            column.2 = modifier;
+        }
+    }
+    Ok(Some(columns))
 }
