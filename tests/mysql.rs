@@ -496,6 +496,22 @@ async fn failed_blocks_need_rollback_and_savepoints_recover() {
         .unwrap();
     assert_eq!(common::count(&client, "t").await, 2);
 
+    // An unknown savepoint, and a write in a READ ONLY block (MySQL enforces it).
+    client.batch_execute("BEGIN").await.unwrap();
+    let error = client
+        .batch_execute("ROLLBACK TO SAVEPOINT nowhere")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "3B001");
+    client.batch_execute("ROLLBACK").await.unwrap();
+    client.batch_execute("BEGIN READ ONLY").await.unwrap();
+    let error = client
+        .batch_execute("INSERT INTO t VALUES (9)")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "25006");
+    client.batch_execute("ROLLBACK").await.unwrap();
+
     // COMMIT of a failed block rolls back.
     client.batch_execute("BEGIN").await.unwrap();
     client
