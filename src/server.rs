@@ -136,7 +136,7 @@ async fn serve_mysql(
 ) -> Result<(), RunError> {
     #[cfg(feature = "mysql")]
     {
-        let engine = Engine::open_mysql(&config.backend)
+        let engine = Engine::open_mysql(&config.backend, config.backend_max_connections)
             .await
             .map_err(|e| backend_error(config, e.message))?;
         serve_engine(config, engine, listener, options, shutdown).await

@@ -47,10 +47,11 @@ impl Engine<crate::backends::sqlite::SqliteAdapter> {
 
 #[cfg(feature = "mysql")]
 impl Engine<crate::backends::mysql::MySqlAdapter> {
-    /// Connects to the MySQL / MariaDB database behind a `mysql://` URL.
-    pub async fn open_mysql(url: &str) -> Result<Self, SqlError> {
+    /// Connects to the MySQL / MariaDB database behind a `mysql://` URL, with a pool of at most
+    /// `max_connections` connections (one per concurrent session).
+    pub async fn open_mysql(url: &str, max_connections: u32) -> Result<Self, SqlError> {
         Ok(Engine::new(
-            crate::backends::mysql::MySqlAdapter::open(url).await?,
+            crate::backends::mysql::MySqlAdapter::open(url, max_connections).await?,
         ))
     }
 }

@@ -34,9 +34,6 @@ use crate::backends::adapter::{
     quote_identifier,
 };
 
-/// Backend connections the pool opens at most (one per concurrent client session).
-pub const MAX_CONNECTIONS: u32 = 100;
-
 /// A MySQL or MariaDB database behind a `mysql://` (or `mariadb://`) URL.
 pub struct MySqlAdapter {
     pool: MySqlPool,
@@ -46,8 +43,9 @@ pub struct MySqlAdapter {
 
 impl MySqlAdapter {
     /// Connects to `mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (sqlx's URL options, such
-    /// as `ssl-mode`, apply) and checks that a connection can be set up.
-    pub async fn open(url: &str) -> Result<MySqlAdapter, SqlError> {
+    /// as `ssl-mode`, apply) and checks that a connection can be set up; the pool opens at most
+    /// `max_connections` (config `backend_max_connections`).
+    pub async fn open(url: &str, max_connections: u32) -> Result<MySqlAdapter, SqlError> {
         let url = match url.strip_prefix("mariadb:") {
             Some(rest) => format!("mysql:{rest}"),
             None => url.to_owned(),
@@ -65,7 +63,7 @@ impl MySqlAdapter {
             ));
         }
         let pool = MySqlPoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
+            .max_connections(max_connections)
             .after_connect(|connection, _| {
                 Box::pin(async move {
                     for statement in Target::MySql.dialect().session_setup() {
