@@ -15,7 +15,8 @@
 # stops afterwards. It exits non-zero if anything failed; every suite runs even after a failure.
 #
 # Suites are functions named suite_<name>, listed in SUITES: to add one (COPY, auth/TLS, psql \d),
-# write the function and add its name.
+# write the function and add its name. The `drivers` suite is the driver matrix
+# (conformance/drivers): it regenerates docs/compatibility.md and needs node/npm for node-postgres.
 #
 # The cargo tests of the MySQL backend (tests/mysql.rs) need a real MariaDB too: the one found or
 # started as for the harness below, exported as PGBRIDGE_MARIADB_URL.
@@ -32,7 +33,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-SUITES=(psycopg psql)
+SUITES=(psycopg psql drivers)
+# Suites that start their own pgbridge processes (run_suite does not start one for them).
+SELF_STARTING_SUITES=(drivers)
 VENV="$ROOT/.venv"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 [[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
@@ -303,7 +306,6 @@ ensure_oracle_servers() {
 # Runs every case file on PostgreSQL, pgbridge over SQLite and MariaDB; writes the report.
 run_differential() {
     log "differential harness (conformance/differential) -> docs/dialect-report.md"
-    ensure_oracle_servers || return 1
     cargo build -p pgbridge-differential || return 1
     PGBRIDGE_ORACLE_URL="$ORACLE_URL" PGBRIDGE_MARIADB_URL="$MARIADB_URL" timeout 1800 \
         "$TARGET_DIR/debug/pgbridge-differential" --report docs/dialect-report.md
@@ -356,9 +358,26 @@ suite_psql() {
     return 1
 }
 
+# The driver matrix (conformance/drivers/README.md): psycopg, psycopg2, asyncpg, SQLAlchemy,
+# node-postgres (and the clients of other languages there) against pgbridge on SQLite, which the
+# runner starts itself (trust, md5, SCRAM + TLS), and against the reference PostgreSQL (found, or
+# started here). Regenerates docs/compatibility.md; fails when a step in
+# conformance/drivers/baseline.json no longer passes.
+suite_drivers() {
+    if ! oracle_answers; then
+        log "starting an own PostgreSQL for the reference column"
+        start_own_postgres || warn "no reference PostgreSQL: the matrix will have the sqlite column only"
+    fi
+    timeout 1800 python3 conformance/drivers/run.py --pgbridge "$PGBRIDGE_BIN" --reference "$ORACLE_URL"
+}
+
 run_suite() {
     local name=$1 status=0
     log "conformance suite: $name"
+    if [[ " ${SELF_STARTING_SUITES[*]} " == *" $name "* ]]; then
+        "suite_$name"
+        return
+    fi
     start_pgbridge "$name" || return 1
     "suite_$name" || status=$?
     stop_pgbridge || status=1
@@ -387,6 +406,14 @@ main() {
 
     ensure_postgresql_client || FAILED+=("install postgresql-client")
     ensure_python_venv || FAILED+=("python venv")
+
+    # The real PostgreSQL (the oracle) and MariaDB, for the cargo tests that compare with them
+    # and for the differential harness.
+    if ensure_oracle_servers; then
+        export PGBRIDGE_ORACLE_URL="$ORACLE_URL" PGBRIDGE_MARIADB_URL="$MARIADB_URL"
+    else
+        FAILED+=("oracle servers")
+    fi
 
     if [[ -z "${SKIP_CARGO_TEST:-}" ]]; then
         run_cargo_tests || FAILED+=("cargo test")

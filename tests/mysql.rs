@@ -587,7 +587,11 @@ async fn truncate_empties_tables_inside_and_outside_blocks() {
     assert_eq!(common::count(&client, "a").await, 0);
     assert_eq!(common::count(&client, "b").await, 0);
     client
-        .batch_execute("INSERT INTO a VALUES (3); BEGIN; TRUNCATE a; ROLLBACK")
+        .batch_execute("INSERT INTO a VALUES (3)")
+        .await
+        .unwrap();
+    client
+        .batch_execute("BEGIN; TRUNCATE a; ROLLBACK")
         .await
         .unwrap();
     assert_eq!(common::count(&client, "a").await, 1, "TRUNCATE rolled back");

@@ -123,8 +123,106 @@ async fn simple_query_stops_at_the_first_error() {
     assert_eq!(sqlstate(&error), "22012");
     assert_eq!(
         count(&client, "t").await,
-        1,
-        "statements after the error must not run"
+        0,
+        "one Query message is one implicit transaction: the insert before the error is undone"
+    );
+    client
+        .batch_execute("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)")
+        .await
+        .unwrap();
+    assert_eq!(count(&client, "t").await, 2);
+    // COMMIT inside the message ends the implicit transaction; what follows is on its own.
+    let error = client
+        .batch_execute("INSERT INTO t VALUES (3); COMMIT; INSERT INTO t VALUES (4); SELECT 1/0")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "22012");
+    assert_eq!(count(&client, "t").await, 3);
+}
+
+/// One frontend message: its type byte, length and body.
+fn message(kind: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![kind];
+    out.extend_from_slice(&(i32::try_from(body.len()).unwrap() + 4).to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// Parse, Bind and Execute of `sql` on the unnamed statement and portal, without Sync.
+fn run_unnamed(sql: &str) -> Vec<u8> {
+    let mut parse = vec![0];
+    parse.extend_from_slice(sql.as_bytes());
+    parse.extend_from_slice(&[0, 0, 0]);
+    let mut out = message(b'P', &parse);
+    out.extend(message(b'B', &[0, 0, 0, 0, 0, 0, 0, 0]));
+    out.extend(message(b'E', &[0, 0, 0, 0, 0]));
+    out
+}
+
+/// Sends the messages after startup, then waits for ReadyForQuery; returns what came back.
+async fn exchange(server: &TestServer, batch: Vec<u8>) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut startup = 196_608i32.to_be_bytes().to_vec();
+    for part in ["user", "postgres", "database", "test", ""] {
+        startup.extend_from_slice(part.as_bytes());
+        startup.push(0);
+    }
+    let mut first = (i32::try_from(startup.len()).unwrap() + 4)
+        .to_be_bytes()
+        .to_vec();
+    first.extend(startup);
+    stream.write_all(&first).await.unwrap();
+    let mut reply = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let mut ready = 0;
+    let mut sent = false;
+    while ready < 2 {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buffer))
+            .await
+            .expect("no reply within 10 s")
+            .unwrap();
+        assert!(n > 0, "connection closed");
+        reply.extend_from_slice(&buffer[..n]);
+        // ReadyForQuery is `Z`, length 5; the first follows startup, the second the batch.
+        ready = reply
+            .windows(6)
+            .filter(|w| w[0] == b'Z' && w[1..5] == [0, 0, 0, 5])
+            .count();
+        if ready == 1 && !sent {
+            stream.write_all(&batch).await.unwrap();
+            sent = true;
+        }
+    }
+    reply
+}
+
+#[tokio::test]
+async fn statements_up_to_sync_are_one_implicit_transaction() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    client
+        .batch_execute("CREATE TABLE t (id INT PRIMARY KEY)")
+        .await
+        .unwrap();
+    // What asyncpg's executemany sends: Bind/Execute per row, one Sync. A failure undoes all.
+    let mut batch = run_unnamed("INSERT INTO t VALUES (1)");
+    batch.extend(run_unnamed("INSERT INTO t VALUES (1)"));
+    batch.extend(message(b'S', &[]));
+    let reply = exchange(&server, batch).await;
+    assert!(
+        reply.windows(6).any(|w| w == b"C23505"),
+        "expected 23505 in {reply:?}"
+    );
+    assert_eq!(count(&client, "t").await, 0, "the batch is all or nothing");
+    let mut batch = run_unnamed("INSERT INTO t VALUES (1)");
+    batch.extend(run_unnamed("INSERT INTO t VALUES (2)"));
+    batch.extend(message(b'S', &[]));
+    exchange(&server, batch).await;
+    assert_eq!(
+        count(&client, "t").await,
+        2,
+        "a batch without error commits at Sync"
     );
 }
 
@@ -142,4 +240,41 @@ async fn a_syntax_error_anywhere_runs_nothing() {
         .unwrap_err();
     assert_eq!(sqlstate(&error), "42601");
     assert_eq!(count(&client, "t").await, 0);
+}
+
+#[tokio::test]
+async fn blocks_that_read_do_not_wait_for_another_block() {
+    let server = TestServer::start().await;
+    let writer = server.client().await;
+    let reader = server.client().await;
+    writer
+        .batch_execute("CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1)")
+        .await
+        .unwrap();
+    writer
+        .batch_execute("BEGIN; INSERT INTO t VALUES (2)")
+        .await
+        .unwrap();
+    // A driver outside autocommit opens a block for every statement, reads included.
+    reader.batch_execute("BEGIN").await.unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(
+        count(&reader, "t").await,
+        1,
+        "the uncommitted row is not seen"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "the read waited {:?} for the other block",
+        started.elapsed()
+    );
+    writer.batch_execute("COMMIT").await.unwrap();
+    // The reader's snapshot is now stale: its first write fails as under serializable.
+    let error = reader
+        .batch_execute("INSERT INTO t VALUES (3)")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "40001");
+    reader.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(count(&reader, "t").await, 2);
 }

@@ -15,7 +15,21 @@ pub const CATALOG_RELATIONS: &[&str] = &[
     "pg_roles",
     "pg_type",
     "pg_user",
+    "pg_proc",
+    "pg_enum",
+    "pg_range",
+    "pg_extension",
+    "pg_depend",
+    "pg_settings",
+    "pg_cursors",
+    "pg_prepared_statements",
+    "pg_tables",
+    "pg_views",
+    "pg_indexes",
 ];
+
+/// The schemas whose every relation belongs to the emulated catalog.
+pub const CATALOG_SCHEMAS: &[&str] = &["pg_catalog", "information_schema"];
 
 /// Catalog relations that are always empty for the backends pgbridge serves (no row-level
 /// security, triggers, inheritance, publications or extended statistics are emulated). A
@@ -37,4 +51,27 @@ pub const EMPTY_CATALOG_RELATIONS: &[&str] = &[
 pub fn is_catalog_relation(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     CATALOG_RELATIONS.contains(&name.as_str()) || EMPTY_CATALOG_RELATIONS.contains(&name.as_str())
+}
+
+/// Functions that read the emulated catalog (so a statement calling one refreshes it first).
+pub const CATALOG_FUNCTIONS: &[&str] = &[
+    "pg_table_is_visible",
+    "pg_get_indexdef",
+    "pg_get_constraintdef",
+    "has_table_privilege",
+    "pg_total_relation_size",
+    "pg_relation_size",
+    "pg_table_size",
+    "pg_indexes_size",
+    "pg_get_keywords",
+];
+
+/// True when `name` (the last part of a function name) reads the emulated catalog.
+pub fn is_catalog_function(name: &str) -> bool {
+    CATALOG_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// True when `schema` (the part before a relation's name) is a catalog schema.
+pub fn is_catalog_schema(schema: &str) -> bool {
+    CATALOG_SCHEMAS.contains(&schema.to_ascii_lowercase().as_str())
 }

@@ -152,7 +152,7 @@ pub fn schema_change(statement: &Statement) -> Option<SchemaChange> {
                 })
         }
         Statement::Drop {
-            object_type: sqlparser::ast::ObjectType::Table,
+            object_type: sqlparser::ast::ObjectType::Table | sqlparser::ast::ObjectType::View,
             names,
             ..
         } => Some(SchemaChange::DropTables {

@@ -562,9 +562,33 @@ fn arrays() {
     refuses("SELECT ARRAY(SELECT 1)", "array(..)");
     refuses("SELECT array_agg(a) FROM t", "array_agg(..)");
     refuses("SELECT a[1] FROM t", "array subscript");
-    refuses("SELECT * FROM t WHERE id = ANY($1)", "= ANY (..)");
-    refuses("SELECT * FROM t WHERE id = ANY(ARRAY[1, 2])", "= ANY (..)");
-    refuses("SELECT * FROM t WHERE id <> ALL($1)", "<> ALL (..)");
+    // A list written as an array is an IN list; an empty one is false (ANY) or true (ALL).
+    translates_to(
+        "SELECT * FROM t WHERE id = ANY(ARRAY[1, 2])",
+        "SELECT * FROM t WHERE id IN (1, 2)",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE k = ANY (ARRAY[$1::VARCHAR, $2::VARCHAR]::VARCHAR[])",
+        "SELECT * FROM t WHERE k IN (CAST(?1 AS TEXT), CAST(?2 AS TEXT))",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE id <> ALL(ARRAY[1, 2])",
+        "SELECT * FROM t WHERE id NOT IN (1, 2)",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE id = ANY(ARRAY[]::int[])",
+        "SELECT * FROM t WHERE false",
+    );
+    // Against array text (the catalog's `indkey`, a text parameter): the membership function.
+    translates_to(
+        "SELECT * FROM t WHERE id = ANY($1)",
+        "SELECT * FROM t WHERE pgbridge_array_contains(?1, id)",
+    );
+    translates_to(
+        "SELECT * FROM t WHERE id <> ALL($1)",
+        "SELECT * FROM t WHERE NOT (pgbridge_array_contains(?1, id))",
+    );
+    refuses("SELECT * FROM t WHERE id > ANY($1)", "> ANY (..)");
     refuses(
         "SELECT * FROM t WHERE a LIKE ANY (ARRAY['a', 'b'])",
         "LIKE ANY",

@@ -177,6 +177,15 @@ pub trait Session: Send + 'static {
     /// The transaction state to report in ReadyForQuery.
     fn transaction_state(&self) -> TransactionState;
 
+    /// Ends the implicit transaction of a simple query or of an extended-protocol batch: the
+    /// front end calls it before each ReadyForQuery (end of a Query message, Sync). Outside a
+    /// transaction block, PostgreSQL runs the statements of one Query message, or those between
+    /// two Syncs, as one transaction: committed together, or rolled back together when one
+    /// fails. An error here (the commit failed) is reported before ReadyForQuery.
+    async fn end_implicit_transaction(&mut self) -> Result<(), SqlError> {
+        Ok(())
+    }
+
     /// The columns of the SQL cursor `name` (`DECLARE name CURSOR FOR ..`), if it is open.
     /// PostgreSQL exposes such cursors as portals, and drivers describe them as portals
     /// (psycopg's server-side cursors do).

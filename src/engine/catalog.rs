@@ -4,7 +4,7 @@
 
 use std::ops::ControlFlow;
 
-use pgbridge_dialects::catalog::is_catalog_relation;
+use pgbridge_dialects::catalog::{is_catalog_function, is_catalog_relation, is_catalog_schema};
 use sqlparser::ast::{DataType, Expr, ObjectName, Statement, Visit, Visitor};
 
 struct ReadsCatalog;
@@ -13,15 +13,25 @@ impl Visitor for ReadsCatalog {
     type Break = ();
 
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
-        let name = relation.0.last().and_then(|part| part.as_ident());
-        if name.is_some_and(|ident| is_catalog_relation(&ident.value)) {
+        let mut parts = relation.0.iter().rev().filter_map(|part| part.as_ident());
+        let name = parts.next();
+        let schema = parts.next();
+        if name.is_some_and(|ident| is_catalog_relation(&ident.value))
+            || schema.is_some_and(|ident| is_catalog_schema(&ident.value))
+        {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
     }
 
-    /// `'users'::regclass` and friends look names up in the catalog too.
+    /// Catalog functions, and `'users'::regclass` and friends, look names up in the catalog too.
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(function) = expr
+            && let Some(name) = function.name.0.last().and_then(|part| part.as_ident())
+            && is_catalog_function(&name.value)
+        {
+            return ControlFlow::Break(());
+        }
         if let Expr::Cast { data_type, .. } = expr {
             let lookup = match data_type {
                 DataType::Regclass => true,

@@ -91,9 +91,14 @@ pub fn is_reported(name: &str) -> bool {
     REPORTED.contains(&name)
 }
 
+/// True when a session cannot change this setting (PostgreSQL's `internal` context).
+pub fn is_read_only(name: &str) -> bool {
+    READ_ONLY.contains(&name)
+}
+
 /// Checks and normalises a new value for a setting.
 pub fn validate(name: &str, value: &str) -> Result<String, SqlError> {
-    if READ_ONLY.contains(&name) {
+    if is_read_only(name) {
         return Err(SqlError::new(
             "55P02",
             format!("parameter \"{name}\" cannot be changed"),

@@ -109,14 +109,13 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
             _ => PgType::Timestamptz,
         },
         "gen_random_uuid" | "uuid_generate_v4" => PgType::Uuid,
-        "bool_and"
-        | "bool_or"
-        | "every"
-        | "starts_with"
-        | "pg_table_is_visible"
-        | "has_table_privilege"
-        | "has_schema_privilege"
-        | "has_database_privilege" => PgType::Bool,
+        "bool_and" | "bool_or" | "every" | "starts_with" | "pg_table_is_visible" => PgType::Bool,
+        privilege if privilege.starts_with("has_") && privilege.ends_with("_privilege") => {
+            PgType::Bool
+        }
+        "pg_total_relation_size" | "pg_relation_size" | "pg_table_size" | "pg_indexes_size" => {
+            PgType::Int8
+        }
         "json_build_object" | "json_agg" | "to_json" | "row_to_json" | "json_object_agg" => {
             PgType::Json
         }

@@ -217,6 +217,41 @@ impl Visitor for Scope<'_> {
 
     fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
         match factor {
+            // `generate_series(a, b [, step]) [AS g [(i)]]`: one column, typed by its bounds.
+            TableFactor::Table {
+                name,
+                alias,
+                args: Some(args),
+                ..
+            } if name
+                .0
+                .last()
+                .and_then(|p| p.as_ident())
+                .is_some_and(|ident| ident.value.eq_ignore_ascii_case("generate_series")) =>
+            {
+                let bound_types = args.args.iter().take(2).filter_map(|arg| match arg {
+                    sqlparser::ast::FunctionArg::Unnamed(
+                        sqlparser::ast::FunctionArgExpr::Expr(expr),
+                    ) => expr_type(expr, &Scope::empty(self.schema)),
+                    _ => None,
+                });
+                let pg_type = bound_types
+                    .map(resolve_unknown)
+                    .reduce(|a, b| union_type(Some(a), Some(b)).unwrap_or(a))
+                    .unwrap_or(PgType::Int4);
+                let table = alias
+                    .as_ref()
+                    .map_or("generate_series", |a| a.name.value.as_str());
+                let column = alias
+                    .as_ref()
+                    .and_then(|a| a.columns.first())
+                    .map_or(table, |c| c.name.value.as_str());
+                self.tables.push(ScopeTable {
+                    name: table.to_owned(),
+                    alias: None,
+                    columns: vec![(column.to_owned(), pg_type)],
+                });
+            }
             TableFactor::Table { name, alias, .. } => {
                 self.add(name, alias.as_ref().map(|a| a.name.value.as_str()));
             }

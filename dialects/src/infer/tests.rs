@@ -293,3 +293,19 @@ fn recursive_cte_columns_take_the_anchor_types() {
         ]
     );
 }
+
+#[test]
+fn generate_series_is_a_typed_table() {
+    assert_eq!(
+        columns("SELECT g.i, 'row ' || g.i FROM generate_series(1, 100000) AS g(i)"),
+        vec![column("i", PgType::Int4), column("?column?", PgType::Text)]
+    );
+    assert_eq!(
+        columns("SELECT g FROM generate_series(1, 10::bigint) AS g"),
+        vec![column("g", PgType::Int8)]
+    );
+    assert_eq!(
+        columns("SELECT * FROM generate_series(1, 3)"),
+        vec![column("generate_series", PgType::Int4)]
+    );
+}

@@ -1,7 +1,10 @@
 //! Arrays: the target stores no array values, so array literals, subscripts, array types and
-//! `op ANY | ALL (array)` are refused. The subquery forms that have an exact equivalent are kept:
+//! `op ANY | ALL (array)` are refused. The forms that have an exact equivalent are kept:
 //! `x = ANY (SELECT ..)` is `x IN (SELECT ..)` and `x <> ALL (SELECT ..)` is
-//! `x NOT IN (SELECT ..)`, NULL handling included.
+//! `x NOT IN (SELECT ..)`, NULL handling included; the same for a literal list,
+//! `x = ANY (ARRAY[a, b])` (what SQLAlchemy sends for `IN`) is `x IN (a, b)`. Against a column,
+//! `x = ANY (col)` is kept on targets with a membership function for array text (SQLite's
+//! emulated catalog stores `pg_index.indkey` and `pg_constraint.conkey` that way).
 
 use std::ops::ControlFlow;
 
@@ -52,11 +55,93 @@ fn rewrite_in_subquery(expr: &mut Expr) -> bool {
     true
 }
 
+/// The elements of an array literal, under any casts (`ARRAY[$1::varchar]::varchar[]`).
+fn literal_elements(expr: &mut Expr) -> Option<&mut Vec<Expr>> {
+    match expr {
+        Expr::Array(array) => Some(&mut array.elem),
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => literal_elements(expr),
+        _ => None,
+    }
+}
+
+/// Rewrites `left = ANY (ARRAY[..])` to `left IN (..)` and `left <> ALL (ARRAY[..])` to
+/// `left NOT IN (..)` (an empty array: false and true, whatever `left` is, as in PostgreSQL);
+/// returns false, leaving `expr` alone, for anything else.
+fn rewrite_in_list(expr: &mut Expr) -> bool {
+    let (negated, right) = match expr {
+        Expr::AnyOp {
+            compare_op: BinaryOperator::Eq,
+            right,
+            ..
+        } => (false, right),
+        Expr::AllOp {
+            compare_op: BinaryOperator::NotEq,
+            right,
+            ..
+        } => (true, right),
+        _ => return false,
+    };
+    let Some(elements) = literal_elements(right) else {
+        return false;
+    };
+    let list = std::mem::take(elements);
+    if list.is_empty() {
+        *expr = Expr::value(Value::Boolean(negated));
+        return true;
+    }
+    if let Expr::AnyOp { left, .. } | Expr::AllOp { left, .. } =
+        std::mem::replace(expr, Expr::value(Value::Null))
+    {
+        *expr = Expr::In {
+            expr: left,
+            target: InTarget::List(list),
+            negated,
+            global: false,
+        };
+    }
+    true
+}
+
+impl Arrays<'_> {
+    /// Rewrites `left = ANY (array_text)` to the target's membership function, and
+    /// `left <> ALL (array_text)` to its negation, where the target has one.
+    fn rewrite_membership(&self, expr: &mut Expr) -> bool {
+        let Some(function) = self.target.array_membership_function() else {
+            return false;
+        };
+        let negated = match expr {
+            Expr::AnyOp {
+                compare_op: BinaryOperator::Eq,
+                ..
+            } => false,
+            Expr::AllOp {
+                compare_op: BinaryOperator::NotEq,
+                ..
+            } => true,
+            _ => return false,
+        };
+        if let Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } =
+            std::mem::replace(expr, Expr::value(Value::Null))
+        {
+            let contains = super::call(function, vec![*right, *left]);
+            *expr = if negated {
+                Expr::UnaryOp {
+                    op: sqlparser::ast::UnaryOperator::Not,
+                    expr: Box::new(Expr::Nested(Box::new(contains))),
+                }
+            } else {
+                contains
+            };
+        }
+        true
+    }
+}
+
 impl VisitorMut for Arrays<'_> {
     type Break = TranslateError;
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
-        if rewrite_in_subquery(expr) {
+        if rewrite_in_subquery(expr) || rewrite_in_list(expr) || self.rewrite_membership(expr) {
             return ControlFlow::Continue(());
         }
         match expr {

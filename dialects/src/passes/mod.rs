@@ -13,6 +13,7 @@ mod booleans;
 mod call_syntax;
 mod case_sensitivity;
 mod casts;
+mod catalog_functions;
 mod collations;
 mod concatenation;
 mod constraint_forms;
@@ -96,6 +97,7 @@ pub(crate) fn run(
     assignment_casts::run(statement, target, schema);
     // Queries over always-empty catalog relations lose what they would compute first.
     empty_catalog::run(statement);
+    catalog_functions::run(statement);
     recursive_series::run(statement, target)?;
     // Constructs the target cannot keep are refused before anything is rewritten.
     derived_columns::run(statement, target)?;

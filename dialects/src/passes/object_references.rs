@@ -37,8 +37,18 @@ struct ObjectReferences<'a> {
 }
 
 impl ObjectReferences<'_> {
-    /// Rewrites `expr` when it is a cast to an object-reference type.
+    /// Rewrites `expr` when it is a cast to an object-reference type, or `to_regtype(..)`
+    /// (the same lookup, NULL instead of an error for an unknown name).
     fn rewrite(&self, expr: &mut Expr, shown: bool) -> Result<(), TranslateError> {
+        if let Expr::Function(function) = expr
+            && super::function_name(function) == "to_regtype"
+        {
+            if let Some(name) = self.target.object_reference_function("to_regtype", shown) {
+                function.name =
+                    sqlparser::ast::ObjectName::from(vec![sqlparser::ast::Ident::new(name)]);
+            }
+            return Ok(());
+        }
         let Expr::Cast {
             expr: operand,
             data_type,

@@ -172,6 +172,12 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// A function `f(array_text, value)` that tells whether an array, stored as PostgreSQL's
+    /// array text, holds a value (for `value = ANY (column)`); `None` refuses that form.
+    fn array_membership_function(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The target's spelling of a PostgreSQL function call (`name` lower-cased, without
     /// schema), `Ok(None)` when it is called as written, or a refusal.
     fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {

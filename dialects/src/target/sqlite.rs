@@ -166,6 +166,8 @@ impl TargetDialect for Sqlite {
             ("regtype", true) => "pgbridge_regtype_name",
             ("regnamespace", false) => "pgbridge_regnamespace",
             ("regnamespace", true) => "pgbridge_regnamespace_name",
+            ("to_regtype", false) => "pgbridge_to_regtype",
+            ("to_regtype", true) => "pgbridge_to_regtype_name",
             _ => return None,
         })
     }
@@ -175,6 +177,43 @@ impl TargetDialect for Sqlite {
         // is the same order.
         matches!(name, "C" | "POSIX" | "ucs_basic").then_some("BINARY")
     }
+
+    fn array_membership_function(&self) -> Option<&'static str> {
+        // Registered by the backend; the catalog's arrays are `{1,2}` or `1 2` text.
+        Some("pgbridge_array_contains")
+    }
+
+    fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {
+        match (name, args) {
+            (
+                "pg_total_relation_size" | "pg_relation_size" | "pg_table_size" | "pg_indexes_size",
+                [relation],
+            ) => relation_size(name, relation).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// A relation size function as the bytes of the b-trees that hold the relation, read from
+/// SQLite's `dbstat` table. `pgbridge_relation_name` (registered by the backend) turns the
+/// argument, an OID or a name, into the name SQLite knows the table or index by.
+fn relation_size(function: &str, relation: &Expr) -> Result<Expr, TranslateError> {
+    let objects = match function {
+        "pg_total_relation_size" => "tbl_name = pgbridge_relation_name(ARG)",
+        "pg_indexes_size" => "type = 'index' AND tbl_name = pgbridge_relation_name(ARG)",
+        _ => "name = pgbridge_relation_name(ARG)",
+    };
+    let template = format!(
+        "(SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN \
+         (SELECT name FROM main.sqlite_master WHERE {objects}))"
+    );
+    let sql = template.replace("ARG", &relation.to_string());
+    sqlparser::parser::Parser::new(&sqlparser::dialect::SQLiteDialect {})
+        .try_with_sql(&sql)
+        .and_then(|mut parser| parser.parse_expr())
+        .map_err(|e| TranslateError::Syntax {
+            message: e.to_string(),
+        })
 }
 
 /// SQLite's keywords (https://sqlite.org/lang_keywords.html), sorted for binary search.

@@ -277,6 +277,9 @@ impl<S: Session> pgwire::api::query::SimpleQueryHandler for QueryHandlers<S> {
                 }
             }
         }
+        if let Err(error) = session.end_implicit_transaction().await {
+            client.feed(error_response(&error)).await?;
+        }
         send_parameter_changes(client, session).await?;
         let status = wire_status(session.transaction_state());
         client.set_transaction_status(status);
@@ -630,8 +633,13 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         client.portal_store().rm_portal(DEFAULT_NAME);
-        let state = match self.session.lock().await.as_ref() {
-            Some(session) => session.transaction_state(),
+        let state = match self.session.lock().await.as_mut() {
+            Some(session) => {
+                if let Err(error) = session.end_implicit_transaction().await {
+                    client.feed(error_response(&error)).await?;
+                }
+                session.transaction_state()
+            }
             None => TransactionState::Idle,
         };
         let status = wire_status(state);

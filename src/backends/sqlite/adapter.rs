@@ -150,13 +150,12 @@ impl BackendConnection for Worker {
     }
 
     fn begin_statement(&self, read_only: bool) -> &'static str {
-        // The write lock is taken up front, so a block never fails half way with SQLITE_BUSY on
-        // its first write; read-only blocks do not take it.
-        if read_only {
-            "BEGIN DEFERRED"
-        } else {
-            "BEGIN IMMEDIATE"
-        }
+        // Deferred: a block takes the write lock at its first write, not at BEGIN, so blocks
+        // that only read (drivers open one for every statement outside autocommit) never wait
+        // for another session's open transaction. A block whose snapshot went stale before its
+        // first write fails there with 40001, as under PostgreSQL's serializable isolation.
+        let _ = read_only;
+        "BEGIN DEFERRED"
     }
 
     fn insert_statement(&self, table: &str, columns: &[String]) -> String {

@@ -46,6 +46,13 @@ const BY_CODE: &[(i32, &str, &str, &str)] = &[
         "57014",
         "canceling statement due to user request"
     ),
+    // A transaction read a snapshot that another session's commit made stale, then tried to
+    // write: PostgreSQL's serializable isolation fails such a transaction the same way.
+    code!(
+        SQLITE_BUSY_SNAPSHOT,
+        "40001",
+        "could not serialize access due to concurrent update"
+    ),
     code!(
         SQLITE_BUSY,
         "55P03",

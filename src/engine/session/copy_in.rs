@@ -4,7 +4,7 @@
 use pgbridge_dialects::PgType;
 use pgbridge_proxy::{Outcome, Session, SqlError, TransactionState};
 
-use super::EngineSession;
+use super::{EngineSession, Implicit};
 use crate::backends::adapter::BackendConnection;
 use crate::engine::copy::{BATCH_ROWS, CopyIn};
 
@@ -47,7 +47,9 @@ impl<C: BackendConnection> EngineSession<C> {
                 })
                 .collect::<Result<_, _>>()?
         };
-        let own_transaction = self.state == TransactionState::Idle;
+        // Inside a block, or after a write of the same Query message: a savepoint.
+        let own_transaction =
+            self.state == TransactionState::Idle && self.implicit == Implicit::None;
         let opening = if own_transaction {
             self.worker.begin_statement(false)
         } else {

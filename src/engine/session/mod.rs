@@ -15,7 +15,8 @@ use std::sync::{Arc, PoisonError};
 use async_trait::async_trait;
 use futures::stream;
 use pgbridge_dialects::{
-    PgType, SchemaLookup, TranslatedScript, TranslatedStatement, TranslationCache,
+    DeclaredColumn, PgType, SchemaChange, SchemaLookup, TranslatedScript, TranslatedStatement,
+    TranslationCache,
 };
 use pgbridge_dialects::{infer, translate, translate_with_schema};
 use pgbridge_proxy::{
@@ -34,6 +35,17 @@ use crate::backends::adapter::{
 };
 
 /// The session of one client, over its backend connection `C`.
+/// Where the implicit transaction of a Query message or a batch up to Sync stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Implicit {
+    /// None is open: no statement of the batch has written yet.
+    None,
+    /// Opened by the batch's first write; committed at its end.
+    Open,
+    /// A statement failed (the front end reported it): rolled back at the end.
+    Failed,
+}
+
 pub struct EngineSession<C: BackendConnection> {
     worker: C,
     functions: Arc<SessionValues>,
@@ -56,6 +68,8 @@ pub struct EngineSession<C: BackendConnection> {
     cursors: Cursors,
     /// Settings as they were at BEGIN, restored by ROLLBACK (SET is transactional).
     settings_at_begin: Option<HashMap<String, String>>,
+    /// The implicit transaction of the current Query message or extended-protocol batch.
+    implicit: Implicit,
 }
 
 /// Distinct SQL texts remembered per session before the cache starts over.
@@ -117,7 +131,44 @@ impl<C: BackendConnection> EngineSession<C> {
             copy_failed: None,
             parsed: HashMap::new(),
             settings_at_begin: None,
+            implicit: Implicit::None,
         }
+    }
+
+    /// Opens the implicit transaction before the first write of a Query message or an
+    /// extended-protocol batch run outside a transaction block (see
+    /// [`Session::end_implicit_transaction`]). Reads do not open one: there is nothing to undo.
+    async fn open_implicit(&mut self, kind: &Kind) -> Result<(), SqlError> {
+        let writes = match kind {
+            Kind::Modify { .. } | Kind::Truncate { .. } | Kind::Ddl { .. } => true,
+            Kind::Rows { tag } => *tag != "SELECT",
+            _ => false,
+        };
+        if writes && self.state == TransactionState::Idle && self.implicit == Implicit::None {
+            self.free_worker().await;
+            let sql = self.worker.begin_statement(false);
+            self.worker.batch(sql.to_owned()).await?;
+            self.implicit = Implicit::Open;
+        }
+        Ok(())
+    }
+
+    /// Commits (or, after a failure, rolls back) the implicit transaction, if one is open.
+    async fn finish_implicit(&mut self) -> Result<(), SqlError> {
+        let implicit = std::mem::replace(&mut self.implicit, Implicit::None);
+        if implicit == Implicit::None {
+            return Ok(());
+        }
+        self.free_worker().await;
+        if implicit == Implicit::Open {
+            let committed = self.worker.batch("COMMIT".to_owned()).await;
+            if committed.is_ok() {
+                return committed;
+            }
+            let _ = self.worker.batch("ROLLBACK".to_owned()).await;
+            return committed;
+        }
+        self.worker.batch("ROLLBACK".to_owned()).await
     }
 
     /// Frees the worker from a stream still open, before sending it anything else.
@@ -190,7 +241,27 @@ impl<C: BackendConnection> EngineSession<C> {
                 tag: tag.to_owned(),
             })
         };
+        self.open_implicit(&statement.kind).await?;
         match &statement.kind {
+            Kind::Begin { .. } if self.implicit == Implicit::Open => {
+                // BEGIN after a write of the same Query message: the implicit transaction
+                // becomes the block, as in PostgreSQL.
+                self.implicit = Implicit::None;
+                self.state = TransactionState::InTransaction;
+                self.settings_at_begin = Some(self.all_settings());
+                command("BEGIN")
+            }
+            Kind::Commit | Kind::Rollback if self.implicit == Implicit::Open => {
+                if statement.kind == Kind::Rollback {
+                    self.implicit = Implicit::Failed;
+                }
+                self.finish_implicit().await?;
+                command(if statement.kind == Kind::Rollback {
+                    "ROLLBACK"
+                } else {
+                    "COMMIT"
+                })
+            }
             Kind::Begin { read_only } => {
                 if self.state == TransactionState::Idle {
                     self.free_worker().await;
@@ -392,7 +463,9 @@ impl<C: BackendConnection> EngineSession<C> {
                 let deletes: Vec<String> = tables.iter().map(|t| delete_all_statement(t)).collect();
                 // All or nothing: one savepoint inside a block, else a transaction of its own
                 // (MySQL keeps no savepoint outside a transaction).
-                let (open, close, undo) = if self.state == TransactionState::Idle {
+                let own_transaction =
+                    self.state == TransactionState::Idle && self.implicit == Implicit::None;
+                let (open, close, undo) = if own_transaction {
                     (self.worker.begin_statement(false), "COMMIT", "ROLLBACK")
                 } else {
                     (
@@ -417,7 +490,11 @@ impl<C: BackendConnection> EngineSession<C> {
                     .translation()
                     .clone()
                     .map_err(|e| translate_error(&e))?;
-                self.worker.ddl(translation.sql, change.clone()).await?;
+                let change = match change {
+                    Some(change) => Some(change.clone()),
+                    None => self.view_change(statement.ast()).await?,
+                };
+                self.worker.ddl(translation.sql, change).await?;
                 self.schema_version.fetch_add(1, Ordering::AcqRel);
                 command(tag)
             }
@@ -562,8 +639,15 @@ impl<C: BackendConnection> Session for EngineSession<C> {
         let result = self.run(statement, parameters).await;
         if result.is_err() {
             self.on_error();
+            // PostgreSQL aborts the implicit transaction at the error: nothing of it is kept,
+            // and the front end skips the rest of the batch.
+            let _ = self.finish_implicit().await;
         }
         result
+    }
+
+    async fn end_implicit_transaction(&mut self) -> Result<(), SqlError> {
+        self.finish_implicit().await
     }
 
     async fn copy_in_data(&mut self, data: &[u8]) -> Result<(), SqlError> {
@@ -597,6 +681,9 @@ impl<C: BackendConnection> Session for EngineSession<C> {
     fn on_error(&mut self) {
         if self.state == TransactionState::InTransaction {
             self.state = TransactionState::Failed;
+        }
+        if self.implicit == Implicit::Open {
+            self.implicit = Implicit::Failed;
         }
     }
 

@@ -181,4 +181,46 @@ impl<C: BackendConnection> EngineSession<C> {
             .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&plan));
         Ok(plan)
     }
+
+    /// The registry entry of a view created by `statement` (`CREATE VIEW`): its columns with
+    /// the types PostgreSQL would give them, inferred from its query, so that the catalog and
+    /// the descriptions of queries over the view keep them (SQLite would only know affinities).
+    pub(super) async fn view_change(
+        &mut self,
+        statement: &sqlparser::ast::Statement,
+    ) -> Result<Option<SchemaChange>, SqlError> {
+        let sqlparser::ast::Statement::CreateView(view) = statement else {
+            return Ok(None);
+        };
+        let query = sqlparser::ast::Statement::Query(view.query.clone());
+        let tables = self.load_schema(&query).await?;
+        let Some(inferred) = infer(&query, &SchemaCache(&self.schema)).columns else {
+            return Ok(None);
+        };
+        let columns = inferred
+            .into_iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let name = view
+                    .columns
+                    .get(i)
+                    .map_or(column.name, |renamed| renamed.name.value.clone());
+                let pg_type = column.pg_type.unwrap_or(PgType::Text);
+                let type_modifier =
+                    self.column_modifier(&Field::new(name.clone(), pg_type), &tables);
+                DeclaredColumn {
+                    name,
+                    pg_type,
+                    type_modifier,
+                }
+            })
+            .collect();
+        Ok(Some(SchemaChange::CreateTable {
+            table: view.name.0.last().map_or_else(String::new, |part| {
+                part.as_ident()
+                    .map_or_else(|| part.to_string(), |i| i.value.clone())
+            }),
+            columns,
+        }))
+    }
 }

@@ -169,7 +169,7 @@ pub(super) fn fill(
     version: i64,
 ) -> rusqlite::Result<Snapshot> {
     for table in SCHEMA_TABLES {
-        connection.execute(&format!("DELETE FROM pg_catalog.{table}"), [])?;
+        connection.execute(&format!("DELETE FROM {table}"), [])?;
     }
     connection.execute(
         "INSERT INTO pg_catalog.pgbridge_catalog_state VALUES (?1)",
@@ -218,6 +218,8 @@ pub(super) fn fill(
             SELECT conrelid FROM pg_catalog.pg_constraint WHERE contype = 'f'
             UNION SELECT confrelid FROM pg_catalog.pg_constraint WHERE contype = 'f')",
     )?;
+    super::listings::fill(connection, &snapshot, session)?;
+    super::information_schema::fill(connection, session)?;
     Ok(snapshot)
 }
 

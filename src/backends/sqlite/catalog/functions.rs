@@ -13,11 +13,11 @@ use rusqlite::{Connection, Error};
 use super::{SharedSnapshot, Snapshot};
 use crate::backends::sqlite::functions::SessionFunctions;
 
-fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
+pub(super) fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
     Error::UserFunctionError(format!("{code}:{message}").into())
 }
 
-fn text(value: ValueRef<'_>) -> Option<String> {
+pub(super) fn text(value: ValueRef<'_>) -> Option<String> {
     match value {
         ValueRef::Null => None,
         ValueRef::Integer(i) => Some(i.to_string()),
@@ -27,7 +27,7 @@ fn text(value: ValueRef<'_>) -> Option<String> {
 }
 
 /// An OID argument: an integer, or text holding one.
-fn oid(value: ValueRef<'_>) -> Option<i64> {
+pub(super) fn oid(value: ValueRef<'_>) -> Option<i64> {
     match value {
         ValueRef::Integer(i) => Some(i),
         other => text(other)?.trim().parse().ok(),
@@ -35,7 +35,7 @@ fn oid(value: ValueRef<'_>) -> Option<i64> {
 }
 
 /// An object name as written in `'name'::regclass`: quotes removed, known schemas dropped.
-fn object_name(written: &str) -> String {
+pub(super) fn object_name(written: &str) -> String {
     let written = written.trim();
     let last = written
         .strip_prefix("public.")
@@ -61,7 +61,47 @@ fn regex_match(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
     Ok(SqliteValue::Integer(i64::from(compiled.is_match(&subject))))
 }
 
-fn read<T>(snapshot: &SharedSnapshot, f: impl FnOnce(&Snapshot) -> T) -> T {
+/// PostgreSQL's OIDs of its catalog tables, for `'pg_class'::regclass` (pgjdbc compares
+/// `pg_description.classoid` with it) and the way back.
+const CATALOG_RELATION_OIDS: &[(&str, i64)] = &[
+    ("pg_type", 1247),
+    ("pg_attribute", 1249),
+    ("pg_proc", 1255),
+    ("pg_class", 1259),
+    ("pg_database", 1262),
+    ("pg_am", 2601),
+    ("pg_attrdef", 2604),
+    ("pg_constraint", 2606),
+    ("pg_depend", 2608),
+    ("pg_description", 2609),
+    ("pg_index", 2610),
+    ("pg_inherits", 2611),
+    ("pg_namespace", 2615),
+    ("pg_extension", 3079),
+    ("pg_collation", 3456),
+    ("pg_enum", 3501),
+    ("pg_range", 3541),
+];
+
+/// The OID of a relation by lower-cased name: a catalog table, or one of the schema's.
+fn relation_oid(snapshot: &SharedSnapshot, name: &str) -> Option<i64> {
+    CATALOG_RELATION_OIDS
+        .iter()
+        .find(|(catalog, _)| *catalog == name)
+        .map(|(_, oid)| *oid)
+        .or_else(|| read(snapshot, |s| s.relation_oids.get(name).copied()))
+}
+
+/// The name of a relation by OID: a catalog table, or one of the schema's.
+fn relation_name(snapshot: &SharedSnapshot, oid: i64) -> Option<String> {
+    CATALOG_RELATION_OIDS
+        .iter()
+        .find(|(_, catalog)| *catalog == oid)
+        .map(|(name, _)| (*name).to_owned())
+        .or_else(|| read(snapshot, |s| s.relation_names.get(&oid).cloned()))
+}
+
+pub(super) fn read<T>(snapshot: &SharedSnapshot, f: impl FnOnce(&Snapshot) -> T) -> T {
     f(&snapshot.read().unwrap_or_else(PoisonError::into_inner))
 }
 
@@ -108,11 +148,9 @@ pub fn register(
             return Ok(SqliteValue::Null);
         };
         let name = object_name(&written);
-        read(&state, |s| {
-            s.relation_oids.get(&name.to_ascii_lowercase()).copied()
-        })
-        .map(SqliteValue::Integer)
-        .ok_or_else(|| sql_error("42P01", format!("relation \"{written}\" does not exist")))
+        relation_oid(&state, &name.to_ascii_lowercase())
+            .map(SqliteValue::Integer)
+            .ok_or_else(|| sql_error("42P01", format!("relation \"{written}\" does not exist")))
     })?;
     let state = Arc::clone(snapshot);
     connection.create_scalar_function("pgbridge_regclass_name", 1, volatile, move |ctx| {
@@ -122,9 +160,7 @@ pub fn register(
             && let Some(written) = text(value)
         {
             let name = object_name(&written);
-            let known = read(&state, |s| {
-                s.relation_oids.contains_key(&name.to_ascii_lowercase())
-            });
+            let known = relation_oid(&state, &name.to_ascii_lowercase()).is_some();
             if !known {
                 return Err(rusqlite::Error::UserFunctionError(
                     format!("42P01:relation \"{name}\" does not exist").into(),
@@ -133,12 +169,9 @@ pub fn register(
             return Ok(Some(super::fill::quote_ident(&name)));
         }
         Ok(oid(value).map(|oid| {
-            read(&state, |s| {
-                s.relation_names
-                    .get(&oid)
-                    .map(|n| super::fill::quote_ident(n))
-            })
-            .unwrap_or_else(|| oid.to_string())
+            relation_name(&state, oid)
+                .map(|n| super::fill::quote_ident(&n))
+                .unwrap_or_else(|| oid.to_string())
         }))
     })?;
     connection.create_scalar_function("pgbridge_regtype", 1, deterministic, |ctx| {
@@ -154,12 +187,21 @@ pub fn register(
             .ok_or_else(|| sql_error("42704", format!("type \"{written}\" does not exist")))
     })?;
     connection.create_scalar_function("pgbridge_regtype_name", 1, deterministic, |ctx| {
-        Ok(oid(ctx.get_raw(0)).map(|oid| {
-            match u32::try_from(oid).ok().and_then(PgType::from_oid) {
+        let value = ctx.get_raw(0);
+        // A name ('int4'::regtype) must name a type; it is shown by its canonical name.
+        if oid(value).is_none()
+            && let Some(written) = text(value)
+        {
+            return PgType::from_name(&written)
+                .map(|t| Some(format_type(i64::from(t.oid()), -1)))
+                .ok_or_else(|| sql_error("42704", format!("type \"{written}\" does not exist")));
+        }
+        Ok(oid(value).map(
+            |oid| match u32::try_from(oid).ok().and_then(PgType::from_oid) {
                 Some(_) => format_type(oid, -1),
                 None => oid.to_string(),
-            }
-        }))
+            },
+        ))
     })?;
     connection.create_scalar_function("pgbridge_regnamespace", 1, deterministic, |ctx| {
         let value = ctx.get_raw(0);
@@ -233,5 +275,5 @@ pub fn register(
     connection.create_scalar_function("pg_partition_ancestors", 1, deterministic, |ctx| {
         Ok(oid(ctx.get_raw(0)))
     })?;
-    Ok(())
+    super::introspection::register(connection, snapshot)
 }

@@ -14,6 +14,10 @@
 
 mod fill;
 pub mod functions;
+mod information_schema;
+mod introspection;
+mod keywords;
+mod listings;
 mod relations;
 mod tables;
 
@@ -45,8 +49,17 @@ pub type SharedSnapshot = Arc<RwLock<Snapshot>>;
 /// Attaches and creates the catalog on a new connection.
 pub fn attach(connection: &Connection) -> rusqlite::Result<()> {
     connection.execute_batch("ATTACH DATABASE ':memory:' AS pg_catalog")?;
+    connection.execute_batch("ATTACH DATABASE ':memory:' AS information_schema")?;
     connection.execute_batch(tables::CREATE)?;
-    connection.execute_batch(tables::FIXED_ROWS)
+    connection.execute_batch(tables::CREATE_INFORMATION_SCHEMA)?;
+    connection.execute_batch(tables::FIXED_ROWS)?;
+    let mut keyword = connection.prepare(
+        "INSERT INTO pg_catalog.pgbridge_keywords VALUES (?1, ?2, 1, ?3, 'can be bare label')",
+    )?;
+    for (word, code, description) in keywords::rows() {
+        keyword.execute([word, code, description])?;
+    }
+    Ok(())
 }
 
 /// Rebuilds the catalog if the schema changed since it was built.
@@ -55,6 +68,7 @@ pub fn refresh(
     snapshot: &SharedSnapshot,
     session: &SessionFunctions,
 ) -> rusqlite::Result<()> {
+    listings::fill_settings(connection, session)?;
     let version: i64 = connection.query_row("PRAGMA main.schema_version", [], |row| row.get(0))?;
     let stored: Option<i64> = connection
         .query_row(

@@ -159,6 +159,9 @@ fn insert_index(
     snapshot
         .relation_names
         .insert(index.oid, index.name.clone());
+    snapshot
+        .relation_oids
+        .insert(index.name.to_ascii_lowercase(), index.oid);
     if let Some(kind) = index.constraint {
         let oid = index.oid + 2;
         connection.execute(

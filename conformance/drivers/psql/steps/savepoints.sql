@@ -1,0 +1,12 @@
+begin;
+insert into @PREFIX@items (id, name) values (100, 'kept');
+savepoint s1;
+insert into @PREFIX@items (id, name) values (101, 'undone');
+rollback to savepoint s1;
+savepoint s2;
+insert into @PREFIX@items (id, name) values (100, 'duplicate');
+rollback to savepoint s2;
+insert into @PREFIX@items (id, name) values (102, 'after error');
+release savepoint s1;
+commit;
+select id, name from @PREFIX@items where id >= 100 order by id;

@@ -1,0 +1,10 @@
+select count(*) from @PREFIX@items where id between 50 and 59;
+begin;
+insert into @PREFIX@items (id, name) values (50, 'rolled back');
+select count(*) from @PREFIX@items where id between 50 and 59;
+rollback;
+select count(*) from @PREFIX@items where id between 50 and 59;
+begin;
+insert into @PREFIX@items (id, name) values (51, 'committed');
+commit;
+select id, name from @PREFIX@items where id between 50 and 59 order by id;

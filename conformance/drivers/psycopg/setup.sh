@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Installs psycopg 3 (pinned in requirements.txt) into the repository's .venv.
+cd "$(dirname "$0")"
+source ../common/python-setup.sh

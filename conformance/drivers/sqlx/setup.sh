@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the sqlx scenario (its own Cargo project, dependencies from crates.io) into
+# ${CARGO_TARGET_DIR:-../tokio-postgres/target}, the tokio-postgres scenario's: the two share most
+# dependencies (tokio, rustls, aws-lc-rs). One build job: the machines this runs on are small.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+command -v cargo >/dev/null || { echo "sqlx: cargo (Rust 1.89 or later) is not installed" >&2; exit 1; }
+cd "$here"
+CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1} CARGO_INCREMENTAL=0 \
+    CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$here/../tokio-postgres/target} cargo build --locked --quiet >&2 ||
+    { echo "sqlx: cargo build of the scenario failed" >&2; exit 1; }
