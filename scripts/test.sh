@@ -18,6 +18,9 @@
 # write the function and add its name. The `drivers` suite is the driver matrix
 # (conformance/drivers): it regenerates docs/compatibility.md and needs node/npm for node-postgres.
 #
+# The cargo tests of the MySQL backend (tests/mysql.rs) need a real MariaDB too: the one found or
+# started as for the harness below, exported as PGBRIDGE_MARIADB_URL.
+#
 # The differential harness (conformance/differential) runs after the cargo tests and regenerates
 # docs/dialect-report.md. It needs a real PostgreSQL (the oracle) and a real MariaDB: the ones at
 # PGBRIDGE_ORACLE_URL / PGBRIDGE_MARIADB_URL (defaults: host=127.0.0.1 port=5432 user=postgres
@@ -107,8 +110,17 @@ ensure_python_venv() {
     fi
 }
 
+# The MySQL backend's cargo tests (tests/mysql.rs) run against the MariaDB found or started
+# here: with PGBRIDGE_MARIADB_URL exported they fail, rather than skip, when it does not answer.
 run_cargo_tests() {
-    log "cargo test --workspace --no-fail-fast"
+    if [[ "${PGBRIDGE_START_OWN_SERVERS:-}" != 1 ]] && mariadb_answers; then
+        echo "MariaDB for the cargo tests: $MARIADB_URL"
+    else
+        log "starting an own MariaDB for the cargo tests"
+        start_own_mariadb || warn "no MariaDB: tests/mysql.rs will fail"
+    fi
+    export PGBRIDGE_MARIADB_URL="$MARIADB_URL"
+    log "cargo test --workspace --no-fail-fast (PGBRIDGE_MARIADB_URL=$PGBRIDGE_MARIADB_URL)"
     cargo test --workspace --no-fail-fast
 }
 
@@ -283,7 +295,7 @@ ensure_oracle_servers() {
         log "starting an own PostgreSQL"
         start_own_postgres || return 1
     fi
-    if [[ "${PGBRIDGE_START_OWN_SERVERS:-}" != 1 ]] && mariadb_answers; then
+    if [[ -n "$OWN_MARIADB_PID" ]] || { [[ "${PGBRIDGE_START_OWN_SERVERS:-}" != 1 ]] && mariadb_answers; }; then
         echo "MariaDB: $MARIADB_URL"
     else
         log "starting an own MariaDB"

@@ -110,8 +110,14 @@ pub struct Tls {
 pub struct Config {
     /// Address of the PostgreSQL wire listener. Default `127.0.0.1:6432`.
     pub listen: SocketAddr,
-    /// Backend URL: `sqlite://PATH` or `sqlite::memory:`. Default `sqlite://pgbridge.db`.
+    /// Backend URL: `sqlite://PATH`, `sqlite::memory:` or
+    /// `mysql://USER:PASSWORD@HOST:PORT/DATABASE` (MySQL / MariaDB, feature `mysql`; also
+    /// `mariadb://`). Default `sqlite://pgbridge.db`.
     pub backend: String,
+    /// MySQL / MariaDB: backend connections the pool opens at most; each client session keeps
+    /// one for its whole life (docs/mysql.md), so this bounds concurrent sessions. Ignored by
+    /// SQLite. Default 100.
+    pub backend_max_connections: u32,
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace` or a tracing directive). Default `info`.
     pub log_level: String,
     /// Authentication method: `trust`, `password`, `md5` or `scram-sha-256`. Default `trust`.
@@ -129,6 +135,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 6432)),
             backend: "sqlite://pgbridge.db".to_owned(),
+            backend_max_connections: 100,
             log_level: "info".to_owned(),
             auth: AuthMethod::Trust,
             users: Vec::new(),

@@ -1,8 +1,8 @@
 //! # pgbridge
 //!
 //! A PostgreSQL wire protocol v3 server in front of another database. Clients keep their
-//! PostgreSQL drivers and tools; the data lives in SQLite (this release), later MySQL/MariaDB
-//! and SQL Server.
+//! PostgreSQL drivers and tools; the data lives in SQLite or MySQL / MariaDB (later SQL
+//! Server).
 //!
 //! How a statement flows:
 //!
@@ -12,6 +12,7 @@
 //!        -> engine (this crate): parse once, classify, answer session commands,
 //!           translate with pgbridge_dialects, infer types, keep transaction state
 //!        -> backends::adapter seam -> backends::sqlite (worker thread per session, rusqlite)
+//!                                      or backends::mysql (pooled sqlx connection per session)
 //!        -> rows stream back through the seam, encoded by the wire front end
 //! ```
 //!

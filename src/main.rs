@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-/// pgbridge: a PostgreSQL wire protocol server in front of SQLite.
+/// pgbridge: a PostgreSQL wire protocol server in front of SQLite or MySQL / MariaDB.
 ///
 /// With no arguments it serves 127.0.0.1:6432 from the SQLite file ./pgbridge.db (created if
 /// missing). Connect with: psql "host=127.0.0.1 port=6432 user=postgres"
@@ -19,7 +19,7 @@ struct Cli {
     /// Address to listen on for PostgreSQL clients [default: 127.0.0.1:6432; config key `listen`]
     #[arg(long, env = "PGBRIDGE_LISTEN", value_name = "HOST:PORT")]
     listen: Option<SocketAddr>,
-    /// Backend database URL: sqlite://PATH or sqlite::memory: [default: sqlite://pgbridge.db; config key `backend`]
+    /// Backend database URL: sqlite://PATH, sqlite::memory: or mysql://USER:PASSWORD@HOST:PORT/DATABASE [default: sqlite://pgbridge.db; config key `backend`]
     #[arg(long, env = "PGBRIDGE_BACKEND", value_name = "URL")]
     backend: Option<String>,
     /// TOML configuration file (see pgbridge.example.toml); flags override it

@@ -9,10 +9,10 @@ use pgbridge_proxy::wire::{
 use tokio::net::TcpListener;
 
 use crate::Config;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 use crate::backends::adapter::Adapter;
 use crate::config::AuthMethod;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 use crate::engine::Engine;
 
 /// Why the server could not run.
@@ -84,9 +84,12 @@ pub async fn run(
     };
     match config.backend.split(':').next().unwrap_or_default() {
         "sqlite" => serve_sqlite(&config, listener, options, shutdown).await,
+        "mysql" | "mariadb" => serve_mysql(&config, listener, options, shutdown).await,
         _ => Err(backend_error(
             &config,
-            "unknown backend URL scheme: expected sqlite://PATH or sqlite::memory:".to_owned(),
+            "unknown backend URL scheme: expected sqlite://PATH, sqlite::memory: or \
+             mysql://USER:PASSWORD@HOST:PORT/DATABASE"
+                .to_owned(),
         )),
     }
 }
@@ -98,7 +101,7 @@ fn backend_error(config: &Config, message: String) -> RunError {
     }
 }
 
-#[cfg(not(feature = "sqlite"))]
+#[cfg(not(all(feature = "sqlite", feature = "mysql")))]
 fn not_built(config: &Config, feature: &str) -> RunError {
     backend_error(
         config,
@@ -125,8 +128,28 @@ async fn serve_sqlite(
     }
 }
 
+async fn serve_mysql(
+    config: &Config,
+    listener: TcpListener,
+    options: WireOptions,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RunError> {
+    #[cfg(feature = "mysql")]
+    {
+        let engine = Engine::open_mysql(&config.backend, config.backend_max_connections)
+            .await
+            .map_err(|e| backend_error(config, e.message))?;
+        serve_engine(config, engine, listener, options, shutdown).await
+    }
+    #[cfg(not(feature = "mysql"))]
+    {
+        let _ = (listener, options, shutdown);
+        Err(not_built(config, "mysql"))
+    }
+}
+
 /// Serves one engine until shutdown.
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 async fn serve_engine<A: Adapter>(
     config: &Config,
     engine: Engine<A>,

@@ -2,5 +2,7 @@
 //! engine drives them through ([`adapter`]).
 
 pub mod adapter;
+#[cfg(feature = "mysql")]
+pub mod mysql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;

@@ -45,6 +45,17 @@ impl Engine<crate::backends::sqlite::SqliteAdapter> {
     }
 }
 
+#[cfg(feature = "mysql")]
+impl Engine<crate::backends::mysql::MySqlAdapter> {
+    /// Connects to the MySQL / MariaDB database behind a `mysql://` URL, with a pool of at most
+    /// `max_connections` connections (one per concurrent session).
+    pub async fn open_mysql(url: &str, max_connections: u32) -> Result<Self, SqlError> {
+        Ok(Engine::new(
+            crate::backends::mysql::MySqlAdapter::open(url, max_connections).await?,
+        ))
+    }
+}
+
 impl<A: Adapter> Engine<A> {
     /// The engine over an opened adapter.
     pub fn new(adapter: A) -> Engine<A> {

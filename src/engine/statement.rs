@@ -100,10 +100,31 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub sql: String,
+    /// For targets with positional `?` placeholders: the `$n` (1-based) each one binds, in
+    /// order. Empty when the SQL numbers its placeholders (SQLite's `?n`).
+    pub parameter_order: Vec<usize>,
     /// The parameter types the client declared when this plan was made.
     pub client_types: Vec<Option<pgbridge_dialects::PgType>>,
     pub description: Description,
     pub schema_version: u64,
+}
+
+impl Plan {
+    /// The values to bind, in placeholder order, for the statement's parameters `$1..$n`.
+    pub fn arguments(&self, parameters: Vec<pgbridge_proxy::Value>) -> Vec<pgbridge_proxy::Value> {
+        if self.parameter_order.is_empty() {
+            return parameters;
+        }
+        self.parameter_order
+            .iter()
+            .map(|n| {
+                n.checked_sub(1)
+                    .and_then(|index| parameters.get(index))
+                    .cloned()
+                    .unwrap_or(pgbridge_proxy::Value::Null)
+            })
+            .collect()
+    }
 }
 
 /// A statement as the session keeps it between Parse and Execute.

@@ -480,17 +480,23 @@ impl<C: BackendConnection> EngineSession<C> {
             }
             Kind::Truncate { tables } => {
                 self.free_worker().await;
-                let script: Vec<String> = tables.iter().map(|t| delete_all_statement(t)).collect();
-                // One savepoint so that TRUNCATE of several tables is all or nothing.
-                let script = format!(
-                    "SAVEPOINT pgbridge_truncate; {}; RELEASE SAVEPOINT pgbridge_truncate",
-                    script.join("; ")
-                );
+                let deletes: Vec<String> = tables.iter().map(|t| delete_all_statement(t)).collect();
+                // All or nothing: one savepoint inside a block, else a transaction of its own
+                // (MySQL keeps no savepoint outside a transaction).
+                let own_transaction =
+                    self.state == TransactionState::Idle && self.implicit == Implicit::None;
+                let (open, close, undo) = if own_transaction {
+                    (self.worker.begin_statement(false), "COMMIT", "ROLLBACK")
+                } else {
+                    (
+                        "SAVEPOINT pgbridge_truncate",
+                        "RELEASE SAVEPOINT pgbridge_truncate",
+                        "ROLLBACK TO SAVEPOINT pgbridge_truncate; RELEASE SAVEPOINT pgbridge_truncate",
+                    )
+                };
+                let script = format!("{open}; {}; {close}", deletes.join("; "));
                 if let Err(error) = self.worker.batch(script).await {
-                    let _ = self
-                        .worker
-                        .batch("ROLLBACK TO SAVEPOINT pgbridge_truncate; RELEASE SAVEPOINT pgbridge_truncate".to_owned())
-                        .await;
+                    let _ = self.worker.batch(undo.to_owned()).await;
                     return Err(error);
                 }
                 command("TRUNCATE TABLE")
@@ -515,7 +521,10 @@ impl<C: BackendConnection> EngineSession<C> {
             Kind::Modify { tag } => {
                 let plan = self.plan(statement, &[]).await?;
                 self.free_worker().await;
-                let count = self.worker.execute(plan.sql.clone(), parameters).await?;
+                let count = self
+                    .worker
+                    .execute(plan.sql.clone(), plan.arguments(parameters))
+                    .await?;
                 command(&format!("{tag} {count}"))
             }
             Kind::Rows { tag } => {

@@ -47,7 +47,9 @@ impl<C: BackendConnection> EngineSession<C> {
             .clone()
             .unwrap_or_else(|| Arc::new(Vec::new()));
         let types = fields.iter().map(OutputType::of).collect();
-        let receiver = self.worker.query(plan.sql.clone(), parameters, types)?;
+        let receiver = self
+            .worker
+            .query(plan.sql.clone(), plan.arguments(parameters), types)?;
         let (rows, open) = row_stream(receiver);
         self.open_rows = Some(open);
         Ok((fields, rows))
@@ -122,9 +124,15 @@ impl<C: BackendConnection> EngineSession<C> {
         .map_err(|e| translate_error(&e))?;
         let inferred = infer(statement.ast(), &SchemaCache(&self.schema));
         let prepared = self.worker.prepare(translation.sql.clone()).await?;
+        // Positional `?` placeholders count uses, not parameters (`$1` twice is two `?`).
+        let backend_count = if translation.parameter_order.is_empty() {
+            prepared.parameter_count
+        } else {
+            0
+        };
         let parameter_count = translation
             .parameter_count
-            .max(prepared.parameter_count)
+            .max(backend_count)
             .max(client_types.len());
         let parameters = (0..parameter_count)
             .map(|i| {
@@ -163,6 +171,7 @@ impl<C: BackendConnection> EngineSession<C> {
         let plan = Arc::new(Plan {
             client_types: client_types.to_vec(),
             sql: translation.sql,
+            parameter_order: translation.parameter_order,
             description: Description { parameters, fields },
             schema_version: version,
         });
