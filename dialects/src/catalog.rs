@@ -20,6 +20,7 @@ pub const CATALOG_RELATIONS: &[&str] = &[
     "pg_range",
     "pg_extension",
     "pg_depend",
+    "pg_sequence",
     "pg_settings",
     "pg_cursors",
     "pg_prepared_statements",

@@ -67,6 +67,9 @@ CREATE TABLE pg_catalog.pg_range (
 CREATE TABLE pg_catalog.pg_extension (
     oid oid, extname name, extowner oid, extnamespace oid, extrelocatable bool,
     extversion text, extconfig text, extcondition text);
+CREATE TABLE pg_catalog.pg_sequence (
+    seqrelid oid, seqtypid oid, seqstart int8, seqincrement int8, seqmax int8, seqmin int8,
+    seqcache int8, seqcycle bool);
 CREATE TABLE pg_catalog.pg_inherits (
     inhrelid oid, inhparent oid, inhseqno int4, inhdetachpending bool);
 CREATE TABLE pg_catalog.pg_depend (
