@@ -865,3 +865,15 @@ fn extract_is_date_part() {
         "SELECT date_part('month', d) FROM t",
     );
 }
+
+#[test]
+fn json_build_object_is_json_object() {
+    translates_to(
+        "SELECT json_build_object('a', 1, 'b', x) FROM t",
+        "SELECT json_object('a', 1, 'b', x) FROM t",
+    );
+    translates_to(
+        "SELECT jsonb_build_object('a', 1)",
+        "SELECT json_object('a', 1)",
+    );
+}

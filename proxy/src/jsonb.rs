@@ -11,8 +11,7 @@ use crate::SqlError;
 /// The canonical text of a jsonb value, or 22P02 when `text` is not JSON.
 pub fn canonical(text: &str) -> Result<String, SqlError> {
     let value: Json = serde_json::from_str(text).map_err(|error| {
-        SqlError::new("22P02", "invalid input syntax for type json")
-            .with_detail(format!("{error}"))
+        SqlError::new("22P02", "invalid input syntax for type json").with_detail(format!("{error}"))
     })?;
     let mut out = String::with_capacity(text.len());
     write(&value, &mut out);

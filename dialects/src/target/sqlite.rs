@@ -190,6 +190,11 @@ impl TargetDialect for Sqlite {
                 "pg_total_relation_size" | "pg_relation_size" | "pg_table_size" | "pg_indexes_size",
                 [relation],
             ) => relation_size(name, relation).map(Some),
+            // SQLite's json_object takes the same key, value pairs (a boolean value shows as
+            // 0 or 1: SQLite has no boolean to tell it from an integer).
+            ("json_build_object" | "jsonb_build_object", pairs) if pairs.len() % 2 == 0 => {
+                Ok(Some(crate::passes::call("json_object", pairs.to_vec())))
+            }
             _ => Ok(None),
         }
     }

@@ -291,9 +291,9 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     connection.create_scalar_function("pgbridge_jsonb", 1, deterministic, |ctx| {
         Ok(match text_argument(ctx) {
             None => SqliteValue::Null,
-            Some(text) => SqliteValue::Text(
-                pgbridge_proxy::jsonb::canonical(&text).map_err(pg_error)?,
-            ),
+            Some(text) => {
+                SqliteValue::Text(pgbridge_proxy::jsonb::canonical(&text).map_err(pg_error)?)
+            }
         })
     })?;
     connection.create_scalar_function("pgbridge_now", 0, volatile, |_| {

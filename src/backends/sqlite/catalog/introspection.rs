@@ -84,6 +84,10 @@ pub(super) fn register(connection: &Connection, snapshot: &SharedSnapshot) -> ru
         }
         Ok((!saw_null).then_some(false))
     })?;
+    // SQLite numbers a serial column itself (the rowid): there is no sequence to name.
+    connection.create_scalar_function("pg_get_serial_sequence", 2, deterministic, |_| {
+        Ok(None::<String>)
+    })?;
     // has_table_privilege([user,] table, privilege): the table must exist.
     let state = Arc::clone(snapshot);
     connection.create_scalar_function("has_table_privilege", -1, volatile, move |ctx| {
