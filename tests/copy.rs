@@ -130,3 +130,59 @@ async fn copy_inside_a_block_follows_the_block() {
         .get(0);
     assert_eq!(count, 0);
 }
+
+#[tokio::test]
+async fn copy_from_stdin_in_binary_format() {
+    use tokio_postgres::binary_copy::BinaryCopyInWriter;
+    use tokio_postgres::types::Type;
+
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    client
+        .batch_execute(
+            "CREATE TABLE b (id int PRIMARY KEY, name text, score double precision, born date)",
+        )
+        .await
+        .unwrap();
+    // What pgx's CopyFrom and asyncpg's copy_records_to_table send.
+    let sink = client
+        .copy_in("COPY b (id, name, score, born) FROM STDIN (FORMAT binary)")
+        .await
+        .unwrap();
+    let writer = BinaryCopyInWriter::new(sink, &[Type::INT4, Type::TEXT, Type::FLOAT8, Type::DATE]);
+    pin_mut!(writer);
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 2, 29).unwrap();
+    for id in 1..=2500i32 {
+        let name = format!("tab\there {id}");
+        let born = (id % 2 == 0).then_some(day);
+        writer
+            .as_mut()
+            .write(&[&id, &name, &(f64::from(id) / 4.0), &born])
+            .await
+            .unwrap();
+    }
+    assert_eq!(writer.finish().await.unwrap(), 2500);
+    let row = client
+        .query_one(
+            "SELECT count(*), sum(score), count(born), max(name) FROM b WHERE id <= 2500",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 2500);
+    assert!((row.get::<_, f64>(1) - 781_562.5).abs() < 1e-6);
+    assert_eq!(row.get::<_, i64>(2), 1250);
+    assert_eq!(row.get::<_, String>(3), "tab\there 999");
+
+    // A tuple with the wrong field count fails the whole COPY with 22P04.
+    let sink = client
+        .copy_in("COPY b (id, name) FROM STDIN (FORMAT binary)")
+        .await
+        .unwrap();
+    let writer = BinaryCopyInWriter::new(sink, &[Type::INT4]);
+    pin_mut!(writer);
+    writer.as_mut().write(&[&9999i32]).await.unwrap();
+    let error = writer.finish().await.unwrap_err();
+    assert_eq!(sqlstate(&error), "22P04");
+    assert_eq!(common::count(&client, "b").await, 2500);
+}

@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pgbridge_dialects::{PgType, SchemaLookup, Target, infer, parse, translate};
 use pgbridge_proxy::copy_format::{RecordSplitter, parse_record};
-use pgbridge_proxy::wire::decode::decode_parameter;
+use pgbridge_proxy::decode::decode_parameter;
 use pgbridge_proxy::{CopyFormat, SqlError};
 
 /// xorshift64*: small, seeded, good enough to pick mutations.
@@ -266,6 +266,41 @@ fn sql_text_never_panics() {
                 }
             }
             Err(error) => assert_eq!(error.sqlstate(), "42601"),
+        });
+    }
+}
+
+/// A valid binary COPY stream to mutate: header, one tuple (int4 7, NULL), trailer.
+const BINARY_COPY_SEED: &[u8] =
+    b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0\0\x02\0\0\0\x04\0\0\0\x07\xff\xff\xff\xff\xff\xff";
+
+#[test]
+fn binary_copy_data_never_panics() {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for _ in 0..iterations(6_000) {
+        let data = input(&mut rng, &[BINARY_COPY_SEED]);
+        let cut = rng.below(data.len() + 1);
+        no_panic("binary COPY reader", &data, || {
+            let mut reader = pgbridge_proxy::copy_binary::BinaryTuples::default();
+            for chunk in [&data[..cut], &data[cut..]] {
+                match reader.push(chunk) {
+                    Ok(tuples) => {
+                        for field in tuples.into_iter().flatten().flatten() {
+                            let pg_type = PgType::ALL[field.len() % PgType::ALL.len()];
+                            if let Err(error) = decode_parameter(Some(&field), pg_type, true) {
+                                check_error(&error, "binary COPY field", &data);
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        check_error(&error, "binary COPY reader", &data);
+                        return;
+                    }
+                }
+            }
+            if let Err(error) = reader.finish() {
+                check_error(&error, "binary COPY reader", &data);
+            }
         });
     }
 }

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pgbridge_proxy::PgType;
-use pgbridge_proxy::wire::decode::decode_parameter;
+use pgbridge_proxy::decode::decode_parameter;
 
 fuzz_target!(|data: &[u8]| {
     let Some((selector, bytes)) = data.split_first() else {

@@ -77,7 +77,8 @@ pub enum Outcome {
     Command { tag: String },
     /// COPY .. FROM STDIN: the client now sends CopyData; the session takes it through
     /// [`Session::copy_in_data`] and [`Session::copy_in_done`].
-    CopyIn { columns: usize },
+    /// `binary`: the client sends COPY's binary format (announced in CopyInResponse).
+    CopyIn { columns: usize, binary: bool },
     /// COPY .. TO STDOUT: rows to send as CopyData lines in `format`.
     CopyOut {
         fields: Arc<Vec<Field>>,
@@ -97,9 +98,11 @@ impl std::fmt::Debug for Outcome {
                 .field("tag", tag)
                 .finish_non_exhaustive(),
             Outcome::Command { tag } => f.debug_struct("Command").field("tag", tag).finish(),
-            Outcome::CopyIn { columns } => {
-                f.debug_struct("CopyIn").field("columns", columns).finish()
-            }
+            Outcome::CopyIn { columns, binary } => f
+                .debug_struct("CopyIn")
+                .field("columns", columns)
+                .field("binary", binary)
+                .finish(),
             Outcome::CopyOut { fields, format, .. } => f
                 .debug_struct("CopyOut")
                 .field("fields", fields)

@@ -17,7 +17,9 @@
 //! refused and where.
 
 pub mod backend;
+pub mod copy_binary;
 pub mod copy_format;
+pub mod decode;
 pub mod error;
 pub mod jsonb;
 pub mod value;

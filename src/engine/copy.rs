@@ -3,12 +3,23 @@
 //! Rows are parsed as they arrive and inserted in batches through one prepared INSERT, inside a
 //! savepoint (or a transaction of its own outside a block), so a COPY is all or nothing.
 
+use pgbridge_proxy::copy_binary::{BinaryTuples, Tuple};
 use pgbridge_proxy::copy_format::{RecordSplitter, parse_record};
+use pgbridge_proxy::decode::decode_parameter;
 use pgbridge_proxy::{CopyFormat, PgType, SqlError, Value};
 use sqlparser::ast::{CopyLegacyCsvOption, CopyLegacyOption, CopyOption};
 
 /// Rows sent to the backend per batch.
 pub const BATCH_ROWS: usize = 1_000;
+
+/// True when a COPY asks for the binary format (`FORMAT binary`, legacy `BINARY`).
+pub fn is_binary(options: &[CopyOption], legacy: &[CopyLegacyOption]) -> bool {
+    options.iter().any(|option| {
+        matches!(option, CopyOption::Format(name) if name.value.eq_ignore_ascii_case("binary"))
+    }) || legacy
+        .iter()
+        .any(|option| matches!(option, CopyLegacyOption::Binary))
+}
 
 /// Reads the format of a COPY from its options (`WITH (FORMAT csv, HEADER)` or legacy `CSV HEADER`).
 pub fn format_of(
@@ -89,6 +100,8 @@ pub struct CopyIn {
     pub types: Vec<PgType>,
     pub format: CopyFormat,
     pub splitter: RecordSplitter,
+    /// The reader of a binary COPY; `None` for text and CSV.
+    pub binary: Option<BinaryTuples>,
     pub rows: Vec<Vec<Value>>,
     pub count: u64,
     pub header_pending: bool,
@@ -98,6 +111,35 @@ pub struct CopyIn {
 }
 
 impl CopyIn {
+    /// Decodes complete binary tuples into rows, by the columns' types.
+    pub fn take_tuples(&mut self, tuples: Vec<Tuple>) -> Result<(), SqlError> {
+        for tuple in tuples {
+            let number = usize::try_from(self.count).unwrap_or(usize::MAX) + self.rows.len() + 1;
+            if tuple.len() != self.types.len() {
+                return Err(SqlError::new(
+                    "22P04",
+                    format!(
+                        "row field count is {}, expected {}",
+                        tuple.len(),
+                        self.types.len()
+                    ),
+                )
+                .with_detail(format!("COPY {}, row {number}", self.table)));
+            }
+            let row = tuple
+                .iter()
+                .zip(&self.types)
+                .map(|(field, pg_type)| {
+                    decode_parameter(field.as_deref(), *pg_type, true).map_err(|error| {
+                        error.with_detail(format!("COPY {}, row {number}", self.table))
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            self.rows.push(row);
+        }
+        Ok(())
+    }
+
     /// Parses complete records into rows; the batch is ready when it reaches [`BATCH_ROWS`].
     pub fn take_records(&mut self, records: Vec<String>) -> Result<(), SqlError> {
         for record in records {

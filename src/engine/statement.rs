@@ -58,6 +58,8 @@ pub enum Kind {
         table: String,
         columns: Vec<String>,
         format: pgbridge_proxy::CopyFormat,
+        /// `FORMAT binary`: tuples in each type's binary encoding instead of text records.
+        binary: bool,
     },
     /// COPY table|(query) TO STDOUT, with the query that produces the rows.
     CopyTo {
@@ -413,7 +415,13 @@ fn copy_kind(
     options: &[sqlparser::ast::CopyOption],
     legacy: &[sqlparser::ast::CopyLegacyOption],
 ) -> Result<Kind, SqlError> {
-    let format = super::copy::format_of(options, legacy)?;
+    // Binary is read for COPY FROM only; for COPY TO, format_of refuses it.
+    let binary = !to && super::copy::is_binary(options, legacy);
+    let format = if binary {
+        pgbridge_proxy::CopyFormat::default()
+    } else {
+        super::copy::format_of(options, legacy)?
+    };
     match (to, target) {
         (false, CopyTarget::Stdin) => match source {
             CopySource::Table {
@@ -428,6 +436,7 @@ fn copy_kind(
                     .unwrap_or_default(),
                 columns: columns.iter().map(|c| c.value.clone()).collect(),
                 format,
+                binary,
             }),
             CopySource::Query(_) => Err(SqlError::new(
                 "42601",

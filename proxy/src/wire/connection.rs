@@ -30,8 +30,8 @@ use pgwire::messages::startup::ParameterStatus;
 use tokio::sync::Mutex;
 
 use super::copy::{copy_out, start_copy_in};
-use super::decode::decode_parameter;
 use super::messages::{data_row, error_response, row_description, user_error};
+use crate::decode::decode_parameter;
 use crate::{Description, Outcome, PgType, Session, SqlError, TransactionState};
 
 /// A statement prepared on this connection with what Describe reports for it.
@@ -174,8 +174,8 @@ where
             feed(client, message).await.map(|()| Sent::Complete)
         }
         Outcome::Command { tag } => complete(client, tag).await,
-        Outcome::CopyIn { columns } => {
-            start_copy_in(client, columns).await?;
+        Outcome::CopyIn { columns, binary } => {
+            start_copy_in(client, columns, binary).await?;
             Ok(Sent::CopyIn)
         }
         Outcome::CopyOut {

@@ -22,13 +22,14 @@ fn column_count(columns: usize) -> Result<i16, SqlError> {
 }
 
 /// Starts COPY FROM STDIN: tells the client to send data.
-pub async fn start_copy_in<C>(client: &mut C, columns: usize) -> Result<(), SqlError>
+pub async fn start_copy_in<C>(client: &mut C, columns: usize, binary: bool) -> Result<(), SqlError>
 where
     C: Sink<PgWireBackendMessage> + Unpin + Send,
     C::Error: Debug,
 {
     let count = column_count(columns)?;
-    let response = CopyInResponse::new(0, count, vec![0; columns]);
+    let format = i8::from(binary);
+    let response = CopyInResponse::new(format, count, vec![i16::from(format); columns]);
     client
         .send(PgWireBackendMessage::CopyInResponse(response))
         .await

@@ -9,7 +9,6 @@ mod auth;
 mod cancel;
 mod connection;
 mod copy;
-pub mod decode;
 pub mod encode;
 mod messages;
 mod startup;

@@ -14,6 +14,7 @@ impl<C: BackendConnection> EngineSession<C> {
         table: &str,
         columns: &[String],
         format: &pgbridge_proxy::CopyFormat,
+        binary: bool,
     ) -> Result<Outcome, SqlError> {
         self.free_worker().await;
         let table_columns = self
@@ -62,6 +63,7 @@ impl<C: BackendConnection> EngineSession<C> {
             insert_sql: self.worker.insert_statement(table, &names),
             types: chosen.iter().map(|(_, t)| *t).collect(),
             header_pending: format.has_header(),
+            binary: binary.then(Default::default),
             format: format.clone(),
             splitter: Default::default(),
             rows: Vec::new(),
@@ -71,6 +73,7 @@ impl<C: BackendConnection> EngineSession<C> {
         });
         Ok(Outcome::CopyIn {
             columns: names.len(),
+            binary,
         })
     }
 
@@ -108,8 +111,13 @@ impl<C: BackendConnection> EngineSession<C> {
             .copy_in
             .as_mut()
             .ok_or_else(|| SqlError::protocol("COPY data without COPY FROM STDIN"))?;
-        let records = copy.splitter.push(data, &copy.format)?;
-        copy.take_records(records)?;
+        if let Some(reader) = copy.binary.as_mut() {
+            let tuples = reader.push(data)?;
+            copy.take_tuples(tuples)?;
+        } else {
+            let records = copy.splitter.push(data, &copy.format)?;
+            copy.take_records(records)?;
+        }
         if copy.rows.len() >= BATCH_ROWS {
             self.flush_copy_rows().await?;
         }
@@ -121,7 +129,9 @@ impl<C: BackendConnection> EngineSession<C> {
             .copy_in
             .as_mut()
             .ok_or_else(|| SqlError::protocol("CopyDone without COPY FROM STDIN"))?;
-        if let Some(last) = copy.splitter.finish()? {
+        if let Some(reader) = copy.binary.as_ref() {
+            reader.finish()?;
+        } else if let Some(last) = copy.splitter.finish()? {
             copy.take_records(vec![last])?;
         }
         self.flush_copy_rows().await?;

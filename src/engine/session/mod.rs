@@ -414,7 +414,8 @@ impl<C: BackendConnection> EngineSession<C> {
                 table,
                 columns,
                 format,
-            } => self.start_copy_in(table, columns, format).await,
+                binary,
+            } => self.start_copy_in(table, columns, format, *binary).await,
             Kind::DeclareCursor {
                 name,
                 query,

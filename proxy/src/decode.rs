@@ -1,4 +1,5 @@
-//! Parameter bytes from Bind to values, in text or binary format.
+//! Value bytes in PostgreSQL's text or binary format (Bind parameters, binary COPY fields) to
+//! values.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime};
 
