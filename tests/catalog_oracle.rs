@@ -62,7 +62,8 @@ const QUERIES: &[&str] = &[
     "SELECT relname FROM pg_class
      WHERE relname LIKE 'cat%' AND relkind = ANY (ARRAY['r', 'p', 'v']) ORDER BY 1",
     "SELECT schemaname, viewname FROM pg_views WHERE schemaname = 'public'",
-    "SELECT has_table_privilege('cat_child', 'SELECT'), has_schema_privilege('public', 'USAGE'),
+    "SELECT has_table_privilege('cat_child', 'SELECT'), has_table_privilege('pg_class', 'SELECT'),
+            has_schema_privilege('public', 'USAGE'),
             to_regtype('int4'), to_regtype('no_such_type'), 'int8'::regtype,
             'varchar'::regtype::oid, format_type(1700, 655366)",
     // psycopg's TypeInfo.fetch compares `t.oid = to_regtype($1)`.

@@ -84,7 +84,7 @@ const CATALOG_RELATION_OIDS: &[(&str, i64)] = &[
 ];
 
 /// The OID of a relation by lower-cased name: a catalog table, or one of the schema's.
-fn relation_oid(snapshot: &SharedSnapshot, name: &str) -> Option<i64> {
+pub(super) fn relation_oid(snapshot: &SharedSnapshot, name: &str) -> Option<i64> {
     CATALOG_RELATION_OIDS
         .iter()
         .find(|(catalog, _)| *catalog == name)
@@ -93,7 +93,7 @@ fn relation_oid(snapshot: &SharedSnapshot, name: &str) -> Option<i64> {
 }
 
 /// The name of a relation by OID: a catalog table, or one of the schema's.
-fn relation_name(snapshot: &SharedSnapshot, oid: i64) -> Option<String> {
+pub(super) fn relation_name(snapshot: &SharedSnapshot, oid: i64) -> Option<String> {
     CATALOG_RELATION_OIDS
         .iter()
         .find(|(_, catalog)| *catalog == oid)

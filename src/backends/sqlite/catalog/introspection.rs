@@ -8,7 +8,9 @@ use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 
 use super::SharedSnapshot;
-use super::functions::{format_type, object_name, oid, read, sql_error, text};
+use super::functions::{
+    format_type, object_name, oid, read, relation_name, relation_oid, sql_error, text,
+};
 
 /// The `has_*_privilege` functions. pgbridge has one user, who owns everything (the backend
 /// checks the real permissions when a statement runs), so every privilege is held; a table
@@ -93,13 +95,13 @@ pub(super) fn register(connection: &Connection, snapshot: &SharedSnapshot) -> ru
     connection.create_scalar_function("has_table_privilege", -1, volatile, move |ctx| {
         let table = ctx.get_raw(ctx.len().saturating_sub(2));
         if let Some(oid) = oid(table) {
-            return Ok(read(&state, |s| s.relation_names.contains_key(&oid)));
+            return Ok(relation_name(&state, oid).is_some());
         }
         let Some(written) = text(table) else {
             return Ok(false);
         };
         let name = object_name(&written).to_ascii_lowercase();
-        if read(&state, |s| s.relation_oids.contains_key(&name)) {
+        if relation_oid(&state, &name).is_some() {
             Ok(true)
         } else {
             Err(sql_error(
