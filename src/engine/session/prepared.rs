@@ -11,7 +11,7 @@ use sqlparser::ast::{DataType, Expr, Statement, UnaryOperator};
 
 use super::EngineSession;
 use crate::backends::adapter::BackendConnection;
-use crate::engine::statement::{EngineStatement, Kind};
+use crate::engine::statement::{EngineStatement, Kind, Plan};
 
 /// A statement prepared with `PREPARE`, with the parameter types it declared.
 pub(super) struct SqlPrepared {
@@ -91,15 +91,24 @@ impl<C: BackendConnection> EngineSession<C> {
         })
     }
 
+    /// The statement prepared as `name` and its plan for the current schema.
+    async fn prepared_plan(
+        &mut self,
+        name: &str,
+    ) -> Result<(Arc<EngineStatement>, Arc<Plan>), SqlError> {
+        let prepared = self.sql_prepared.get(name).ok_or_else(|| missing(name))?;
+        let (statement, types) = (Arc::clone(&prepared.statement), prepared.types.clone());
+        let plan = self.plan(&statement, &types).await?;
+        Ok((statement, plan))
+    }
+
     /// The statement `EXECUTE name` runs, with its arguments as parameter values.
     pub(super) async fn prepared_call(
         &mut self,
         name: &str,
         arguments: &[Expr],
     ) -> Result<(Arc<EngineStatement>, Vec<Value>), SqlError> {
-        let prepared = self.sql_prepared.get(name).ok_or_else(|| missing(name))?;
-        let (statement, types) = (Arc::clone(&prepared.statement), prepared.types.clone());
-        let plan = self.plan(&statement, &types).await?;
+        let (statement, plan) = self.prepared_plan(name).await?;
         let expected = plan.description.parameters.len();
         if arguments.len() != expected {
             return Err(SqlError::new(
@@ -124,9 +133,7 @@ impl<C: BackendConnection> EngineSession<C> {
 
     /// What `EXECUTE name` returns, for Describe.
     pub(super) async fn describe_prepared(&mut self, name: &str) -> Result<Description, SqlError> {
-        let prepared = self.sql_prepared.get(name).ok_or_else(|| missing(name))?;
-        let (statement, types) = (Arc::clone(&prepared.statement), prepared.types.clone());
-        let plan = self.plan(&statement, &types).await?;
+        let (_, plan) = self.prepared_plan(name).await?;
         Ok(Description {
             parameters: Vec::new(),
             fields: plan.description.fields.clone(),
