@@ -120,13 +120,13 @@ run_cargo_tests() {
         start_own_mariadb || warn "no MariaDB: tests/mysql.rs will fail"
     fi
     export PGBRIDGE_MARIADB_URL="$MARIADB_URL"
-    log "cargo test --workspace --no-fail-fast (PGBRIDGE_MARIADB_URL=$PGBRIDGE_MARIADB_URL)"
-    cargo test --workspace --no-fail-fast
+    log "cargo test --workspace --features pgbridge/observers --no-fail-fast (PGBRIDGE_MARIADB_URL=$PGBRIDGE_MARIADB_URL)"
+    cargo test --workspace --features pgbridge/observers --no-fail-fast
 }
 
 build_pgbridge() {
-    log "cargo build --bin pgbridge (debug)"
-    cargo build --bin pgbridge && [[ -x "$PGBRIDGE_BIN" ]]
+    log "cargo build --bin pgbridge --features observers (debug)"
+    cargo build --bin pgbridge --features observers && [[ -x "$PGBRIDGE_BIN" ]]
 }
 
 # Starts pgbridge on a free port (port 0: the kernel picks it, no race) with a new SQLite file,
@@ -404,6 +404,7 @@ main() {
         }
     done
 
+    scripts/ensure-build-deps.sh || FAILED+=("install libclang")
     ensure_postgresql_client || FAILED+=("install postgresql-client")
     ensure_python_venv || FAILED+=("python venv")
 

@@ -128,6 +128,11 @@ pub struct Config {
     pub tls: Option<Tls>,
     /// Seconds running statements may take to finish after SIGINT/SIGTERM. Default 10.
     pub shutdown_grace_seconds: u64,
+    /// Where Prometheus metrics are served (`GET /metrics`); none when unset.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The `[observers]` section, read by `crate::observers` (feature `observers`); a pgbridge
+    /// built without the feature refuses to start with one that is enabled.
+    pub observers: Option<toml::Table>,
 }
 
 impl Default for Config {
@@ -141,6 +146,8 @@ impl Default for Config {
             users: Vec::new(),
             tls: None,
             shutdown_grace_seconds: 10,
+            metrics_listen: None,
+            observers: None,
         }
     }
 }
@@ -242,6 +249,15 @@ mod tests {
         let config: Config = toml::from_str(&uncommented).unwrap();
         assert_eq!(config.users.len(), 2);
         assert!(config.tls.is_some());
+        assert!(config.metrics_listen.is_some());
+        #[cfg(feature = "observers")]
+        {
+            let section = config.observers.as_ref().expect("[observers]");
+            let observers = crate::observers::ObserversConfig::from_table(section).unwrap();
+            assert_eq!(observers.targets.len(), 1);
+            assert_eq!(observers.rules[0].operations, vec!["UPDATE".to_owned()]);
+            assert_eq!(observers.defaults.retry.max_attempts, 8);
+        }
         config.check().unwrap();
     }
 

@@ -30,6 +30,8 @@
 pub mod backends;
 pub mod config;
 pub mod engine;
+#[cfg(feature = "observers")]
+pub mod observers;
 #[cfg(feature = "wire")]
 mod server;
 

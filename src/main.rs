@@ -1,5 +1,7 @@
 //! The `pgbridge` command: parse flags, load config, run (or `pgbridge translate`).
 
+#[cfg(feature = "observers")]
+mod dlq_command;
 mod translate_command;
 
 use std::net::SocketAddr;
@@ -28,6 +30,9 @@ struct Cli {
     /// Log level: error, warn, info, debug, trace [default: info; config key `log_level`]
     #[arg(long, value_name = "LEVEL")]
     log_level: Option<String>,
+    /// Serve Prometheus metrics (observers) at http://HOST:PORT/metrics [config key `metrics_listen`]
+    #[arg(long, value_name = "HOST:PORT")]
+    metrics_listen: Option<SocketAddr>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -36,12 +41,18 @@ struct Cli {
 enum Command {
     /// Print the translation of PostgreSQL SQL for a backend (or why it cannot be translated)
     Translate(translate_command::TranslateArgs),
+    /// Inspect, replay or purge the observers' dead-letter queue
+    #[cfg(feature = "observers")]
+    Dlq(dlq_command::DlqArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    if let Some(Command::Translate(args)) = cli.command {
-        return Ok(translate_command::run(args));
+    match cli.command {
+        Some(Command::Translate(args)) => return Ok(translate_command::run(args)),
+        #[cfg(feature = "observers")]
+        Some(Command::Dlq(args)) => return Ok(dlq_command::run(args, cli.config.as_deref())),
+        None => {}
     }
     serve(cli)?;
     Ok(ExitCode::SUCCESS)
@@ -61,6 +72,9 @@ async fn serve(cli: Cli) -> anyhow::Result<()> {
     }
     if let Some(level) = cli.log_level {
         config.log_level = level;
+    }
+    if let Some(listen) = cli.metrics_listen {
+        config.metrics_listen = Some(listen);
     }
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -32,6 +32,8 @@ pub enum RunError {
     Tls(WireSetupError),
     #[error("listener failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Observers(String),
 }
 
 /// Maps the config's authentication settings to the wire front end's.
@@ -158,6 +160,7 @@ async fn serve_engine<A: Adapter>(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), RunError> {
     tracing::info!(backend = %config.backend, version = engine.version(), "backend open");
+    let engine = attach_observers(config, engine).await?;
     tracing::info!(
         auth = config.auth.name(),
         users = config.users.len(),
@@ -166,4 +169,56 @@ async fn serve_engine<A: Adapter>(
     );
     wire::serve(listener, std::sync::Arc::new(engine), options, shutdown).await?;
     Ok(())
+}
+
+/// Starts the observer pipeline the config describes, and its metrics endpoint.
+#[cfg(all(feature = "observers", any(feature = "sqlite", feature = "mysql")))]
+async fn attach_observers<A: Adapter>(
+    config: &Config,
+    engine: Engine<A>,
+) -> Result<Engine<A>, RunError> {
+    let Some(section) = &config.observers else {
+        return Ok(engine);
+    };
+    let observers_config = crate::observers::ObserversConfig::from_table(section)
+        .map_err(|e| RunError::Observers(e.to_string()))?;
+    if !observers_config.enabled {
+        return Ok(engine);
+    }
+    let observers = crate::observers::Observers::start(&observers_config)
+        .map_err(|e| RunError::Observers(e.to_string()))?;
+    if let Some(listen) = config.metrics_listen {
+        let address = crate::observers::metrics::serve(listen, observers.metrics())
+            .await
+            .map_err(|e| RunError::Observers(format!("cannot serve metrics on {listen}: {e}")))?;
+        tracing::info!("metrics on http://{address}/metrics");
+    }
+    tracing::info!(
+        targets = observers_config.targets.len(),
+        rules = observers_config.rules.len(),
+        journal = %observers_config.journal.path.display(),
+        "observers on"
+    );
+    engine
+        .with_observers(observers)
+        .map_err(|e| RunError::Observers(e.message))
+}
+
+/// Without the `observers` feature an enabled `[observers]` section is refused.
+#[cfg(all(not(feature = "observers"), any(feature = "sqlite", feature = "mysql")))]
+async fn attach_observers<A: Adapter>(
+    config: &Config,
+    engine: Engine<A>,
+) -> Result<Engine<A>, RunError> {
+    let enabled = config.observers.as_ref().is_some_and(|section| {
+        section.get("enabled").and_then(toml::Value::as_bool) != Some(false)
+    });
+    if enabled || config.metrics_listen.is_some() {
+        return Err(RunError::Observers(
+            "the config has an [observers] section (or metrics_listen), but this pgbridge was \
+             built without the \"observers\" feature: rebuild with --features observers"
+                .to_owned(),
+        ));
+    }
+    Ok(engine)
 }

@@ -47,14 +47,19 @@ pub struct OutputType {
 impl OutputType {
     /// The output type of a described field.
     pub fn of(field: &Field) -> OutputType {
-        let numeric_scale = (field.pg_type == PgType::Numeric && field.type_modifier >= 4)
-            .then(|| usize::try_from((field.type_modifier - 4) & 0xffff).ok())
+        OutputType::with_modifier(field.pg_type, field.type_modifier)
+    }
+
+    /// The output type of a column of `pg_type` with type modifier `modifier` (`atttypmod`).
+    pub fn with_modifier(pg_type: PgType, modifier: i32) -> OutputType {
+        let numeric_scale = (pg_type == PgType::Numeric && modifier >= 4)
+            .then(|| usize::try_from((modifier - 4) & 0xffff).ok())
             .flatten();
-        let char_length = (field.pg_type == PgType::Bpchar && field.type_modifier >= 4)
-            .then(|| usize::try_from(field.type_modifier - 4).ok())
+        let char_length = (pg_type == PgType::Bpchar && modifier >= 4)
+            .then(|| usize::try_from(modifier - 4).ok())
             .flatten();
         OutputType {
-            pg_type: field.pg_type,
+            pg_type,
             numeric_scale,
             char_length,
         }
@@ -108,6 +113,16 @@ pub trait Adapter: Send + Sync + 'static {
 
     /// The backend's name and version, shown at the end of `version()` (`SQLite 3.46.0`).
     fn backend_version(&self) -> String;
+
+    /// Turns on change capture for observers: every connection opened afterwards reports the
+    /// rows its statements change ([`BackendConnection::take_changes`]).
+    #[cfg(feature = "observers")]
+    fn capture_changes(&mut self) -> Result<(), SqlError> {
+        Err(SqlError::unsupported(format!(
+            "observers on the {} backend",
+            self.backend_version()
+        )))
+    }
 
     /// Opens the connection of a new session.
     fn connect(
@@ -175,6 +190,13 @@ pub trait BackendConnection: Send + Sync + 'static {
 
     /// Interrupts the statement running on this connection, from another task.
     fn cancel_token(&self) -> CancelToken;
+
+    /// The rows changed since the last call, in the order they were changed, once the
+    /// command that changed them has been answered (with capture on).
+    #[cfg(feature = "observers")]
+    fn take_changes(&self) -> Vec<crate::observers::event::RowChange> {
+        Vec::new()
+    }
 
     /// The statement that opens a transaction block (`read_only` for `BEGIN READ ONLY`).
     fn begin_statement(&self, read_only: bool) -> &'static str;

@@ -108,6 +108,8 @@ pub struct CopyIn {
     pub ended: bool,
     /// True when the COPY opened its own transaction (outside a block).
     pub own_transaction: bool,
+    /// How many observer changes the transaction had when the COPY started.
+    pub events_mark: usize,
 }
 
 impl CopyIn {

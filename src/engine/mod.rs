@@ -30,6 +30,9 @@ const TRANSLATION_CACHE_CAPACITY: u64 = 10_000;
 /// The engine over one backend database, reached through its adapter.
 pub struct Engine<A: Adapter> {
     adapter: A,
+    /// The observer pipeline every session's committed changes go to.
+    #[cfg(feature = "observers")]
+    observers: Option<Arc<crate::observers::Observers>>,
     version: String,
     schema_version: Arc<AtomicU64>,
     translations: TranslationCache,
@@ -66,11 +69,24 @@ impl<A: Adapter> Engine<A> {
             adapter.backend_version()
         );
         Engine {
+            #[cfg(feature = "observers")]
+            observers: None,
             version,
             schema_version: Arc::new(AtomicU64::new(0)),
             translations: TranslationCache::new(adapter.target(), TRANSLATION_CACHE_CAPACITY),
             adapter,
         }
+    }
+
+    /// Sends every committed change to `observers` (changes are captured from now on).
+    #[cfg(feature = "observers")]
+    pub fn with_observers(
+        mut self,
+        observers: Arc<crate::observers::Observers>,
+    ) -> Result<Self, SqlError> {
+        self.adapter.capture_changes()?;
+        self.observers = Some(observers);
+        Ok(self)
     }
 
     /// The string `version()` returns.
@@ -94,11 +110,16 @@ impl<A: Adapter> Backend for Engine<A> {
             )),
         });
         let worker = self.adapter.connect(Arc::clone(&functions)).await?;
+        #[cfg(feature = "observers")]
+        let events = session::SessionEvents::new(self.observers.clone());
+        #[cfg(not(feature = "observers"))]
+        let events = session::SessionEvents;
         Ok(EngineSession::new(
             worker,
             functions,
             Arc::clone(&self.schema_version),
             self.translations.clone(),
+            events,
         ))
     }
 

@@ -36,6 +36,7 @@ impl SqliteAdapter {
         let options = OpenOptions {
             path: location.open_path(),
             busy_timeout_ms: 5_000,
+            capture: false,
         };
         let keeper = Worker::open(&options, Arc::new(SessionValues::default()))?;
         Ok(SqliteAdapter {
@@ -54,6 +55,12 @@ impl Adapter for SqliteAdapter {
 
     fn backend_version(&self) -> String {
         format!("SQLite {}", sqlite_version())
+    }
+
+    #[cfg(feature = "observers")]
+    fn capture_changes(&mut self) -> Result<(), SqlError> {
+        self.options.capture = true;
+        Ok(())
     }
 
     async fn connect(&self, session: Arc<SessionValues>) -> Result<Worker, SqlError> {
@@ -147,6 +154,11 @@ impl BackendConnection for Worker {
     fn cancel_token(&self) -> CancelToken {
         let interrupt = self.interrupt_handle();
         Arc::new(move || interrupt.interrupt())
+    }
+
+    #[cfg(feature = "observers")]
+    fn take_changes(&self) -> Vec<crate::observers::event::RowChange> {
+        Worker::take_changes(self)
     }
 
     fn begin_statement(&self, read_only: bool) -> &'static str {

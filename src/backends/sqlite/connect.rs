@@ -66,6 +66,9 @@ enum Command {
 pub struct Worker {
     commands: mpsc::Sender<Command>,
     interrupt: Arc<InterruptHandle>,
+    /// Rows changed by this connection, for observers (when capture is on).
+    #[cfg(feature = "observers")]
+    changes: Option<super::capture::CapturedChanges>,
 }
 
 fn worker_gone() -> SqlError {
@@ -78,6 +81,21 @@ pub struct OpenOptions {
     /// A file path, or a `file:` URI for shared in-memory databases.
     pub path: String,
     pub busy_timeout_ms: u64,
+    /// Capture changed rows for observers.
+    pub capture: bool,
+}
+
+#[cfg(feature = "observers")]
+type Capture = super::capture::Capture;
+/// Without observers nothing is captured; the worker's code stays the same.
+#[cfg(not(feature = "observers"))]
+enum Capture {}
+
+#[cfg(not(feature = "observers"))]
+impl Capture {
+    fn convert(&mut self, _: &Connection) {
+        match *self {}
+    }
 }
 
 impl Worker {
@@ -91,20 +109,45 @@ impl Worker {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connection =
+        #[cfg_attr(not(feature = "observers"), allow(unused_mut))]
+        let mut connection =
             Connection::open_with_flags(&options.path, flags).map_err(|e| classify(&e))?;
         let snapshot = SharedSnapshot::default();
         configure(&connection, options, &snapshot, functions).map_err(|e| classify(&e))?;
         let interrupt = Arc::new(connection.get_interrupt_handle());
+        #[cfg(feature = "observers")]
+        let (capture, changes) = if options.capture {
+            let (capture, changes) = Capture::install(&mut connection).map_err(|e| classify(&e))?;
+            (Some(capture), Some(changes))
+        } else {
+            (None, None)
+        };
+        #[cfg(not(feature = "observers"))]
+        let capture: Option<Capture> = None;
         let (commands, receiver) = mpsc::channel();
         std::thread::Builder::new()
             .name("pgbridge-sqlite".to_owned())
-            .spawn(move || run(connection, receiver, snapshot, session))
+            .spawn(move || run(connection, receiver, snapshot, session, capture))
             .map_err(|e| SqlError::new("53000", format!("cannot start a SQLite worker: {e}")))?;
         Ok(Worker {
             commands,
             interrupt,
+            #[cfg(feature = "observers")]
+            changes,
         })
+    }
+
+    /// Takes the rows changed since the last call (observers).
+    #[cfg(feature = "observers")]
+    pub fn take_changes(&self) -> Vec<crate::observers::event::RowChange> {
+        match &self.changes {
+            Some(changes) => std::mem::take(
+                &mut *changes
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            ),
+            None => Vec::new(),
+        }
     }
 
     /// Interrupts the running statement (SQLITE_INTERRUPT -> 57014).
@@ -209,7 +252,15 @@ fn run(
     commands: mpsc::Receiver<Command>,
     snapshot: SharedSnapshot,
     session: Arc<SessionFunctions>,
+    mut capture: Option<Capture>,
 ) {
+    // What a write captured is converted before the command is answered, so the engine finds
+    // it as soon as it has the answer.
+    let mut captured = |connection: &Connection| {
+        if let Some(capture) = capture.as_mut() {
+            capture.convert(connection);
+        }
+    };
     while let Ok(command) = commands.recv() {
         match command {
             Command::Prepare { sql, reply } => {
@@ -227,17 +278,23 @@ fn run(
                     })
                     .map(|changed| u64::try_from(changed).unwrap_or(0))
                     .map_err(|e| classify(&e));
+                captured(&connection);
                 let _ = reply.send(result);
             }
             Command::Batch { sql, reply } => {
-                let _ = reply.send(connection.execute_batch(&sql).map_err(|e| classify(&e)));
+                let result = connection.execute_batch(&sql).map_err(|e| classify(&e));
+                captured(&connection);
+                let _ = reply.send(result);
             }
             Command::InsertRows { sql, rows, reply } => {
-                let _ = reply.send(insert_rows(&connection, &sql, &rows).map_err(|e| classify(&e)));
+                let result = insert_rows(&connection, &sql, &rows).map_err(|e| classify(&e));
+                captured(&connection);
+                let _ = reply.send(result);
             }
             Command::Ddl { sql, change, reply } => {
-                let _ =
-                    reply.send(ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e)));
+                let result = ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e));
+                captured(&connection);
+                let _ = reply.send(result);
             }
             Command::RefreshCatalog { reply } => {
                 let _ = reply.send(
@@ -253,7 +310,7 @@ fn run(
                 parameters,
                 types,
                 rows,
-            } => query(&connection, &sql, &parameters, &types, &rows),
+            } => query(&connection, &sql, &parameters, &types, &rows, &mut captured),
         }
     }
 }
@@ -302,6 +359,7 @@ fn query(
     parameters: &[Value],
     types: &[OutputType],
     sink: &async_mpsc::Sender<Batch>,
+    captured: &mut impl FnMut(&Connection),
 ) {
     let result = (|| -> Result<(), SqlError> {
         let mut statement = connection.prepare_cached(sql).map_err(|e| classify(&e))?;
@@ -329,6 +387,9 @@ fn query(
                 }
             }
         }
+        drop(rows);
+        drop(statement);
+        captured(connection);
         let _ = sink.blocking_send(Ok(RowBatch {
             rows: batch,
             last: true,
@@ -336,6 +397,7 @@ fn query(
         Ok(())
     })();
     if let Err(error) = result {
+        captured(connection);
         let _ = sink.blocking_send(Err(error));
     }
 }

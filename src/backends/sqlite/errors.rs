@@ -284,6 +284,7 @@ mod errors_doc {
         ("55P02", "cant_change_runtime_param"),
         ("55P03", "lock_not_available"),
         ("57014", "query_canceled"),
+        ("58030", "io_error"),
         ("XX000", "internal_error"),
     ];
 

@@ -9,9 +9,12 @@
 //! * `functions.rs`: SQL functions that keep PostgreSQL semantics inside SQLite.
 //! * `registry.rs`: the declared PostgreSQL types of columns, kept in the database.
 //! * `catalog/`: the emulated `pg_catalog` (an attached in-memory database) and its functions.
+//! * `capture.rs`: the rows each statement changes, for observers (feature `observers`).
 
 mod adapter;
 mod builtins;
+#[cfg(feature = "observers")]
+mod capture;
 pub mod catalog;
 mod connect;
 mod date_parts;

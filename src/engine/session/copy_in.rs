@@ -57,6 +57,7 @@ impl<C: BackendConnection> EngineSession<C> {
             "SAVEPOINT pgbridge_copy"
         };
         self.worker.batch(opening.to_owned()).await?;
+        let events_mark = self.events.mark(&self.worker);
         let names: Vec<String> = chosen.iter().map(|(n, _)| n.clone()).collect();
         self.copy_in = Some(CopyIn {
             table: table.to_owned(),
@@ -70,6 +71,7 @@ impl<C: BackendConnection> EngineSession<C> {
             count: 0,
             ended: false,
             own_transaction,
+            events_mark,
         });
         Ok(Outcome::CopyIn {
             columns: names.len(),
@@ -102,6 +104,7 @@ impl<C: BackendConnection> EngineSession<C> {
                 "ROLLBACK TO SAVEPOINT pgbridge_copy; RELEASE SAVEPOINT pgbridge_copy"
             };
             let _ = self.worker.batch(undo.to_owned()).await;
+            self.events.rollback_to_mark(&self.worker, copy.events_mark);
             self.on_error();
         }
     }
@@ -147,6 +150,9 @@ impl<C: BackendConnection> EngineSession<C> {
         if let Err(error) = self.worker.batch(closing.to_owned()).await {
             self.copy_in = Some(copy);
             return Err(error);
+        }
+        if copy.own_transaction {
+            self.commit_events().await?;
         }
         Ok(format!("COPY {}", copy.count))
     }

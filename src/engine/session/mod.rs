@@ -3,6 +3,7 @@
 
 mod copy_in;
 mod cursors;
+mod events;
 mod planning;
 mod prepared;
 
@@ -26,6 +27,8 @@ use pgbridge_proxy::{
 use sqlparser::ast::{ObjectName, Visit, Visitor};
 
 use self::cursors::Cursors;
+use self::events::Committer;
+pub(in crate::engine) use self::events::SessionEvents;
 use super::copy::CopyIn;
 use super::repair::repair;
 use super::rows::{OpenRows, row_stream};
@@ -73,6 +76,8 @@ pub struct EngineSession<C: BackendConnection> {
     implicit: Implicit,
     /// Statements prepared with SQL `PREPARE`, by name.
     sql_prepared: HashMap<String, prepared::SqlPrepared>,
+    /// The open transaction's changes, for observers.
+    events: SessionEvents,
 }
 
 /// Distinct SQL texts remembered per session before the cache starts over.
@@ -118,8 +123,10 @@ impl<C: BackendConnection> EngineSession<C> {
         functions: Arc<SessionValues>,
         schema_version: Arc<AtomicU64>,
         translations: TranslationCache,
+        events: SessionEvents,
     ) -> Self {
         EngineSession {
+            events,
             translations,
             cursors: Cursors::default(),
             worker,
@@ -167,12 +174,26 @@ impl<C: BackendConnection> EngineSession<C> {
         if implicit == Implicit::Open {
             let committed = self.worker.batch("COMMIT".to_owned()).await;
             if committed.is_ok() {
-                return committed;
+                return self.commit_events().await;
             }
             let _ = self.worker.batch("ROLLBACK".to_owned()).await;
+            self.events.discard(&self.worker);
             return committed;
         }
-        self.worker.batch("ROLLBACK".to_owned()).await
+        let rolled_back = self.worker.batch("ROLLBACK".to_owned()).await;
+        self.events.discard(&self.worker);
+        rolled_back
+    }
+
+    /// Hands the committed transaction's changes to the observers.
+    async fn commit_events(&mut self) -> Result<(), SqlError> {
+        let functions = Arc::clone(&self.functions);
+        let committer = Committer {
+            user: &functions.user,
+            application_name: self.setting("application_name").unwrap_or_default(),
+            database: &functions.database,
+        };
+        self.events.commit(&self.worker, committer).await
     }
 
     /// Frees the worker from a stream still open, before sending it anything else.
@@ -286,6 +307,11 @@ impl<C: BackendConnection> EngineSession<C> {
                         "COMMIT"
                     };
                     let result = self.worker.batch(sql.to_owned()).await;
+                    if sql == "COMMIT" && result.is_ok() {
+                        self.commit_events().await?;
+                    } else {
+                        self.events.discard(&self.worker);
+                    }
                     self.state = TransactionState::Idle;
                     self.cursors.end_transaction();
                     let before = self.settings_at_begin.take();
@@ -321,8 +347,13 @@ impl<C: BackendConnection> EngineSession<C> {
                     _ => (format!("ROLLBACK TO SAVEPOINT {name}"), "ROLLBACK"),
                 };
                 self.worker.batch(sql).await?;
-                if matches!(statement.kind, Kind::RollbackTo(_)) {
-                    self.state = TransactionState::InTransaction;
+                match statement.kind {
+                    Kind::Savepoint(_) => self.events.savepoint(&self.worker, name),
+                    Kind::Release(_) => self.events.release(&self.worker, name),
+                    _ => {
+                        self.events.rollback_to(&self.worker, name);
+                        self.state = TransactionState::InTransaction;
+                    }
                 }
                 command(tag)
             }
@@ -496,9 +527,16 @@ impl<C: BackendConnection> EngineSession<C> {
                     )
                 };
                 let script = format!("{open}; {}; {close}", deletes.join("; "));
+                let mark = self.events.mark(&self.worker);
                 if let Err(error) = self.worker.batch(script).await {
                     let _ = self.worker.batch(undo.to_owned()).await;
+                    self.events.rollback_to_mark(&self.worker, mark);
                     return Err(error);
+                }
+                let sql = statement.ast().to_string();
+                self.events.truncated(&self.worker, mark, tables, &sql);
+                if own_transaction {
+                    self.commit_events().await?;
                 }
                 command("TRUNCATE TABLE")
             }
@@ -515,8 +553,14 @@ impl<C: BackendConnection> EngineSession<C> {
                     Some(change) => Some(change.clone()),
                     None => self.view_change(statement.ast()).await?,
                 };
+                let mark = self.events.mark(&self.worker);
                 self.worker.ddl(translation.sql, change).await?;
                 self.schema_version.fetch_add(1, Ordering::AcqRel);
+                let mut relations = Relations(Vec::new());
+                let _ = statement.ast().visit(&mut relations);
+                let table = relations.0.first().cloned().unwrap_or_default();
+                let sql = statement.ast().to_string();
+                self.events.altered(&self.worker, mark, &table, tag, &sql);
                 command(tag)
             }
             Kind::Modify { tag } => {

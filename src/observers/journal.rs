@@ -1,0 +1,345 @@
+//! The journal: a SQLite file (WAL) where events wait between commit and delivery, and where
+//! dead ones stay (the dead-letter queue). One thread owns the connection and writes in group
+//! commits: every command waiting when it wakes goes into one transaction, so a burst of
+//! commits costs one fsync.
+//!
+//! A transaction's events are appended before its COMMIT is answered; a delivery removes its
+//! row; a delivery that ran out of attempts becomes `dead` with its last error. At start the
+//! rows still `pending` are delivered again, and `pgbridge dlq replay` (or SQL through the
+//! journal) turns `dead` rows into `replay` ones, which the thread picks up within a second.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::{mpsc as async_mpsc, oneshot};
+
+use super::event::{Event, Operation};
+
+/// The journal's tables. `dlq` is the view `pgbridge dlq` and SQL users read.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    table_name TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    subject TEXT,
+    ordering_key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    journaled_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER NOT NULL REFERENCES events (seq),
+    target TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'dead', 'replay')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (seq, target)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (state, seq);
+CREATE VIEW IF NOT EXISTS dlq AS
+    SELECT e.seq, e.id AS event_id, d.target, e.table_name, e.operation, e.subject,
+           d.attempts, d.last_error, d.updated_at AS failed_at, e.body AS event
+    FROM deliveries d JOIN events e ON e.seq = d.seq
+    WHERE d.state = 'dead';
+";
+
+/// A delivery to make: event `seq` to the target at index `target`.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub seq: i64,
+    pub target: usize,
+    pub event: Arc<Event>,
+}
+
+/// An event to append, with the indexes of the targets it goes to.
+pub type Routed = (Arc<Event>, Vec<usize>);
+
+enum Command {
+    Append {
+        events: Vec<Routed>,
+        done: oneshot::Sender<Result<(), String>>,
+    },
+    Delivered {
+        seq: i64,
+        target: usize,
+    },
+    Dead {
+        seq: i64,
+        target: usize,
+        attempts: usize,
+        error: String,
+    },
+}
+
+/// The handle the pipeline writes through.
+#[derive(Clone)]
+pub struct Journal {
+    commands: mpsc::Sender<Command>,
+}
+
+/// Opens (or creates) a journal database with its pragmas and tables.
+pub fn open_connection(path: &Path, sync: &str) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.busy_timeout(Duration::from_secs(5))?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(
+        None,
+        "synchronous",
+        if sync == "normal" { "NORMAL" } else { "FULL" },
+    )?;
+    connection.execute_batch(SCHEMA)?;
+    Ok(connection)
+}
+
+impl Journal {
+    /// Opens the journal and starts its thread. Deliveries left `pending` by an earlier run
+    /// are sent to `jobs` first, in commit order.
+    pub fn start(
+        path: &Path,
+        sync: &str,
+        targets: Vec<String>,
+        jobs: async_mpsc::UnboundedSender<Job>,
+    ) -> Result<Journal, String> {
+        let connection = open_connection(path, sync)
+            .map_err(|e| format!("cannot open the observer journal {}: {e}", path.display()))?;
+        let writer = Writer {
+            connection,
+            targets,
+            jobs,
+        };
+        writer
+            .resume("pending")
+            .map_err(|e| format!("cannot read the observer journal: {e}"))?;
+        let (commands, receiver) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("pgbridge-journal".to_owned())
+            .spawn(move || writer.run(&receiver))
+            .map_err(|e| format!("cannot start the journal thread: {e}"))?;
+        Ok(Journal { commands })
+    }
+
+    /// Appends a committed transaction's events; returns once they are on disk.
+    pub async fn append(&self, events: Vec<Routed>) -> Result<(), String> {
+        let (done, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Append { events, done })
+            .map_err(|_| "the journal thread has stopped".to_owned())?;
+        answer
+            .await
+            .map_err(|_| "the journal thread has stopped".to_owned())?
+    }
+
+    pub fn delivered(&self, seq: i64, target: usize) {
+        let _ = self.commands.send(Command::Delivered { seq, target });
+    }
+
+    pub fn dead(&self, seq: i64, target: usize, attempts: usize, error: String) {
+        let _ = self.commands.send(Command::Dead {
+            seq,
+            target,
+            attempts,
+            error,
+        });
+    }
+}
+
+struct Writer {
+    connection: Connection,
+    targets: Vec<String>,
+    jobs: async_mpsc::UnboundedSender<Job>,
+}
+
+/// Commands written in one transaction at most.
+const GROUP_LIMIT: usize = 4096;
+/// How often `replay` rows are looked for.
+const REPLAY_POLL: Duration = Duration::from_millis(500);
+
+impl Writer {
+    fn run(self, receiver: &mpsc::Receiver<Command>) {
+        loop {
+            let first = match receiver.recv_timeout(REPLAY_POLL) {
+                Ok(command) => command,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(error) = self.resume("replay") {
+                        tracing::error!(%error, "cannot read replayed events from the journal");
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
+            let mut group = vec![first];
+            while group.len() < GROUP_LIMIT {
+                match receiver.try_recv() {
+                    Ok(command) => group.push(command),
+                    Err(_) => break,
+                }
+            }
+            self.write(group);
+        }
+    }
+
+    /// Writes a group of commands in one transaction, then answers the appends and hands
+    /// their deliveries to the dispatcher.
+    fn write(&self, group: Vec<Command>) {
+        let mut appended = Vec::new();
+        let mut answers = Vec::new();
+        let result = (|| -> rusqlite::Result<()> {
+            let transaction = self.connection.unchecked_transaction()?;
+            {
+                let mut insert_event = transaction.prepare_cached(
+                    "INSERT INTO events (id, table_name, operation, subject, ordering_key, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                let mut insert_delivery = transaction.prepare_cached(
+                    "INSERT INTO deliveries (seq, target, state) VALUES (?1, ?2, 'pending')",
+                )?;
+                let mut delete_delivery = transaction
+                    .prepare_cached("DELETE FROM deliveries WHERE seq = ?1 AND target = ?2")?;
+                let mut delete_event = transaction.prepare_cached(
+                    "DELETE FROM events WHERE seq = ?1
+                     AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.seq = ?1)",
+                )?;
+                let mut kill = transaction.prepare_cached(
+                    "UPDATE deliveries SET state = 'dead', attempts = ?3, last_error = ?4,
+                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                     WHERE seq = ?1 AND target = ?2",
+                )?;
+                for command in group {
+                    match command {
+                        Command::Append { events, done } => {
+                            for (event, targets) in events {
+                                insert_event.execute(params![
+                                    event.id,
+                                    event.table,
+                                    event.operation.name(),
+                                    event.subject,
+                                    event.ordering_key,
+                                    event.body
+                                ])?;
+                                let seq = transaction.last_insert_rowid();
+                                for &target in &targets {
+                                    insert_delivery.execute(params![seq, self.targets[target]])?;
+                                    appended.push(Job {
+                                        seq,
+                                        target,
+                                        event: Arc::clone(&event),
+                                    });
+                                }
+                            }
+                            answers.push(done);
+                        }
+                        Command::Delivered { seq, target } => {
+                            delete_delivery.execute(params![seq, self.targets[target]])?;
+                            delete_event.execute(params![seq])?;
+                        }
+                        Command::Dead {
+                            seq,
+                            target,
+                            attempts,
+                            error,
+                        } => {
+                            kill.execute(params![
+                                seq,
+                                self.targets[target],
+                                i64::try_from(attempts).unwrap_or(i64::MAX),
+                                error
+                            ])?;
+                        }
+                    }
+                }
+            }
+            transaction.commit()
+        })();
+        let answer = result.map_err(|e| format!("the observer journal cannot write: {e}"));
+        if let Err(error) = &answer {
+            tracing::error!(%error, "observer journal write failed");
+            appended.clear();
+        }
+        for done in answers {
+            let _ = done.send(answer.clone());
+        }
+        for job in appended {
+            let _ = self.jobs.send(job);
+        }
+    }
+
+    /// Sends the deliveries in `state` (`pending` at start, `replay` later) to the
+    /// dispatcher, in commit order, marking `replay` ones pending again.
+    fn resume(&self, state: &str) -> rusqlite::Result<()> {
+        let transaction = self.connection.unchecked_transaction()?;
+        let mut found = Vec::new();
+        {
+            let mut statement = transaction.prepare_cached(
+                "SELECT e.seq, d.target, e.id, e.table_name, e.operation, e.subject,
+                        e.ordering_key, e.body
+                 FROM deliveries d JOIN events e ON e.seq = d.seq
+                 WHERE d.state = ?1 ORDER BY e.seq",
+            )?;
+            let mut rows = statement.query([state])?;
+            while let Some(row) = rows.next()? {
+                let target_name: String = row.get(1)?;
+                let operation: String = row.get(4)?;
+                let event = Event {
+                    id: row.get(2)?,
+                    table: row.get(3)?,
+                    operation: Operation::parse(&operation).unwrap_or(Operation::Insert),
+                    subject: row.get(5)?,
+                    ordering_key: row.get(6)?,
+                    body: row.get(7)?,
+                };
+                found.push((row.get::<_, i64>(0)?, target_name, Arc::new(event)));
+            }
+        }
+        if state == "replay" {
+            transaction.execute(
+                "UPDATE deliveries SET state = 'pending', attempts = 0 WHERE state = 'replay'",
+                [],
+            )?;
+        }
+        let mut gone = Vec::new();
+        let mut jobs = Vec::new();
+        for (seq, name, event) in found {
+            match self.targets.iter().position(|t| *t == name) {
+                Some(target) => jobs.push(Job { seq, target, event }),
+                None => gone.push((seq, name)),
+            }
+        }
+        for (seq, name) in &gone {
+            transaction.execute(
+                "UPDATE deliveries SET state = 'dead',
+                     last_error = 'the target is no longer configured'
+                 WHERE seq = ?1 AND target = ?2",
+                params![seq, name],
+            )?;
+        }
+        transaction.commit()?;
+        if !jobs.is_empty() {
+            tracing::info!(count = jobs.len(), state, "delivering journaled events");
+        }
+        for job in jobs {
+            let _ = self.jobs.send(job);
+        }
+        Ok(())
+    }
+}
+
+/// Whether the journal at `path` exists and has the observer tables (for the CLI).
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+        && Connection::open(path)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'deliveries'",
+                    [],
+                    |_| Ok(()),
+                )
+                .optional()
+            })
+            .ok()
+            .flatten()
+            .is_some()
+}

@@ -1,0 +1,55 @@
+//! Where events are delivered. Each kind of target is one file; the dispatcher
+//! (`super::dispatch`) calls [`Target::deliver`] and decides from the [`DeliveryError`] whether
+//! to try again.
+
+mod webhook;
+
+pub use webhook::Webhook;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::config::{ObserversConfigError, TargetConfig, duration};
+use super::event::Event;
+
+/// Why a delivery attempt failed.
+#[derive(Debug, Clone)]
+pub enum DeliveryError {
+    /// Worth another attempt (5xx, 429, a timeout, a refused connection); `retry_after` is
+    /// the wait the receiver asked for.
+    Retry {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    /// Final: trying again would get the same answer (other 4xx, a bad configuration).
+    Final { message: String },
+}
+
+impl DeliveryError {
+    pub fn message(&self) -> &str {
+        match self {
+            DeliveryError::Retry { message, .. } | DeliveryError::Final { message } => message,
+        }
+    }
+}
+
+/// One configured destination.
+#[async_trait]
+pub trait Target: Send + Sync {
+    /// Delivers events: one, or a batch when the target is configured with `batch`.
+    async fn deliver(&self, events: &[Arc<Event>]) -> Result<(), DeliveryError>;
+}
+
+/// Builds the target a configuration describes.
+pub fn build(config: &TargetConfig) -> Result<Arc<dyn Target>, ObserversConfigError> {
+    let timeout = duration(&config.timeout, "timeout")?;
+    match config.kind.as_str() {
+        "webhook" => Ok(Arc::new(Webhook::new(config, timeout)?)),
+        other => Err(ObserversConfigError(format!(
+            "target \"{}\": kind \"{other}\" is not supported (webhook)",
+            config.name
+        ))),
+    }
+}
