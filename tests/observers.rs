@@ -163,7 +163,7 @@ async fn only_committed_work_is_delivered_with_old_and_new_rows() {
         .batch_execute(
             "BEGIN;
              INSERT INTO orders (status) VALUES ('before savepoint');
-             SAVEPOINT s;
+             SAVEPOINT S;
              INSERT INTO orders (status) VALUES ('undone by savepoint');
              ROLLBACK TO SAVEPOINT s;
              INSERT INTO orders (status) VALUES ('after savepoint');

@@ -30,6 +30,14 @@ mod with_observers {
     use crate::observers::Observers;
     use crate::observers::event::{Change, Operation};
 
+    /// A savepoint name as PostgreSQL compares it: unquoted names fold to lower case.
+    fn fold(name: &str) -> String {
+        match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => name.to_lowercase(),
+        }
+    }
+
     fn table_change(table: &str, operation: Operation, tag: &str, sql: &str) -> Change {
         Change::Table {
             table: table.to_owned(),
@@ -114,13 +122,14 @@ mod with_observers {
 
         pub fn savepoint(&mut self, connection: &impl BackendConnection, name: &str) {
             let mark = self.mark(connection);
-            self.marks.push((name.to_owned(), mark));
+            self.marks.push((fold(name), mark));
         }
 
         /// `RELEASE`: the savepoint and the ones after it are gone; their changes stay.
         pub fn release(&mut self, connection: &impl BackendConnection, name: &str) {
             self.collect(connection);
-            if let Some(index) = self.marks.iter().rposition(|(n, _)| n == name) {
+            let name = fold(name);
+            if let Some(index) = self.marks.iter().rposition(|(n, _)| *n == name) {
                 self.marks.truncate(index);
             }
         }
@@ -128,7 +137,8 @@ mod with_observers {
         /// `ROLLBACK TO`: the changes after the savepoint are dropped; it stays open.
         pub fn rollback_to(&mut self, connection: &impl BackendConnection, name: &str) {
             self.collect(connection);
-            if let Some(index) = self.marks.iter().rposition(|(n, _)| n == name) {
+            let name = fold(name);
+            if let Some(index) = self.marks.iter().rposition(|(n, _)| *n == name) {
                 self.pending.truncate(self.marks[index].1);
                 self.marks.truncate(index + 1);
             }

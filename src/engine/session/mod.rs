@@ -703,6 +703,13 @@ impl<C: BackendConnection> Session for EngineSession<C> {
         parameters: Vec<Value>,
     ) -> Result<Outcome, SqlError> {
         let result = self.run(statement, parameters).await;
+        if result.is_ok() && self.state == TransactionState::Idle && self.implicit == Implicit::None
+        {
+            // A write the backend committed on its own (outside any transaction pgbridge
+            // opened, such as a data-modifying CTE under a SELECT tag): its changes are
+            // committed already.
+            self.commit_events().await?;
+        }
         if result.is_err() {
             self.on_error();
             // PostgreSQL aborts the implicit transaction at the error: nothing of it is kept,
