@@ -381,6 +381,23 @@ async fn exhausted_retries_go_to_the_dead_letter_queue_and_a_replay_delivers_onc
         3,
         "max_attempts = 3"
     );
+    // The same queue through SQL, for people who live in psql.
+    let rows = client
+        .query(
+            "SELECT target, table_name, operation, subject, attempts, last_error FROM pgbridge.dlq",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get::<_, String>("target"), "hook");
+    assert_eq!(rows[0].get::<_, String>("subject"), "1");
+    assert_eq!(rows[0].get::<_, i64>("attempts"), 3);
+    assert!(
+        rows[0]
+            .get::<_, String>("last_error")
+            .contains("answered 500")
+    );
 
     receiver.reset().await;
     Mock::given(method("POST"))

@@ -115,9 +115,11 @@ pub trait Adapter: Send + Sync + 'static {
     fn backend_version(&self) -> String;
 
     /// Turns on change capture for observers: every connection opened afterwards reports the
-    /// rows its statements change ([`BackendConnection::take_changes`]).
+    /// rows its statements change ([`BackendConnection::take_changes`]), and shows the
+    /// observer journal at `journal` (its `dlq` view) as schema `pgbridge` where it can.
     #[cfg(feature = "observers")]
-    fn capture_changes(&mut self) -> Result<(), SqlError> {
+    fn capture_changes(&mut self, journal: &std::path::Path) -> Result<(), SqlError> {
+        let _ = journal;
         Err(SqlError::unsupported(format!(
             "observers on the {} backend",
             self.backend_version()

@@ -84,7 +84,7 @@ impl<A: Adapter> Engine<A> {
         mut self,
         observers: Arc<crate::observers::Observers>,
     ) -> Result<Self, SqlError> {
-        self.adapter.capture_changes()?;
+        self.adapter.capture_changes(observers.journal_path())?;
         self.observers = Some(observers);
         Ok(self)
     }

@@ -45,6 +45,7 @@ use self::rules::Rule;
 
 /// The running pipeline, shared by every session of a server.
 pub struct Observers {
+    journal_path: std::path::PathBuf,
     rules: Vec<Rule>,
     journal: Journal,
     next_transaction: AtomicU64,
@@ -108,12 +109,18 @@ impl Observers {
         );
         let first_transaction = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or(1);
         Ok(Arc::new(Observers {
+            journal_path: config.journal.path.clone(),
             rules,
             journal,
             next_transaction: AtomicU64::new(first_transaction),
             source: config.source.clone(),
             metrics,
         }))
+    }
+
+    /// The journal's file (`:memory:` for none).
+    pub fn journal_path(&self) -> &std::path::Path {
+        &self.journal_path
     }
 
     /// The pipeline's metrics (for `--metrics-listen`).

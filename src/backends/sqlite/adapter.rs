@@ -37,6 +37,7 @@ impl SqliteAdapter {
             path: location.open_path(),
             busy_timeout_ms: 5_000,
             capture: false,
+            journal: None,
         };
         let keeper = Worker::open(&options, Arc::new(SessionValues::default()))?;
         Ok(SqliteAdapter {
@@ -58,8 +59,10 @@ impl Adapter for SqliteAdapter {
     }
 
     #[cfg(feature = "observers")]
-    fn capture_changes(&mut self) -> Result<(), SqlError> {
+    fn capture_changes(&mut self, journal: &std::path::Path) -> Result<(), SqlError> {
         self.options.capture = true;
+        self.options.journal =
+            (journal != std::path::Path::new(":memory:")).then(|| journal.display().to_string());
         Ok(())
     }
 

@@ -83,6 +83,8 @@ pub struct OpenOptions {
     pub busy_timeout_ms: u64,
     /// Capture changed rows for observers.
     pub capture: bool,
+    /// The observer journal, attached read-only as schema `pgbridge` (`pgbridge.dlq`).
+    pub journal: Option<String>,
 }
 
 #[cfg(feature = "observers")]
@@ -244,6 +246,16 @@ fn configure(
     register(connection, functions)?;
     registry::ensure(connection)?;
     catalog::attach(connection)?;
+    if let Some(journal) = &options.journal {
+        let uri = format!(
+            "file:{}?mode=ro",
+            journal
+                .replace('%', "%25")
+                .replace('?', "%3f")
+                .replace('#', "%23")
+        );
+        connection.execute("ATTACH DATABASE ?1 AS pgbridge", [uri])?;
+    }
     Ok(())
 }
 
