@@ -841,3 +841,54 @@ async fn a_replay_of_an_event_delivered_within_the_dedup_window_is_not_sent_agai
         "the duplicate was skipped, not sent"
     );
 }
+
+#[tokio::test]
+async fn past_queue_capacity_events_wait_in_the_journal_and_arrive_in_order() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(20)))
+        .mount(&receiver)
+        .await;
+    let metrics_port = free_port();
+    let section = webhook_section(&receiver.uri(), "max_in_flight = 1")
+        .replace("journal = {", "queue_capacity = 4\n        journal = {");
+    let (server, _journal) = start_with_metrics(
+        &section,
+        Some(std::net::SocketAddr::from(([127, 0, 0, 1], metrics_port))),
+    )
+    .await;
+    let client = server.client().await;
+    client
+        .batch_execute("CREATE TABLE t (id int PRIMARY KEY)")
+        .await
+        .unwrap();
+    let mut most_in_memory = 0;
+    for id in 1..=40 {
+        client
+            .execute("INSERT INTO t VALUES ($1)", &[&id])
+            .await
+            .unwrap();
+        let metrics = http_get(metrics_port, "/metrics").await;
+        let in_memory: usize = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("pgbridge_observer_events_in_memory "))
+            .expect("events_in_memory gauge")
+            .parse()
+            .unwrap();
+        most_in_memory = most_in_memory.max(in_memory);
+    }
+    assert!(
+        most_in_memory <= 4,
+        "held {most_in_memory} events in memory"
+    );
+    let events = wait_for_events(&receiver, 40).await;
+    let ids: Vec<i64> = events
+        .iter()
+        .map(|e| data(e)["new"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        (1..=40).collect::<Vec<_>>(),
+        "commit order through the spill"
+    );
+}

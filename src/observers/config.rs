@@ -28,6 +28,10 @@ pub struct ObserversConfig {
     /// The CloudEvents `source` prefix; the database name is appended (`pgbridge/test`).
     #[serde(default = "default_source")]
     pub source: String,
+    /// Deliveries held in memory at most; past it new events wait in the journal only and
+    /// are read back in commit order as deliveries finish.
+    #[serde(default = "default_queue_capacity")]
+    pub queue_capacity: usize,
     #[serde(default)]
     pub journal: JournalConfig,
     #[serde(default)]
@@ -42,6 +46,10 @@ pub struct ObserversConfig {
 
 fn enabled() -> bool {
     true
+}
+
+fn default_queue_capacity() -> usize {
+    100_000
 }
 
 fn default_source() -> String {

@@ -11,6 +11,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
@@ -40,6 +41,7 @@ pub fn start(
     journal: Journal,
     dedup: Cache<(String, usize), ()>,
     metrics: Arc<Metrics>,
+    in_memory: Arc<AtomicUsize>,
 ) {
     let lanes: Vec<Vec<mpsc::UnboundedSender<Job>>> = targets
         .into_iter()
@@ -55,6 +57,7 @@ pub fn start(
                         journal: journal.clone(),
                         dedup: dedup.clone(),
                         metrics: Arc::clone(&metrics),
+                        in_memory: Arc::clone(&in_memory),
                     };
                     tokio::spawn(lane.run(receiver));
                     sender
@@ -80,6 +83,8 @@ struct Lane {
     journal: Journal,
     dedup: Cache<(String, usize), ()>,
     metrics: Arc<Metrics>,
+    /// Deliveries in memory, given back as each is settled (the journal's bound).
+    in_memory: Arc<AtomicUsize>,
 }
 
 impl Lane {
@@ -100,13 +105,16 @@ impl Lane {
             let (seen, fresh): (Vec<Job>, Vec<Job>) = jobs
                 .into_iter()
                 .partition(|job| self.dedup.contains_key(&(job.event.id.clone(), self.index)));
+            let skipped = seen.len();
             for job in seen {
                 tracing::debug!(event = %job.event.id, target = %self.runtime.name, "already delivered: skipped");
                 self.journal.delivered(job.seq, self.index);
             }
+            let settled = skipped + fresh.len();
             if !fresh.is_empty() {
                 self.deliver(fresh).await;
             }
+            self.in_memory.fetch_sub(settled, Ordering::AcqRel);
         }
     }
 

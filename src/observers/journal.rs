@@ -5,11 +5,17 @@
 //!
 //! A transaction's events are appended before its COMMIT is answered; a delivery removes its
 //! row; a delivery that ran out of attempts becomes `dead` with its last error. At start the
-//! rows still `pending` are delivered again, and `pgbridge dlq replay` (or SQL through the
-//! journal) turns `dead` rows into `replay` ones, which the thread picks up within a second.
+//! rows still `pending` are delivered again, and `pgbridge dlq replay` turns `dead` rows into
+//! `replay` ones, which the thread picks up within a second.
+//!
+//! Memory is bounded by `queue_capacity`: deliveries are handed to the dispatcher only while
+//! fewer than that are in memory. Past it the journal "spills": new deliveries stay on disk
+//! only, and are read back in commit order as the dispatcher drains, so a receiver that is down
+//! for hours costs disk, not memory, and never slows a COMMIT.
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -103,16 +109,21 @@ impl Journal {
         sync: &str,
         targets: Vec<String>,
         jobs: async_mpsc::UnboundedSender<Job>,
+        queue: QueueBound,
     ) -> Result<Journal, String> {
         let connection = open_connection(path, sync)
             .map_err(|e| format!("cannot open the observer journal {}: {e}", path.display()))?;
-        let writer = Writer {
+        let mut writer = Writer {
             connection,
             targets,
             jobs,
+            queue,
+            // What an earlier run left pending is read back like a spill, from the start.
+            spilled: true,
+            sent_through: 0,
         };
         writer
-            .resume("pending")
+            .refill()
             .map_err(|e| format!("cannot read the observer journal: {e}"))?;
         let (commands, receiver) = mpsc::channel();
         std::thread::Builder::new()
@@ -147,24 +158,47 @@ impl Journal {
     }
 }
 
+/// How many deliveries may be in memory, and how many are: the dispatcher's lanes give back
+/// one unit per delivery settled (delivered, dead, or skipped as a duplicate).
+#[derive(Clone)]
+pub struct QueueBound {
+    pub capacity: usize,
+    pub in_memory: Arc<AtomicUsize>,
+}
+
 struct Writer {
     connection: Connection,
     targets: Vec<String>,
     jobs: async_mpsc::UnboundedSender<Job>,
+    queue: QueueBound,
+    /// Deliveries past `sent_through` wait in the journal only.
+    spilled: bool,
+    /// The last event seq handed to the dispatcher.
+    sent_through: i64,
 }
 
 /// Commands written in one transaction at most.
 const GROUP_LIMIT: usize = 4096;
 /// How often `replay` rows are looked for.
 const REPLAY_POLL: Duration = Duration::from_millis(500);
+/// How often a spilled journal checks whether the dispatcher has room again.
+const SPILL_POLL: Duration = Duration::from_millis(20);
 
 impl Writer {
-    fn run(self, receiver: &mpsc::Receiver<Command>) {
+    fn run(mut self, receiver: &mpsc::Receiver<Command>) {
         loop {
-            let first = match receiver.recv_timeout(REPLAY_POLL) {
+            if let Err(error) = self.refill() {
+                tracing::error!(%error, "cannot read spilled events from the journal");
+            }
+            let wait = if self.spilled {
+                SPILL_POLL
+            } else {
+                REPLAY_POLL
+            };
+            let first = match receiver.recv_timeout(wait) {
                 Ok(command) => command,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(error) = self.resume("replay") {
+                    if let Err(error) = self.replay() {
                         tracing::error!(%error, "cannot read replayed events from the journal");
                     }
                     continue;
@@ -184,7 +218,7 @@ impl Writer {
 
     /// Writes a group of commands in one transaction, then answers the appends and hands
     /// their deliveries to the dispatcher.
-    fn write(&self, group: Vec<Command>) {
+    fn write(&mut self, group: Vec<Command>) {
         let mut appended = Vec::new();
         let mut answers = Vec::new();
         let result = (|| -> rusqlite::Result<()> {
@@ -262,24 +296,94 @@ impl Writer {
         for done in answers {
             let _ = done.send(answer.clone());
         }
-        for job in appended {
+        let Some(last) = appended.last().map(|job| job.seq) else {
+            return;
+        };
+        let in_memory = self.queue.in_memory.load(Ordering::Acquire);
+        if self.spilled || in_memory + appended.len() > self.queue.capacity {
+            if !self.spilled {
+                tracing::warn!(
+                    capacity = self.queue.capacity,
+                    "observer queue full: new events wait in the journal until it drains"
+                );
+            }
+            self.spilled = true;
+            return;
+        }
+        self.send(appended);
+        self.sent_through = last;
+    }
+
+    fn send(&self, jobs: Vec<Job>) {
+        self.queue.in_memory.fetch_add(jobs.len(), Ordering::AcqRel);
+        for job in jobs {
             let _ = self.jobs.send(job);
         }
     }
 
-    /// Sends the deliveries in `state` (`pending` at start, `replay` later) to the
-    /// dispatcher, in commit order, marking `replay` ones pending again.
-    fn resume(&self, state: &str) -> rusqlite::Result<()> {
-        let transaction = self.connection.unchecked_transaction()?;
+    /// After a spill: reads pending deliveries past `sent_through` back, in commit order, while
+    /// fewer than half the capacity are in memory; the spill ends when none are left.
+    fn refill(&mut self) -> rusqlite::Result<()> {
+        let in_memory = self.queue.in_memory.load(Ordering::Acquire);
+        if !self.spilled || in_memory > self.queue.capacity / 2 {
+            return Ok(());
+        }
+        let room = self.queue.capacity - in_memory;
+        let found = self.read_deliveries(
+            "d.state = 'pending' AND d.seq IN (
+                 SELECT seq FROM deliveries WHERE state = 'pending' AND seq > ?1
+                 GROUP BY seq ORDER BY seq LIMIT ?2)",
+            params![self.sent_through, i64::try_from(room).unwrap_or(i64::MAX)],
+        )?;
+        let events = found
+            .iter()
+            .map(|job| job.seq)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if let Some(last) = found.last() {
+            self.sent_through = last.seq;
+        }
+        if events < room {
+            self.spilled = false;
+        }
+        if !found.is_empty() {
+            tracing::info!(count = found.len(), "delivering journaled events");
+            self.send(found);
+        }
+        Ok(())
+    }
+
+    /// Deliveries `pgbridge dlq replay` marked: pending again, and sent.
+    fn replay(&self) -> rusqlite::Result<()> {
+        let found = self.read_deliveries("d.state = 'replay'", params![])?;
+        if found.is_empty() {
+            return Ok(());
+        }
+        self.connection.execute(
+            "UPDATE deliveries SET state = 'pending', attempts = 0 WHERE state = 'replay'",
+            [],
+        )?;
+        tracing::info!(count = found.len(), "replaying dead events");
+        self.send(found);
+        Ok(())
+    }
+
+    /// The deliveries matching `filter` (over `deliveries d`), in commit order, as jobs;
+    /// those of targets no longer configured become dead.
+    fn read_deliveries(
+        &self,
+        filter: &str,
+        parameters: impl rusqlite::Params,
+    ) -> rusqlite::Result<Vec<Job>> {
         let mut found = Vec::new();
         {
-            let mut statement = transaction.prepare_cached(
+            let mut statement = self.connection.prepare_cached(&format!(
                 "SELECT e.seq, d.target, e.id, e.table_name, e.operation, e.subject,
                         e.ordering_key, e.body
                  FROM deliveries d JOIN events e ON e.seq = d.seq
-                 WHERE d.state = ?1 ORDER BY e.seq",
-            )?;
-            let mut rows = statement.query([state])?;
+                 WHERE {filter} ORDER BY e.seq"
+            ))?;
+            let mut rows = statement.query(parameters)?;
             while let Some(row) = rows.next()? {
                 let target_name: String = row.get(1)?;
                 let operation: String = row.get(4)?;
@@ -294,36 +398,21 @@ impl Writer {
                 found.push((row.get::<_, i64>(0)?, target_name, Arc::new(event)));
             }
         }
-        if state == "replay" {
-            transaction.execute(
-                "UPDATE deliveries SET state = 'pending', attempts = 0 WHERE state = 'replay'",
-                [],
-            )?;
-        }
-        let mut gone = Vec::new();
-        let mut jobs = Vec::new();
+        let mut jobs = Vec::with_capacity(found.len());
         for (seq, name, event) in found {
             match self.targets.iter().position(|t| *t == name) {
                 Some(target) => jobs.push(Job { seq, target, event }),
-                None => gone.push((seq, name)),
+                None => {
+                    self.connection.execute(
+                        "UPDATE deliveries SET state = 'dead',
+                             last_error = 'the target is no longer configured'
+                         WHERE seq = ?1 AND target = ?2",
+                        params![seq, name],
+                    )?;
+                }
             }
         }
-        for (seq, name) in &gone {
-            transaction.execute(
-                "UPDATE deliveries SET state = 'dead',
-                     last_error = 'the target is no longer configured'
-                 WHERE seq = ?1 AND target = ?2",
-                params![seq, name],
-            )?;
-        }
-        transaction.commit()?;
-        if !jobs.is_empty() {
-            tracing::info!(count = jobs.len(), state, "delivering journaled events");
-        }
-        for job in jobs {
-            let _ = self.jobs.send(job);
-        }
-        Ok(())
+        Ok(jobs)
     }
 }
 

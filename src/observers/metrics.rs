@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use http_body_util::Full;
@@ -33,11 +34,13 @@ pub struct Metrics {
     dead: Family<TargetLabel, Counter>,
     queue_depth: Family<TargetLabel, Gauge>,
     latency: Family<TargetLabel, Histogram>,
+    in_memory: Gauge,
+    in_memory_count: Arc<AtomicUsize>,
     registry: Registry,
 }
 
 impl Metrics {
-    pub fn new(targets: &[String]) -> Metrics {
+    pub fn new(targets: &[String], in_memory_count: Arc<AtomicUsize>) -> Metrics {
         let mut registry = Registry::with_prefix("pgbridge_observer");
         let emitted = Counter::default();
         let delivered = Family::<TargetLabel, Counter>::default();
@@ -72,6 +75,12 @@ impl Metrics {
             "Events waiting for a target's lanes",
             queue_depth.clone(),
         );
+        let in_memory = Gauge::default();
+        registry.register(
+            "events_in_memory",
+            "Deliveries held in memory (at most queue_capacity; the rest wait in the journal)",
+            in_memory.clone(),
+        );
         registry.register(
             "delivery_latency_seconds",
             "From the first attempt to the target's acceptance",
@@ -90,6 +99,8 @@ impl Metrics {
             dead,
             queue_depth,
             latency,
+            in_memory,
+            in_memory_count,
             registry,
         }
     }
@@ -126,6 +137,8 @@ impl Metrics {
 
     /// The metrics in the Prometheus text format.
     pub fn render(&self) -> String {
+        self.in_memory
+            .set(i64::try_from(self.in_memory_count.load(Ordering::Acquire)).unwrap_or(i64::MAX));
         let mut text = String::new();
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text

@@ -39,7 +39,7 @@ use pgbridge_proxy::SqlError;
 pub use self::config::{ObserversConfig, ObserversConfigError};
 use self::dispatch::TargetRuntime;
 use self::event::{Change, Commit, Event};
-use self::journal::{Journal, Routed};
+use self::journal::{Journal, QueueBound, Routed};
 use self::metrics::Metrics;
 use self::rules::Rule;
 
@@ -96,16 +96,27 @@ impl Observers {
             .max_capacity(config.dedup.max_entries)
             .time_to_live(config::duration(&config.dedup.window, "dedup.window")?)
             .build();
-        let metrics = Arc::new(Metrics::new(&names));
+        let queue = QueueBound {
+            capacity: config.queue_capacity.max(1),
+            in_memory: Arc::default(),
+        };
+        let metrics = Arc::new(Metrics::new(&names, Arc::clone(&queue.in_memory)));
         let (jobs, receiver) = tokio::sync::mpsc::unbounded_channel();
-        let journal = Journal::start(&config.journal.path, &config.journal.sync, names, jobs)
-            .map_err(ObserversConfigError)?;
+        let journal = Journal::start(
+            &config.journal.path,
+            &config.journal.sync,
+            names,
+            jobs,
+            queue.clone(),
+        )
+        .map_err(ObserversConfigError)?;
         dispatch::start(
             runtimes,
             receiver,
             journal.clone(),
             dedup,
             Arc::clone(&metrics),
+            queue.in_memory,
         );
         let first_transaction = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or(1);
         Ok(Arc::new(Observers {
