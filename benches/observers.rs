@@ -149,7 +149,7 @@ fn observers_section(dir: &Path, name: &str, url: &str, batch: bool) -> String {
         ""
     };
     format!(
-        "[observers]\njournal = {{ path = \"{}\" }}\n\
+        "[observers]\nqueue_capacity = 200000\njournal = {{ path = \"{}\" }}\n\
          [[observers.targets]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{url}\"\n\
          timeout = \"10m\"\nmax_in_flight = 16\n{batch}\
          [[observers.rules]]\nname = \"all\"\ntargets = [\"hook\"]\n",
@@ -378,7 +378,8 @@ async fn main() {
          `cargo bench --features observers --bench observers` (PGBRIDGE_BENCH_SECONDS={seconds}, \
          PGBRIDGE_BENCH_CLIENTS={clients}): single-row autocommit INSERTs (prepared, one row each) \
          from {clients} tokio-postgres connections through the release binary on SQLite, with one \
-         webhook target (16 lanes, journal sync = full) posting to an HTTP receiver in the \
+         webhook target (16 lanes, journal sync = full, queue_capacity 200000 so that the \
+         paused run measures events held in memory) posting to an HTTP receiver in the \
          benchmark process, and the same load with observers off, one after the other.\n\n\
          | measure | figure | target |\n|---|---:|---:|\n\
          | inserts/s, observers off | {off:.0} | |\n\

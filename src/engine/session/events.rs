@@ -63,6 +63,11 @@ mod with_observers {
             }
         }
 
+        /// Whether observers are on (otherwise nothing is collected).
+        pub fn active(&self) -> bool {
+            self.observers.is_some()
+        }
+
         fn collect(&mut self, connection: &impl BackendConnection) {
             if self.observers.is_some() {
                 self.pending
@@ -191,6 +196,9 @@ mod without_observers {
 
     #[allow(clippy::unused_self)]
     impl SessionEvents {
+        pub fn active(&self) -> bool {
+            false
+        }
         pub fn mark(&mut self, _: &impl BackendConnection) -> usize {
             0
         }

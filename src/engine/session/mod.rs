@@ -187,6 +187,9 @@ impl<C: BackendConnection> EngineSession<C> {
 
     /// Hands the committed transaction's changes to the observers.
     async fn commit_events(&mut self) -> Result<(), SqlError> {
+        if !self.events.active() {
+            return Ok(());
+        }
         let functions = Arc::clone(&self.functions);
         let committer = Committer {
             user: &functions.user,
