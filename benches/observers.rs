@@ -142,14 +142,14 @@ async fn start_pgbridge(dir: &Path, name: &str, observers: Option<String>) -> Pg
     Pgbridge { child, port }
 }
 
-fn observers_section(dir: &Path, name: &str, url: &str, batch: bool) -> String {
+fn observers_section(dir: &Path, name: &str, url: &str, batch: bool, sync: &str) -> String {
     let batch = if batch {
         "batch = { max_events = 500, max_wait = \"5ms\" }\n"
     } else {
         ""
     };
     format!(
-        "[observers]\nqueue_capacity = 200000\njournal = {{ path = \"{}\" }}\n\
+        "[observers]\nqueue_capacity = 200000\njournal = {{ path = \"{}\", sync = \"{sync}\" }}\n\
          [[observers.targets]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{url}\"\n\
          timeout = \"10m\"\nmax_in_flight = 16\n{batch}\
          [[observers.rules]]\nname = \"all\"\ntargets = [\"hook\"]\n",
@@ -246,11 +246,17 @@ async fn observed_run(
     receiver: &Arc<Receiver>,
     url: &str,
     batch: bool,
+    sync: &str,
     clients: usize,
     seconds: u64,
 ) -> Throughput {
     receiver.events.store(0, Ordering::Relaxed);
-    let server = start_pgbridge(dir, name, Some(observers_section(dir, name, url, batch))).await;
+    let server = start_pgbridge(
+        dir,
+        name,
+        Some(observers_section(dir, name, url, batch, sync)),
+    )
+    .await;
     let started = Instant::now();
     let inserted = insert_load(server.port, clients, seconds, None).await;
     let insert_time = started.elapsed();
@@ -295,6 +301,7 @@ async fn main() {
         &receiver,
         &url,
         false,
+        "normal",
         clients,
         seconds,
     )
@@ -309,6 +316,7 @@ async fn main() {
         &receiver,
         &url,
         true,
+        "normal",
         clients,
         seconds,
     )
@@ -317,6 +325,21 @@ async fn main() {
         "observers on (webhook, batches of up to 500): {:.0} inserts/s, {:.0} events/s delivered",
         batched.inserts_per_second, batched.delivered_per_second
     );
+    let full_sync = observed_run(
+        dir.path(),
+        "fullsync",
+        &receiver,
+        &url,
+        false,
+        "full",
+        clients,
+        seconds,
+    )
+    .await;
+    println!(
+        "observers on (webhook, journal sync = full): {:.0} inserts/s",
+        full_sync.inserts_per_second
+    );
     // 4. Latency at a paced 1,000 events/s.
     let (p50, p99) = {
         receiver.events.store(0, Ordering::Relaxed);
@@ -324,7 +347,13 @@ async fn main() {
         let server = start_pgbridge(
             dir.path(),
             "paced",
-            Some(observers_section(dir.path(), "paced", &url, false)),
+            Some(observers_section(
+                dir.path(),
+                "paced",
+                &url,
+                false,
+                "normal",
+            )),
         )
         .await;
         let inserted = insert_load(server.port, clients, seconds, Some(1000)).await;
@@ -341,7 +370,13 @@ async fn main() {
         let server = start_pgbridge(
             dir.path(),
             "paused",
-            Some(observers_section(dir.path(), "paused", &url, false)),
+            Some(observers_section(
+                dir.path(),
+                "paused",
+                &url,
+                false,
+                "normal",
+            )),
         )
         .await;
         let client = connect(server.port).await;
@@ -378,13 +413,14 @@ async fn main() {
          `cargo bench --features observers --bench observers` (PGBRIDGE_BENCH_SECONDS={seconds}, \
          PGBRIDGE_BENCH_CLIENTS={clients}): single-row autocommit INSERTs (prepared, one row each) \
          from {clients} tokio-postgres connections through the release binary on SQLite, with one \
-         webhook target (16 lanes, journal sync = full, queue_capacity 200000 so that the \
+         webhook target (16 lanes, journal sync = normal unless said, queue_capacity 200000 so that the \
          paused run measures events held in memory) posting to an HTTP receiver in the \
          benchmark process, and the same load with observers off, one after the other.\n\n\
          | measure | figure | target |\n|---|---:|---:|\n\
          | inserts/s, observers off | {off:.0} | |\n\
          | inserts/s, observers on | {:.0} | |\n\
          | on / off | **{ratio:.2}** | >= 0.85 |\n\
+         | inserts/s, observers on, journal sync = full | {:.0} | |\n\
          | events/s delivered, no batching | {:.0} | >= 5,000 |\n\
          | events/s delivered, batches of up to 500 | {:.0} | >= 20,000 |\n\
          | commit-to-delivery p50 at 1,000 events/s (ms) | {p50:.2} | |\n\
@@ -395,6 +431,7 @@ async fn main() {
          pipeline's ceiling. Latency is the receiver's clock minus the event's commit time.\n\n\
          Run {} UTC, commit {commit}, {} cores.\n",
         single.inserts_per_second,
+        full_sync.inserts_per_second,
         single.delivered_per_second,
         batched.delivered_per_second,
         chrono::Utc::now().format("%Y-%m-%d %H:%M"),

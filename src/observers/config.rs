@@ -62,8 +62,9 @@ fn default_source() -> String {
 pub struct JournalConfig {
     /// The journal's SQLite file (created if missing); `:memory:` keeps nothing across restarts.
     pub path: PathBuf,
-    /// `full`: fsync at each group commit (survives power loss); `normal`: survives a crash of
-    /// pgbridge (`kill -9`) but not of the machine.
+    /// `normal` (the default, the same guarantee as the SQLite backend's own commits): survives
+    /// a crash of pgbridge (`kill -9`) but not a power loss; `full`: fsync at each group commit,
+    /// surviving power loss too, at the price of one fsync per commit group.
     pub sync: String,
 }
 
@@ -71,7 +72,7 @@ impl Default for JournalConfig {
     fn default() -> Self {
         JournalConfig {
             path: PathBuf::from("pgbridge-observers.db"),
-            sync: "full".to_owned(),
+            sync: "normal".to_owned(),
         }
     }
 }

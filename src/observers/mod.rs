@@ -57,6 +57,12 @@ impl Observers {
     /// Opens the journal, starts delivery (first of what an earlier run left undelivered), and
     /// returns the pipeline. Must run inside a tokio runtime.
     pub fn start(config: &ObserversConfig) -> Result<Arc<Observers>, ObserversConfigError> {
+        if !matches!(config.journal.sync.as_str(), "normal" | "full") {
+            return Err(ObserversConfigError(format!(
+                "journal.sync = \"{}\" is not normal or full",
+                config.journal.sync
+            )));
+        }
         let names: Vec<String> = config.targets.iter().map(|t| t.name.clone()).collect();
         for (index, name) in names.iter().enumerate() {
             if names[..index].contains(name) {
