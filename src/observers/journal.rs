@@ -16,8 +16,8 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{Mutex, PoisonError, mpsc};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{mpsc as async_mpsc, oneshot};
@@ -28,7 +28,7 @@ use super::event::{Event, Operation};
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     table_name TEXT NOT NULL,
     operation TEXT NOT NULL,
     subject TEXT,
@@ -45,7 +45,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     PRIMARY KEY (seq, target)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (state, seq);
 CREATE VIEW IF NOT EXISTS dlq AS
     SELECT e.seq, e.id AS event_id, d.target, e.table_name, e.operation, e.subject,
            d.attempts, d.last_error, d.updated_at AS failed_at, e.body AS event
@@ -69,10 +68,6 @@ enum Command {
         events: Vec<Routed>,
         done: oneshot::Sender<Result<(), String>>,
     },
-    Delivered {
-        seq: i64,
-        target: usize,
-    },
     Dead {
         seq: i64,
         target: usize,
@@ -85,7 +80,11 @@ enum Command {
 #[derive(Clone)]
 pub struct Journal {
     commands: mpsc::Sender<Command>,
+    delivered: Delivered,
 }
+
+/// Deliveries done since the journal last wrote.
+type Delivered = Arc<Mutex<Vec<(i64, usize)>>>;
 
 /// Opens (or creates) a journal database with its pragmas and tables.
 pub fn open_connection(path: &Path, sync: &str) -> rusqlite::Result<Connection> {
@@ -113,11 +112,13 @@ impl Journal {
     ) -> Result<Journal, String> {
         let connection = open_connection(path, sync)
             .map_err(|e| format!("cannot open the observer journal {}: {e}", path.display()))?;
+        let delivered = Delivered::default();
         let mut writer = Writer {
             connection,
             targets,
             jobs,
             queue,
+            delivered: Arc::clone(&delivered),
             // What an earlier run left pending is read back like a spill, from the start.
             spilled: true,
             sent_through: 0,
@@ -126,11 +127,15 @@ impl Journal {
             .refill()
             .map_err(|e| format!("cannot read the observer journal: {e}"))?;
         let (commands, receiver) = mpsc::channel();
+        let journal = Journal {
+            commands,
+            delivered,
+        };
         std::thread::Builder::new()
             .name("pgbridge-journal".to_owned())
             .spawn(move || writer.run(&receiver))
             .map_err(|e| format!("cannot start the journal thread: {e}"))?;
-        Ok(Journal { commands })
+        Ok(journal)
     }
 
     /// Appends a committed transaction's events; returns once they are on disk.
@@ -144,8 +149,14 @@ impl Journal {
             .map_err(|_| "the journal thread has stopped".to_owned())?
     }
 
+    /// Records a delivery as done. It is not a command: done deliveries are collected and
+    /// written with the next group (at most [`ACK_FLUSH`] later), so a delivery costs no wake-up
+    /// of the journal thread. A crash in that window delivers them again (at least once).
     pub fn delivered(&self, seq: i64, target: usize) {
-        let _ = self.commands.send(Command::Delivered { seq, target });
+        self.delivered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((seq, target));
     }
 
     pub fn dead(&self, seq: i64, target: usize, attempts: usize, error: String) {
@@ -171,6 +182,7 @@ struct Writer {
     targets: Vec<String>,
     jobs: async_mpsc::UnboundedSender<Job>,
     queue: QueueBound,
+    delivered: Delivered,
     /// Deliveries past `sent_through` wait in the journal only.
     spilled: bool,
     /// The last event seq handed to the dispatcher.
@@ -181,44 +193,54 @@ struct Writer {
 const GROUP_LIMIT: usize = 4096;
 /// How often `replay` rows are looked for.
 const REPLAY_POLL: Duration = Duration::from_millis(500);
-/// How often a spilled journal checks whether the dispatcher has room again.
-const SPILL_POLL: Duration = Duration::from_millis(20);
+/// How often done deliveries are written, and a spilled journal checks whether the
+/// dispatcher has room again, when no command wakes the thread sooner.
+pub const ACK_FLUSH: Duration = Duration::from_millis(50);
 
 impl Writer {
     fn run(mut self, receiver: &mpsc::Receiver<Command>) {
+        let mut replay_checked = Instant::now();
         loop {
             if let Err(error) = self.refill() {
                 tracing::error!(%error, "cannot read spilled events from the journal");
             }
-            let wait = if self.spilled {
-                SPILL_POLL
-            } else {
-                REPLAY_POLL
-            };
-            let first = match receiver.recv_timeout(wait) {
-                Ok(command) => command,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(error) = self.replay() {
-                        tracing::error!(%error, "cannot read replayed events from the journal");
-                    }
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            };
-            let mut group = vec![first];
+            let mut group = Vec::new();
+            let mut stopping = false;
+            match receiver.recv_timeout(ACK_FLUSH) {
+                Ok(command) => group.push(command),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => stopping = true,
+            }
             while group.len() < GROUP_LIMIT {
                 match receiver.try_recv() {
                     Ok(command) => group.push(command),
                     Err(_) => break,
                 }
             }
-            self.write(group);
+            let delivered = std::mem::take(
+                &mut *self
+                    .delivered
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+            if !group.is_empty() || !delivered.is_empty() {
+                self.write(group, &delivered);
+            }
+            if stopping {
+                return;
+            }
+            if replay_checked.elapsed() >= REPLAY_POLL {
+                replay_checked = Instant::now();
+                if let Err(error) = self.replay() {
+                    tracing::error!(%error, "cannot read replayed events from the journal");
+                }
+            }
         }
     }
 
     /// Writes a group of commands in one transaction, then answers the appends and hands
     /// their deliveries to the dispatcher.
-    fn write(&mut self, group: Vec<Command>) {
+    fn write(&mut self, group: Vec<Command>, delivered: &[(i64, usize)]) {
         let mut appended = Vec::new();
         let mut answers = Vec::new();
         let result = (|| -> rusqlite::Result<()> {
@@ -230,12 +252,6 @@ impl Writer {
                 )?;
                 let mut insert_delivery = transaction.prepare_cached(
                     "INSERT INTO deliveries (seq, target, state) VALUES (?1, ?2, 'pending')",
-                )?;
-                let mut delete_delivery = transaction
-                    .prepare_cached("DELETE FROM deliveries WHERE seq = ?1 AND target = ?2")?;
-                let mut delete_event = transaction.prepare_cached(
-                    "DELETE FROM events WHERE seq = ?1
-                     AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.seq = ?1)",
                 )?;
                 let mut kill = transaction.prepare_cached(
                     "UPDATE deliveries SET state = 'dead', attempts = ?3, last_error = ?4,
@@ -266,10 +282,6 @@ impl Writer {
                             }
                             answers.push(done);
                         }
-                        Command::Delivered { seq, target } => {
-                            delete_delivery.execute(params![seq, self.targets[target]])?;
-                            delete_event.execute(params![seq])?;
-                        }
                         Command::Dead {
                             seq,
                             target,
@@ -284,6 +296,18 @@ impl Writer {
                             ])?;
                         }
                     }
+                }
+            }
+            {
+                let mut delete_delivery = transaction
+                    .prepare_cached("DELETE FROM deliveries WHERE seq = ?1 AND target = ?2")?;
+                let mut delete_event = transaction.prepare_cached(
+                    "DELETE FROM events WHERE seq = ?1
+                     AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.seq = ?1)",
+                )?;
+                for &(seq, target) in delivered {
+                    delete_delivery.execute(params![seq, self.targets[target]])?;
+                    delete_event.execute(params![seq])?;
                 }
             }
             transaction.commit()
