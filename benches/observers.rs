@@ -345,6 +345,18 @@ async fn main() {
         inserted as f64 / started.elapsed().as_secs_f64()
     };
     println!("observers off: {off:.0} inserts/s");
+    // Observers on, but no rule matches: the cost of capturing rows and building nothing.
+    let capture_only = {
+        let section = observers_section(dir.path(), "capture", &url, false, "normal").replace(
+            "name = \"all\"\n",
+            "name = \"all\"\ntables = [\"no_such_table\"]\n",
+        );
+        let server = start_pgbridge(dir.path(), "capture", Some(section)).await;
+        let started = Instant::now();
+        let inserted = insert_load(server.port, clients, seconds, None).await;
+        inserted as f64 / started.elapsed().as_secs_f64()
+    };
+    println!("observers on, no rule matching: {capture_only:.0} inserts/s");
     // 2. One webhook, no batching; 3. with batching.
     let single = observed_run(
         dir.path(),
@@ -449,6 +461,7 @@ async fn main() {
          | inserts/s, observers off | {off:.0} | |\n\
          | inserts/s, observers on | {:.0} | |\n\
          | on / off | **{ratio:.2}** | >= 0.85 |\n\
+         | inserts/s, observers on but no rule matching (capture only) | {capture_only:.0} | |\n\
          | inserts/s, observers on, journal sync = full | {:.0} | |\n\
          | events/s delivered during the insert load, no batching | {:.0} | |\n\
          | events/s delivered during the insert load, batches of up to 500 | {:.0} | |\n\

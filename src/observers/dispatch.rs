@@ -34,15 +34,32 @@ pub struct TargetRuntime {
     pub batch: Option<(usize, Duration)>,
 }
 
-/// Routes jobs from the journal to the lanes of their target.
+/// The lanes of every target; the journal thread hands each job to the lane its ordering key
+/// hashes to, directly (no task in between).
+pub struct Router {
+    lanes: Vec<Vec<mpsc::UnboundedSender<Job>>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Router {
+    pub fn send(&self, job: Job) {
+        let lanes = &self.lanes[job.target];
+        let mut hasher = DefaultHasher::new();
+        job.event.ordering_key.hash(&mut hasher);
+        let lane = usize::try_from(hasher.finish() % lanes.len() as u64).unwrap_or(0);
+        self.metrics.queued(job.target, 1);
+        let _ = lanes[lane].send(job);
+    }
+}
+
+/// Starts the lanes of every target; returns the router that feeds them.
 pub fn start(
     targets: Vec<TargetRuntime>,
-    mut jobs: mpsc::UnboundedReceiver<Job>,
     journal: Journal,
     dedup: Cache<(String, usize), ()>,
     metrics: Arc<Metrics>,
     in_memory: Arc<AtomicUsize>,
-) {
+) -> Router {
     let lanes: Vec<Vec<mpsc::UnboundedSender<Job>>> = targets
         .into_iter()
         .enumerate()
@@ -65,16 +82,7 @@ pub fn start(
                 .collect()
         })
         .collect();
-    tokio::spawn(async move {
-        while let Some(job) = jobs.recv().await {
-            let lanes = &lanes[job.target];
-            let mut hasher = DefaultHasher::new();
-            job.event.ordering_key.hash(&mut hasher);
-            let lane = usize::try_from(hasher.finish() % lanes.len() as u64).unwrap_or(0);
-            metrics.queued(job.target, 1);
-            let _ = lanes[lane].send(job);
-        }
-    });
+    Router { lanes, metrics }
 }
 
 struct Lane {

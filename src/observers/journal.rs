@@ -20,7 +20,9 @@ use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use tokio::sync::{mpsc as async_mpsc, oneshot};
+use tokio::sync::oneshot;
+
+use super::dispatch::Router;
 
 use super::event::{Event, Operation};
 
@@ -100,44 +102,66 @@ pub fn open_connection(path: &Path, sync: &str) -> rusqlite::Result<Connection> 
     Ok(connection)
 }
 
+/// The journal before its thread starts: the dispatcher needs the [`Journal`] handle to
+/// report deliveries, and the thread needs the dispatcher's [`Router`] to hand them out.
+pub struct Unstarted {
+    writer: Writer,
+    receiver: mpsc::Receiver<Command>,
+}
+
 impl Journal {
-    /// Opens the journal and starts its thread. Deliveries left `pending` by an earlier run
-    /// are sent to `jobs` first, in commit order.
-    pub fn start(
+    /// Opens the journal file; [`Unstarted::start`] starts its thread.
+    pub fn open(
         path: &Path,
         sync: &str,
         targets: Vec<String>,
-        jobs: async_mpsc::UnboundedSender<Job>,
         queue: QueueBound,
-    ) -> Result<Journal, String> {
+    ) -> Result<(Journal, Unstarted), String> {
         let connection = open_connection(path, sync)
             .map_err(|e| format!("cannot open the observer journal {}: {e}", path.display()))?;
         let delivered = Delivered::default();
-        let mut writer = Writer {
+        let (commands, receiver) = mpsc::channel();
+        let writer = Writer {
             connection,
             targets,
-            jobs,
+            router: None,
             queue,
             delivered: Arc::clone(&delivered),
             // What an earlier run left pending is read back like a spill, from the start.
             spilled: true,
             sent_through: 0,
         };
+        Ok((
+            Journal {
+                commands,
+                delivered,
+            },
+            Unstarted { writer, receiver },
+        ))
+    }
+}
+
+impl Unstarted {
+    /// Starts the journal thread, delivering through `router`; deliveries left `pending` by
+    /// an earlier run go first, in commit order.
+    pub fn start(self, router: Router) -> Result<(), String> {
+        let Unstarted {
+            mut writer,
+            receiver,
+        } = self;
+        writer.router = Some(router);
         writer
             .refill()
             .map_err(|e| format!("cannot read the observer journal: {e}"))?;
-        let (commands, receiver) = mpsc::channel();
-        let journal = Journal {
-            commands,
-            delivered,
-        };
         std::thread::Builder::new()
             .name("pgbridge-journal".to_owned())
             .spawn(move || writer.run(&receiver))
             .map_err(|e| format!("cannot start the journal thread: {e}"))?;
-        Ok(journal)
+        Ok(())
     }
+}
 
+impl Journal {
     /// Appends a committed transaction's events; returns once they are on disk.
     pub async fn append(&self, events: Vec<Routed>) -> Result<(), String> {
         let (done, answer) = oneshot::channel();
@@ -180,7 +204,8 @@ pub struct QueueBound {
 struct Writer {
     connection: Connection,
     targets: Vec<String>,
-    jobs: async_mpsc::UnboundedSender<Job>,
+    /// The dispatcher's lanes (set when the thread starts).
+    router: Option<Router>,
     queue: QueueBound,
     delivered: Delivered,
     /// Deliveries past `sent_through` wait in the journal only.
@@ -340,8 +365,10 @@ impl Writer {
 
     fn send(&self, jobs: Vec<Job>) {
         self.queue.in_memory.fetch_add(jobs.len(), Ordering::AcqRel);
-        for job in jobs {
-            let _ = self.jobs.send(job);
+        if let Some(router) = &self.router {
+            for job in jobs {
+                router.send(job);
+            }
         }
     }
 

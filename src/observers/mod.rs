@@ -107,23 +107,21 @@ impl Observers {
             in_memory: Arc::default(),
         };
         let metrics = Arc::new(Metrics::new(&names, Arc::clone(&queue.in_memory)));
-        let (jobs, receiver) = tokio::sync::mpsc::unbounded_channel();
-        let journal = Journal::start(
+        let (journal, unstarted) = Journal::open(
             &config.journal.path,
             &config.journal.sync,
             names,
-            jobs,
             queue.clone(),
         )
         .map_err(ObserversConfigError)?;
-        dispatch::start(
+        let router = dispatch::start(
             runtimes,
-            receiver,
             journal.clone(),
             dedup,
             Arc::clone(&metrics),
             queue.in_memory,
         );
+        unstarted.start(router).map_err(ObserversConfigError)?;
         let first_transaction = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or(1);
         Ok(Arc::new(Observers {
             journal_path: config.journal.path.clone(),
