@@ -17,8 +17,10 @@ impl Visitor for ReadsCatalog {
         let mut parts = relation.0.iter().rev().filter_map(|part| part.as_ident());
         let name = parts.next();
         let schema = parts.next();
-        if name.is_some_and(|ident| is_catalog_relation(&ident.value))
-            || schema.is_some_and(|ident| is_catalog_schema(&ident.value))
+        // `FROM pg_get_keywords()` names a set-returning catalog function as a relation.
+        if name.is_some_and(|ident| {
+            is_catalog_relation(&ident.value) || is_catalog_function(&ident.value)
+        }) || schema.is_some_and(|ident| is_catalog_schema(&ident.value))
         {
             return ControlFlow::Break(());
         }
@@ -87,8 +89,9 @@ impl Visitor for UserRelations {
             let mut parts = name.0.iter().rev().filter_map(|part| part.as_ident());
             let relation = parts.next();
             let schema = parts.next();
-            let catalog = relation.is_some_and(|ident| is_catalog_relation(&ident.value))
-                || schema.is_some_and(|ident| is_catalog_schema(&ident.value));
+            let catalog = relation.is_some_and(|ident| {
+                is_catalog_relation(&ident.value) || is_catalog_function(&ident.value)
+            }) || schema.is_some_and(|ident| is_catalog_schema(&ident.value));
             if let Some(relation) = relation.filter(|_| !catalog)
                 && (schema.is_some() || !self.ctes.contains(&relation.value.to_ascii_lowercase()))
             {
