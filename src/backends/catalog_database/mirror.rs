@@ -34,12 +34,17 @@ pub struct CatalogDatabase {
     mirror: Mutex<Mirror>,
 }
 
-fn open_worker(session: &Arc<SessionValues>) -> Result<Arc<Worker>, SqlError> {
+/// Opens a worker on a new in-memory database (attaching and filling the fixed catalog tables
+/// blocks for a few milliseconds: off the async threads).
+async fn open_worker(session: &Arc<SessionValues>) -> Result<Arc<Worker>, SqlError> {
     let options = OpenOptions {
         path: ":memory:".to_owned(),
         busy_timeout_ms: 0,
     };
-    Worker::open(&options, Arc::clone(session)).map(Arc::new)
+    let session = Arc::clone(session);
+    tokio::task::spawn_blocking(move || Worker::open(&options, session).map(Arc::new))
+        .await
+        .map_err(|e| SqlError::new("53000", format!("cannot open the catalog database: {e}")))?
 }
 
 impl CatalogDatabase {
@@ -66,18 +71,17 @@ impl CatalogDatabase {
     }
 
     /// The worker, opened (with an empty mirror) if this is the first catalog read.
-    fn worker(&self) -> Result<Arc<Worker>, SqlError> {
-        let mut mirror = self.mirror.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(worker) = &mirror.worker {
-            return Ok(Arc::clone(worker));
+    async fn worker(&self) -> Result<Arc<Worker>, SqlError> {
+        if let Some(worker) = self.current() {
+            return Ok(worker);
         }
-        let worker = open_worker(&self.session)?;
-        mirror.worker = Some(Arc::clone(&worker));
-        Ok(worker)
+        let opened = open_worker(&self.session).await?;
+        let mut mirror = self.mirror.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(Arc::clone(mirror.worker.get_or_insert(opened)))
     }
 
     pub async fn prepare(&self, sql: String) -> Result<Prepared, SqlError> {
-        self.worker()?.prepare(sql).await
+        self.worker().await?.prepare(sql).await
     }
 
     /// Starts a catalog query (planned, so prepared, on this database before).
@@ -87,12 +91,15 @@ impl CatalogDatabase {
         parameters: Vec<Value>,
         types: Vec<OutputType>,
     ) -> Result<mpsc::Receiver<Batch>, SqlError> {
-        self.worker()?.query(sql, parameters, types)
+        let worker = self.current().ok_or_else(|| {
+            SqlError::new("XX000", "the catalog database of this session is not open")
+        })?;
+        worker.query(sql, parameters, types)
     }
 
     /// The columns of a catalog table, for type inference.
     pub async fn table_columns(&self, table: String) -> Result<Option<TableColumns>, SqlError> {
-        self.worker()?.table_columns(table).await
+        self.worker().await?.table_columns(table).await
     }
 
     /// Brings the mirror up to `description` (rebuilt only when it differs from the one it was
@@ -103,7 +110,7 @@ impl CatalogDatabase {
             mirror.worker.is_some() && mirror.built_from.as_ref() == Some(&description)
         };
         if !built {
-            let worker = open_worker(&self.session)?;
+            let worker = open_worker(&self.session).await?;
             write_mirror(&worker, &description).await?;
             let mut mirror = self.mirror.lock().unwrap_or_else(PoisonError::into_inner);
             mirror.worker = Some(worker);

@@ -75,6 +75,13 @@ fn postgres_default(default: Option<&str>, pg_type: PgType, extra: &str) -> Opti
         (_, current) if current.starts_with("current_timestamp") || current.starts_with("now(") => {
             "now()".to_owned()
         }
+        // MySQL pads a DECIMAL default to the column's scale (`0.00` for `DEFAULT 0`).
+        (PgType::Numeric, number) if number.contains('.') && number.parse::<f64>().is_ok() => {
+            number
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_owned()
+        }
         _ => default.to_owned(),
     })
 }
@@ -236,6 +243,18 @@ mod tests {
             Some("'a''b'".to_owned())
         );
         assert_eq!(postgres_default(None, PgType::Int4, "auto_increment"), None);
+        assert_eq!(
+            postgres_default(Some("0.00"), PgType::Numeric, ""),
+            Some("0".to_owned())
+        );
+        assert_eq!(
+            postgres_default(Some("1.50"), PgType::Numeric, ""),
+            Some("1.5".to_owned())
+        );
+        assert_eq!(
+            postgres_default(Some("10"), PgType::Numeric, ""),
+            Some("10".to_owned())
+        );
     }
 
     #[test]
