@@ -122,6 +122,7 @@ async fn catalog_follows_schema_changes_and_legacy_tables() {
         "CREATE TABLE legacy (id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
             name VARCHAR(40) NOT NULL DEFAULT 'x', active TINYINT(1) DEFAULT 1,
             created DATETIME DEFAULT CURRENT_TIMESTAMP, code CHAR(4) UNIQUE,
+            prefs JSON, price DECIMAL(8,2) DEFAULT 0,
             KEY by_name (name), UNIQUE KEY uq_created (created))",
     ))
     .execute(&mut direct)
@@ -148,6 +149,8 @@ async fn catalog_follows_schema_changes_and_legacy_tables() {
                 "NULL"
             ],
             ["code", "character", "YES", "NULL", "4"],
+            ["prefs", "json", "YES", "NULL", "NULL"],
+            ["price", "numeric", "YES", "0", "NULL"],
         ]
         .map(|row| row.map(str::to_owned).to_vec())
     );

@@ -18,7 +18,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::errors::classify;
 use super::registry;
-use super::schema::{COLUMNS_SELECT, column_type, read_error};
+use super::schema::{column_type, columns_select, read_error};
 use crate::backends::catalog_database::{
     ColumnDescription, ForeignKeyDescription, IndexDescription, RelationDescription,
     SchemaDescription,
@@ -26,6 +26,10 @@ use crate::backends::catalog_database::{
 
 const TABLES_SQL: &str = "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES \
      WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
+
+/// MariaDB's `JSON` columns are `LONGTEXT` with a `json_valid` check.
+const JSON_CHECKS_SQL: &str = "SELECT TABLE_NAME, CHECK_CLAUSE \
+     FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()";
 
 const INDEXES_SQL: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS \
      WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
@@ -86,6 +90,24 @@ fn postgres_default(default: Option<&str>, pg_type: PgType, extra: &str) -> Opti
     })
 }
 
+/// The column a `json_valid(`col`)` (or `json_valid("col")`) check clause checks.
+fn json_checked_column(clause: &str) -> Option<String> {
+    let inner = clause
+        .trim()
+        .strip_prefix("json_valid(")?
+        .strip_suffix(')')?;
+    inner
+        .strip_prefix('`')
+        .and_then(|rest| rest.strip_suffix('`'))
+        .map(|name| name.replace("``", "`"))
+        .or_else(|| {
+            inner
+                .strip_prefix('"')
+                .and_then(|rest| rest.strip_suffix('"'))
+                .map(|name| name.replace("\"\"", "\""))
+        })
+}
+
 /// True when a unique index's name is the one MySQL gives an unnamed `UNIQUE` constraint.
 fn names_a_constraint(index: &str, first_column: &str) -> bool {
     index == first_column
@@ -123,13 +145,26 @@ pub async fn describe(connection: &mut MySqlConnection) -> Result<SchemaDescript
         .into_iter()
         .map(|(table, column, pg_type, modifier)| ((table, column), (pg_type, modifier)))
         .collect();
-    let columns_sql = format!("{COLUMNS_SELECT} ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION");
+    let mut json_columns = std::collections::HashSet::new();
+    for row in fetch(connection, JSON_CHECKS_SQL.to_owned()).await? {
+        if let Some(column) = json_checked_column(&required(&row, 1)?) {
+            json_columns.insert((required(&row, 0)?, column));
+        }
+    }
+    let columns_sql = format!(
+        "{} ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION",
+        columns_select("0")
+    );
     for row in fetch(connection, columns_sql).await? {
         let table = required(&row, 7)?;
         let Some(&index) = position.get(&table) else {
             continue;
         };
-        let (name, mapped, modifier) = column_type(&row)?;
+        let (name, mut mapped, modifier) = column_type(&row)?;
+        let data_type = required(&row, 1)?.to_ascii_lowercase();
+        if data_type == "longtext" && json_columns.contains(&(table.clone(), name.clone())) {
+            mapped = PgType::Json;
+        }
         let (pg_type, type_modifier) = registered
             .get(&(table, name.clone()))
             .copied()
@@ -255,6 +290,19 @@ mod tests {
             postgres_default(Some("10"), PgType::Numeric, ""),
             Some("10".to_owned())
         );
+    }
+
+    #[test]
+    fn json_checks_name_their_column() {
+        assert_eq!(
+            json_checked_column("json_valid(`doc`)"),
+            Some("doc".to_owned())
+        );
+        assert_eq!(
+            json_checked_column("json_valid(\"doc\")"),
+            Some("doc".to_owned())
+        );
+        assert_eq!(json_checked_column("json_valid(concat(`a`, `b`))"), None);
     }
 
     #[test]

@@ -14,25 +14,33 @@ use super::registry;
 use super::types::type_of_column;
 use crate::backends::adapter::TableColumns;
 
-/// The MariaDB form of the lookup (MySQL 8's `CHECK_CONSTRAINTS` has no `TABLE_NAME`; there
-/// `JSON` columns say so in `DATA_TYPE` and the check is not needed). The first seven columns
-/// are what [`column_type`] reads; `catalog.rs` reads the schema's columns with the same select.
-pub const COLUMNS_SELECT: &str = "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, \
-     c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.CHARACTER_MAXIMUM_LENGTH, \
-     EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k \
-             WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME \
-             AND k.CHECK_CLAUSE IN (CONCAT('json_valid(`', c.COLUMN_NAME, '`)'), \
-                                    CONCAT('json_valid(\"', c.COLUMN_NAME, '\")'))) AS is_json, \
-     c.TABLE_NAME, c.IS_NULLABLE, c.COLUMN_DEFAULT, c.EXTRA \
-     FROM information_schema.COLUMNS c \
-     WHERE c.TABLE_SCHEMA = DATABASE()";
+/// True for a column with MariaDB's `json_valid` check: the MariaDB form (MySQL 8's
+/// `CHECK_CONSTRAINTS` has no `TABLE_NAME`; there `JSON` columns say so in `DATA_TYPE` and the
+/// check is not needed).
+const IS_JSON: &str = "EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k \
+     WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME \
+     AND k.CHECK_CLAUSE IN (CONCAT('json_valid(`', c.COLUMN_NAME, '`)'), \
+                            CONCAT('json_valid(\"', c.COLUMN_NAME, '\")')))";
+
+/// The columns of the database's tables, with `is_json` computed by the given expression (the
+/// catalog, which reads every column at once, finds the checks with one query of its own
+/// rather than one subquery per column). The first seven columns are what [`column_type`]
+/// reads.
+pub fn columns_select(is_json: &str) -> String {
+    format!(
+        "SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, \
+         c.CHARACTER_MAXIMUM_LENGTH, {is_json} AS is_json, c.TABLE_NAME, c.IS_NULLABLE, \
+         c.COLUMN_DEFAULT, c.EXTRA \
+         FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE()"
+    )
+}
 
 /// An error reading an `information_schema` row.
 pub fn read_error(error: sqlx::Error) -> SqlError {
     SqlError::new("XX000", format!("information_schema: {error}"))
 }
 
-/// A column's name and PostgreSQL type from a row of [`COLUMNS_SELECT`].
+/// A column's name and PostgreSQL type from a row of [`columns_select`].
 pub fn column_type(row: &MySqlRow) -> Result<(String, PgType, i32), SqlError> {
     let name: String = row.try_get_unchecked(0).map_err(read_error)?;
     let data_type: String = row.try_get_unchecked(1).map_err(read_error)?;
@@ -58,7 +66,8 @@ pub async fn table_columns(
     table: &str,
 ) -> Result<Option<TableColumns>, SqlError> {
     let rows = sqlx::query(AssertSqlSafe(format!(
-        "{COLUMNS_SELECT} AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION"
+        "{} AND c.TABLE_NAME = ? ORDER BY c.ORDINAL_POSITION",
+        columns_select(IS_JSON)
     )))
     .bind(table)
     .fetch_all(&mut *connection)
