@@ -116,6 +116,23 @@ async fn catalog_follows_schema_changes_and_legacy_tables() {
         ]
         .map(|(a, b)| (a.to_owned(), b.to_owned()))
     );
+    // OIDs stay put for relations the DDL did not touch, even those created after.
+    let oid = "SELECT oid::int8 FROM pg_class WHERE relname = $1";
+    let before: i64 = client
+        .query_one(oid, &[&"second_table"])
+        .await
+        .unwrap()
+        .get(0);
+    client
+        .batch_execute("CREATE TABLE a_first_by_name (id int)")
+        .await
+        .unwrap();
+    let after: i64 = client
+        .query_one(oid, &[&"second_table"])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(before, after);
     // A table made in MariaDB directly: types mapped from MySQL's, its indexes and defaults.
     let mut direct = database.direct().await;
     sqlx::raw_sql(AssertSqlSafe(

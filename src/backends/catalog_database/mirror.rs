@@ -2,9 +2,10 @@
 //! holds the mirror of the backend's schema (empty tables and views, their PostgreSQL types in
 //! the mirror's own type registry) beside the attached `pg_catalog` and `information_schema`.
 //!
-//! When the backend's schema changes, a new worker is opened and the whole mirror is written
-//! again (a few milliseconds; schema changes are rare next to catalog reads), so no half-built
-//! mirror is ever read and nothing needs to be dropped.
+//! When the backend's schema changes, the relations that changed are dropped and created again
+//! and the others left alone, so their OIDs (from `sqlite_master`'s rowids) stay put across DDL
+//! as on the SQLite backend. If that fails half-way, a new worker is opened and the whole mirror
+//! written into it.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -102,72 +103,130 @@ impl CatalogDatabase {
         self.worker().await?.table_columns(table).await
     }
 
-    /// Brings the mirror up to `description` (rebuilt only when it differs from the one it was
-    /// built from), then the catalog up to the mirror.
+    /// Brings the mirror up to `description` (changed only where it differs from the one it
+    /// was built from), then the catalog up to the mirror.
     pub async fn refresh(&self, description: SchemaDescription) -> Result<(), SqlError> {
-        let built = {
+        let (current, built_from) = {
             let mirror = self.mirror.lock().unwrap_or_else(PoisonError::into_inner);
-            mirror.worker.is_some() && mirror.built_from.as_ref() == Some(&description)
+            (mirror.worker.clone(), mirror.built_from.clone())
         };
-        if !built {
-            let worker = open_worker(&self.session).await?;
-            write_mirror(&worker, &description).await?;
-            let mut mirror = self.mirror.lock().unwrap_or_else(PoisonError::into_inner);
-            mirror.worker = Some(worker);
-            mirror.built_from = Some(description);
-        }
-        match self.current() {
-            Some(worker) => worker.refresh_catalog().await,
-            None => Ok(()),
-        }
+        let worker = match current {
+            Some(worker) if built_from.as_ref() == Some(&description) => worker,
+            current => {
+                let updated = match current {
+                    Some(worker) => update_mirror(&worker, built_from.as_ref(), &description)
+                        .await
+                        .map(|()| worker),
+                    None => Err(SqlError::new("XX000", "no catalog database yet")),
+                };
+                // Anything that went wrong half-way: a new database, written from scratch.
+                let worker = match updated {
+                    Ok(worker) => worker,
+                    Err(_) => {
+                        let fresh = open_worker(&self.session).await?;
+                        update_mirror(&fresh, None, &description).await?;
+                        fresh
+                    }
+                };
+                let mut mirror = self.mirror.lock().unwrap_or_else(PoisonError::into_inner);
+                mirror.worker = Some(Arc::clone(&worker));
+                mirror.built_from = Some(description);
+                worker
+            }
+        };
+        worker.refresh_catalog().await
     }
 }
 
-/// Writes every relation of `description` into a new worker's empty database.
-async fn write_mirror(worker: &Worker, description: &SchemaDescription) -> Result<(), SqlError> {
-    let mut index_names = std::collections::HashSet::new();
-    for relation in &description.relations {
-        let change = SchemaChange::CreateTable {
-            table: relation.name.clone(),
-            columns: relation
-                .columns
-                .iter()
-                .map(|column| DeclaredColumn {
-                    name: column.name.clone(),
-                    pg_type: column.pg_type,
-                    type_modifier: column.type_modifier,
-                })
-                .collect(),
+/// Changes the mirror written from `old` (`None`: an empty mirror) into that of `new`: the
+/// relations that went away or changed are dropped, the new and changed ones created. The
+/// others keep their rows in `sqlite_master`, so their OIDs stay put, as on SQLite.
+async fn update_mirror(
+    worker: &Worker,
+    old: Option<&SchemaDescription>,
+    new: &SchemaDescription,
+) -> Result<(), SqlError> {
+    let old = old.map_or(&[][..], |description| description.relations.as_slice());
+    for stale in old.iter().filter(|r| !new.relations.contains(r)) {
+        let kind = if stale.view { "VIEW" } else { "TABLE" };
+        let change = SchemaChange::DropTables {
+            tables: vec![stale.name.clone()],
         };
-        let created = worker
-            .ddl(create_statement(relation, true), Some(change.clone()))
-            .await;
-        if created.is_err() {
-            // A default SQLite cannot read (a MySQL expression): the relation without them.
-            worker
-                .ddl(create_statement(relation, false), Some(change))
-                .await?;
-        }
-        for index in &relation.indexes {
-            // Index names are per table in MySQL, per schema in PostgreSQL and SQLite.
-            let name = if index_names.insert(index.name.to_ascii_lowercase()) {
-                index.name.clone()
-            } else {
-                format!("{}_{}", relation.name, index.name)
-            };
-            index_names.insert(name.to_ascii_lowercase());
-            let unique = if index.unique { "UNIQUE " } else { "" };
-            worker
-                .batch(format!(
-                    "CREATE {unique}INDEX {} ON {} ({})",
-                    quote_identifier(&name),
-                    quote_identifier(&relation.name),
-                    identifier_list(&index.columns)
-                ))
-                .await?;
-        }
+        worker
+            .ddl(
+                format!("DROP {kind} {}", quote_identifier(&stale.name)),
+                Some(change),
+            )
+            .await?;
+    }
+    for relation in new.relations.iter().filter(|r| !old.contains(r)) {
+        create_relation(worker, relation, new).await?;
     }
     Ok(())
+}
+
+/// Creates one relation of `description` and its indexes.
+async fn create_relation(
+    worker: &Worker,
+    relation: &RelationDescription,
+    description: &SchemaDescription,
+) -> Result<(), SqlError> {
+    let change = SchemaChange::CreateTable {
+        table: relation.name.clone(),
+        columns: relation
+            .columns
+            .iter()
+            .map(|column| DeclaredColumn {
+                name: column.name.clone(),
+                pg_type: column.pg_type,
+                type_modifier: column.type_modifier,
+            })
+            .collect(),
+    };
+    let created = worker
+        .ddl(create_statement(relation, true), Some(change.clone()))
+        .await;
+    if created.is_err() {
+        // A default SQLite cannot read (a MySQL expression): the relation without them.
+        worker
+            .ddl(create_statement(relation, false), Some(change))
+            .await?;
+    }
+    for index in &relation.indexes {
+        let unique = if index.unique { "UNIQUE " } else { "" };
+        worker
+            .batch(format!(
+                "CREATE {unique}INDEX {} ON {} ({})",
+                quote_identifier(&index_name(relation, &index.name, description)),
+                quote_identifier(&relation.name),
+                identifier_list(&index.columns)
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The name an index gets in the mirror: index names are per table in MySQL, per schema in
+/// PostgreSQL and SQLite, so a name another relation (or one of its indexes) also uses is
+/// prefixed with its table's name.
+fn index_name(
+    relation: &RelationDescription,
+    name: &str,
+    description: &SchemaDescription,
+) -> String {
+    let shared = description.relations.iter().any(|other| {
+        other.name.eq_ignore_ascii_case(name)
+            || (other.name != relation.name
+                && other
+                    .indexes
+                    .iter()
+                    .any(|index| index.name.eq_ignore_ascii_case(name)))
+    });
+    if shared {
+        format!("{}_{name}", relation.name)
+    } else {
+        name.to_owned()
+    }
 }
 
 fn identifier_list(names: &[String]) -> String {
@@ -239,7 +298,9 @@ fn create_statement(relation: &RelationDescription, with_defaults: bool) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backends::catalog_database::{ColumnDescription, ForeignKeyDescription};
+    use crate::backends::catalog_database::{
+        ColumnDescription, ForeignKeyDescription, IndexDescription,
+    };
     use pgbridge_dialects::PgType;
 
     fn column(name: &str, pg_type: PgType, default: Option<&str>) -> ColumnDescription {
@@ -250,6 +311,33 @@ mod tests {
             not_null: default.is_none(),
             default: default.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn index_names_shared_by_tables_are_prefixed() {
+        let table = |name: &str, index: &str| RelationDescription {
+            name: name.to_owned(),
+            view: false,
+            columns: vec![column("id", PgType::Int4, None)],
+            primary_key: Vec::new(),
+            unique_keys: Vec::new(),
+            indexes: vec![IndexDescription {
+                name: index.to_owned(),
+                unique: false,
+                columns: vec!["id".to_owned()],
+            }],
+            foreign_keys: Vec::new(),
+        };
+        let description = SchemaDescription {
+            relations: vec![table("a", "by_id"), table("b", "by_id"), table("c", "own")],
+        };
+        let [a, b, c] = &description.relations[..] else {
+            unreachable!()
+        };
+        assert_eq!(index_name(a, "by_id", &description), "a_by_id");
+        assert_eq!(index_name(b, "by_id", &description), "b_by_id");
+        assert_eq!(index_name(c, "own", &description), "own");
+        assert_eq!(index_name(c, "a", &description), "c_a");
     }
 
     #[test]
