@@ -199,6 +199,39 @@ async fn catalog_follows_schema_changes_and_legacy_tables() {
         ]
         .map(|row| row.map(str::to_owned).to_vec())
     );
+    // A foreign key made in MariaDB: PostgreSQL's name, and no index for it (InnoDB adds one
+    // named after the key; PostgreSQL has none).
+    sqlx::raw_sql(AssertSqlSafe(
+        "CREATE TABLE legacy_child (id INT PRIMARY KEY, legacy_id INT UNSIGNED,
+            CONSTRAINT fk_legacy FOREIGN KEY (legacy_id) REFERENCES legacy (id))",
+    ))
+    .execute(&mut direct)
+    .await
+    .unwrap();
+    let constraints = rows(
+        &client,
+        "SELECT constraint_name, constraint_type FROM information_schema.table_constraints
+         WHERE table_name = 'legacy_child' ORDER BY 1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        constraints,
+        [
+            ["legacy_child_legacy_id_fkey", "FOREIGN KEY"],
+            ["legacy_child_pkey", "PRIMARY KEY"]
+        ]
+        .map(|row| row.map(str::to_owned).to_vec())
+    );
+    assert_eq!(
+        rows(
+            &client,
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'legacy_child'"
+        )
+        .await
+        .unwrap(),
+        vec![vec!["legacy_child_pkey"]]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,11 +9,11 @@
 //! (`code`, `code_2`); any other name was given by `CREATE UNIQUE INDEX name`. The index InnoDB
 //! adds for a foreign key without one (named after the key) is not shown: PostgreSQL has none.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pgbridge_dialects::PgType;
 use pgbridge_proxy::SqlError;
-use sqlx::mysql::MySqlConnection;
+use sqlx::mysql::{MySqlConnection, MySqlRow};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::errors::classify;
@@ -43,10 +43,7 @@ const FOREIGN_KEYS_SQL: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN
      WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
      ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
 
-async fn fetch(
-    connection: &mut MySqlConnection,
-    sql: String,
-) -> Result<Vec<sqlx::mysql::MySqlRow>, SqlError> {
+async fn fetch(connection: &mut MySqlConnection, sql: String) -> Result<Vec<MySqlRow>, SqlError> {
     sqlx::query(AssertSqlSafe(sql))
         .fetch_all(&mut *connection)
         .await
@@ -54,12 +51,12 @@ async fn fetch(
 }
 
 /// A text column of an `information_schema` row (MariaDB may send them as binary strings).
-fn text(row: &sqlx::mysql::MySqlRow, index: usize) -> Result<Option<String>, SqlError> {
+fn text(row: &MySqlRow, index: usize) -> Result<Option<String>, SqlError> {
     let bytes: Option<Vec<u8>> = row.try_get_unchecked(index).map_err(read_error)?;
     Ok(bytes.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-fn required(row: &sqlx::mysql::MySqlRow, index: usize) -> Result<String, SqlError> {
+fn required(row: &MySqlRow, index: usize) -> Result<String, SqlError> {
     Ok(text(row, index)?.unwrap_or_default())
 }
 
@@ -119,33 +116,16 @@ fn names_a_constraint(index: &str, first_column: &str) -> bool {
 
 /// Reads the schema of the connection's database.
 pub async fn describe(connection: &mut MySqlConnection) -> Result<SchemaDescription, SqlError> {
-    let mut relations: Vec<RelationDescription> = Vec::new();
+    let mut schema = Schema::default();
     for row in fetch(connection, TABLES_SQL.to_owned()).await? {
-        let name = required(&row, 0)?;
-        if name == registry::TABLE {
-            continue;
-        }
-        relations.push(RelationDescription {
-            view: required(&row, 1)? == "VIEW",
-            name,
-            columns: Vec::new(),
-            primary_key: Vec::new(),
-            unique_keys: Vec::new(),
-            indexes: Vec::new(),
-            foreign_keys: Vec::new(),
-        });
+        schema.add_relation(required(&row, 0)?, required(&row, 1)? == "VIEW");
     }
-    let position: HashMap<String, usize> = relations
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.name.clone(), i))
-        .collect();
     let registered: HashMap<(String, String), (PgType, i32)> = registry::all_registered(connection)
         .await?
         .into_iter()
         .map(|(table, column, pg_type, modifier)| ((table, column), (pg_type, modifier)))
         .collect();
-    let mut json_columns = std::collections::HashSet::new();
+    let mut json_columns = HashSet::new();
     for row in fetch(connection, JSON_CHECKS_SQL.to_owned()).await? {
         if let Some(column) = json_checked_column(&required(&row, 1)?) {
             json_columns.insert((required(&row, 0)?, column));
@@ -156,55 +136,10 @@ pub async fn describe(connection: &mut MySqlConnection) -> Result<SchemaDescript
         columns_select("0")
     );
     for row in fetch(connection, columns_sql).await? {
-        let table = required(&row, 7)?;
-        let Some(&index) = position.get(&table) else {
-            continue;
-        };
-        let (name, mut mapped, modifier) = column_type(&row)?;
-        let data_type = required(&row, 1)?.to_ascii_lowercase();
-        if data_type == "longtext" && json_columns.contains(&(table.clone(), name.clone())) {
-            mapped = PgType::Json;
-        }
-        let (pg_type, type_modifier) = registered
-            .get(&(table, name.clone()))
-            .copied()
-            .unwrap_or((mapped, modifier));
-        let extra = text(&row, 10)?.unwrap_or_default();
-        relations[index].columns.push(ColumnDescription {
-            default: postgres_default(text(&row, 9)?.as_deref(), pg_type, &extra),
-            not_null: required(&row, 8)? == "NO",
-            name,
-            pg_type,
-            type_modifier,
-        });
+        schema.add_column(&row, &registered, &json_columns)?;
     }
-    let mut foreign_key_names: Vec<(String, String)> = Vec::new();
     for row in fetch(connection, FOREIGN_KEYS_SQL.to_owned()).await? {
-        let table = required(&row, 0)?;
-        let Some(&index) = position.get(&table) else {
-            continue;
-        };
-        let constraint = required(&row, 1)?;
-        let (column, referenced_table) = (required(&row, 2)?, required(&row, 3)?);
-        let referenced_column = required(&row, 4)?;
-        let same_key = foreign_key_names.last() == Some(&(table.clone(), constraint.clone()));
-        let keys = &mut relations[index].foreign_keys;
-        match keys.last_mut() {
-            Some(key) if same_key => {
-                key.columns.push(column);
-                key.referenced_columns.push(referenced_column);
-            }
-            _ => {
-                keys.push(ForeignKeyDescription {
-                    columns: vec![column],
-                    referenced_table,
-                    referenced_columns: vec![referenced_column],
-                    on_update: action(&required(&row, 5)?),
-                    on_delete: action(&required(&row, 6)?),
-                });
-                foreign_key_names.push((table, constraint));
-            }
-        }
+        schema.add_foreign_key_column(&row)?;
     }
     let mut indexes: Vec<(String, String, bool, Vec<String>)> = Vec::new();
     for row in fetch(connection, INDEXES_SQL.to_owned()).await? {
@@ -219,17 +154,121 @@ pub async fn describe(connection: &mut MySqlConnection) -> Result<SchemaDescript
         }
     }
     for (table, name, unique, columns) in indexes {
-        let Some(&index) = position.get(&table) else {
-            continue;
+        schema.add_index(&table, name, unique, columns);
+    }
+    Ok(SchemaDescription {
+        relations: schema.relations,
+    })
+}
+
+/// The description being read, relations found by name.
+#[derive(Default)]
+struct Schema {
+    relations: Vec<RelationDescription>,
+    position: HashMap<String, usize>,
+    /// (table, constraint) of every foreign key, in the order read.
+    foreign_keys: Vec<(String, String)>,
+}
+
+impl Schema {
+    fn add_relation(&mut self, name: String, view: bool) {
+        if name == registry::TABLE {
+            return;
+        }
+        self.position.insert(name.clone(), self.relations.len());
+        self.relations.push(RelationDescription {
+            name,
+            view,
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            unique_keys: Vec::new(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+        });
+    }
+
+    fn relation(&mut self, table: &str) -> Option<&mut RelationDescription> {
+        let index = *self.position.get(table)?;
+        self.relations.get_mut(index)
+    }
+
+    /// A row of [`columns_select`]: the registry's type where pgbridge created the column.
+    fn add_column(
+        &mut self,
+        row: &MySqlRow,
+        registered: &HashMap<(String, String), (PgType, i32)>,
+        json_columns: &HashSet<(String, String)>,
+    ) -> Result<(), SqlError> {
+        let table = required(row, 7)?;
+        let (name, mut mapped, modifier) = column_type(row)?;
+        let key = (table, name);
+        if required(row, 1)?.eq_ignore_ascii_case("longtext") && json_columns.contains(&key) {
+            mapped = PgType::Json;
+        }
+        let (pg_type, type_modifier) = registered.get(&key).copied().unwrap_or((mapped, modifier));
+        let extra = text(row, 10)?.unwrap_or_default();
+        let column = ColumnDescription {
+            default: postgres_default(text(row, 9)?.as_deref(), pg_type, &extra),
+            not_null: required(row, 8)? == "NO",
+            name: key.1,
+            pg_type,
+            type_modifier,
         };
-        let relation = &mut relations[index];
+        if let Some(relation) = self.relation(&key.0) {
+            relation.columns.push(column);
+        }
+        Ok(())
+    }
+
+    /// A row of `FOREIGN_KEYS_SQL`: one column of a key (rows of one key come together).
+    fn add_foreign_key_column(&mut self, row: &MySqlRow) -> Result<(), SqlError> {
+        let key = (required(row, 0)?, required(row, 1)?);
+        let same_key = self.foreign_keys.last() == Some(&key);
+        let (column, referenced_table) = (required(row, 2)?, required(row, 3)?);
+        let referenced_column = required(row, 4)?;
+        let (on_update, on_delete) = (action(&required(row, 5)?), action(&required(row, 6)?));
+        let Some(relation) = self.relation(&key.0) else {
+            return Ok(());
+        };
+        match relation.foreign_keys.last_mut() {
+            Some(last) if same_key => {
+                last.columns.push(column);
+                last.referenced_columns.push(referenced_column);
+            }
+            _ => {
+                relation.foreign_keys.push(ForeignKeyDescription {
+                    columns: vec![column],
+                    referenced_table,
+                    referenced_columns: vec![referenced_column],
+                    on_update,
+                    on_delete,
+                });
+                self.foreign_keys.push(key);
+            }
+        }
+        Ok(())
+    }
+
+    /// An index: the primary key, an unnamed `UNIQUE` constraint, InnoDB's index for a foreign
+    /// key (left out), or an index of its own.
+    fn add_index(&mut self, table: &str, name: String, unique: bool, columns: Vec<String>) {
+        let for_foreign_key = !unique
+            && self
+                .foreign_keys
+                .iter()
+                .any(|(key_table, constraint)| key_table == table && *constraint == name);
+        let Some(relation) = self.relation(table) else {
+            return;
+        };
         if name == "PRIMARY" {
             relation.primary_key = columns;
-        } else if unique && names_a_constraint(&name, &columns[0]) {
+        } else if unique
+            && columns
+                .first()
+                .is_some_and(|first| names_a_constraint(&name, first))
+        {
             relation.unique_keys.push(columns);
-        } else if !unique && foreign_key_names.contains(&(table, name.clone())) {
-            // InnoDB's own index for a foreign key.
-        } else {
+        } else if !for_foreign_key {
             relation.indexes.push(IndexDescription {
                 name,
                 unique,
@@ -237,7 +276,6 @@ pub async fn describe(connection: &mut MySqlConnection) -> Result<SchemaDescript
             });
         }
     }
-    Ok(SchemaDescription { relations })
 }
 
 /// A referential action as PostgreSQL names it: MySQL's `RESTRICT` is checked at once like
