@@ -18,8 +18,9 @@
 # write the function and add its name. The `drivers` suite is the driver matrix
 # (conformance/drivers): it regenerates docs/compatibility.md and needs node/npm for node-postgres.
 #
-# The cargo tests of the MySQL backend (tests/mysql.rs) need a real MariaDB too: the one found or
-# started as for the harness below, exported as PGBRIDGE_MARIADB_URL.
+# The cargo tests of the MySQL backend (tests/mysql.rs, tests/mysql_catalog.rs) need a real
+# MariaDB too: the one found or started as for the harness below, exported as
+# PGBRIDGE_MARIADB_URL.
 #
 # The differential harness (conformance/differential) runs after the cargo tests and regenerates
 # docs/dialect-report.md. It needs a real PostgreSQL (the oracle) and a real MariaDB: the ones at

@@ -54,11 +54,25 @@ pub fn is_catalog_relation(name: &str) -> bool {
     CATALOG_RELATIONS.contains(&name.as_str()) || EMPTY_CATALOG_RELATIONS.contains(&name.as_str())
 }
 
-/// Functions that read the emulated catalog (so a statement calling one refreshes it first).
+/// Functions that read the emulated catalog (so a statement calling one refreshes it first,
+/// and, where the catalog is a database apart from the backend's, as on MySQL, runs there).
 pub const CATALOG_FUNCTIONS: &[&str] = &[
     "pg_table_is_visible",
     "pg_get_indexdef",
     "pg_get_constraintdef",
+    "pg_get_expr",
+    "pg_get_userbyid",
+    "pg_get_serial_sequence",
+    "pg_encoding_to_char",
+    "pg_partition_ancestors",
+    "format_type",
+    "obj_description",
+    "col_description",
+    "current_schemas",
+    // Reads the session's settings, which live in pgbridge (the catalog database of a MySQL
+    // session reads them; MySQL cannot).
+    "current_setting",
+    "to_regtype",
     "has_table_privilege",
     "pg_total_relation_size",
     "pg_relation_size",
@@ -67,9 +81,26 @@ pub const CATALOG_FUNCTIONS: &[&str] = &[
     "pg_get_keywords",
 ];
 
+/// The `has_*_privilege` functions other than `has_table_privilege` (which checks that the
+/// table exists): catalog functions that answer true for every object.
+pub const PRIVILEGE_FUNCTIONS: &[&str] = &[
+    "has_any_column_privilege",
+    "has_column_privilege",
+    "has_database_privilege",
+    "has_foreign_data_wrapper_privilege",
+    "has_function_privilege",
+    "has_language_privilege",
+    "has_schema_privilege",
+    "has_sequence_privilege",
+    "has_server_privilege",
+    "has_tablespace_privilege",
+    "has_type_privilege",
+];
+
 /// True when `name` (the last part of a function name) reads the emulated catalog.
 pub fn is_catalog_function(name: &str) -> bool {
-    CATALOG_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str())
+    let name = name.to_ascii_lowercase();
+    CATALOG_FUNCTIONS.contains(&name.as_str()) || PRIVILEGE_FUNCTIONS.contains(&name.as_str())
 }
 
 /// True when `schema` (the part before a relation's name) is a catalog schema.

@@ -289,6 +289,19 @@ fn pattern_matching() {
     translates_to("SELECT 'a' || name FROM t", "SELECT 'a' || name FROM t");
 }
 
+/// The session's values come from the user variables the backend sets on each session's
+/// connection, not from MariaDB's `VERSION()`, `USER()` and `DATABASE()`.
+#[test]
+fn session_functions() {
+    translates_to(
+        "SELECT version(), current_user, session_user, current_database(), current_schema()",
+        "SELECT pgbridge_version(), pgbridge_current_user(), pgbridge_current_user(), \
+         pgbridge_current_database(), 'public'",
+    );
+    let setup = Target::MySql.dialect().session_setup();
+    assert!(setup.iter().any(|s| s.contains("RETURN @pgbridge_version")));
+}
+
 #[test]
 fn string_functions() {
     translates_to(

@@ -22,6 +22,8 @@ use pgbridge_dialects::{AddedKey, PgType, SchemaChange, Target};
 use pgbridge_proxy::{CancelToken, Field, Row, SqlError, Value};
 use tokio::sync::mpsc;
 
+use crate::backends::catalog_database::CatalogReads;
+
 /// A table's columns: name, PostgreSQL type, type modifier (`atttypmod`, -1 when none).
 pub type TableColumns = Vec<(String, PgType, i32)>;
 
@@ -181,6 +183,13 @@ pub trait BackendConnection: Send + Sync + 'static {
     /// Brings the emulated `pg_catalog` up to date, where the backend has one.
     fn refresh_catalog(&self) -> impl Future<Output = Result<(), SqlError>> + Send {
         async { Ok(()) }
+    }
+
+    /// Where statements that read the emulated catalog run: on this connection, translated like
+    /// any other statement (the default), on a catalog database of the session's own, or
+    /// nowhere (each fails with the error given).
+    fn catalog_reads(&self) -> CatalogReads<'_> {
+        CatalogReads::Here
     }
 
     /// Checks an `ALTER TABLE .. ADD PRIMARY KEY | UNIQUE` before it runs, where the backend

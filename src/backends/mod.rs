@@ -2,6 +2,7 @@
 //! engine drives them through ([`adapter`]).
 
 pub mod adapter;
+pub mod catalog_database;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "sqlite")]

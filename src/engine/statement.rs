@@ -109,6 +109,9 @@ pub struct Plan {
     pub client_types: Vec<Option<pgbridge_dialects::PgType>>,
     pub description: Description,
     pub schema_version: u64,
+    /// True when the statement runs on the backend's catalog database apart (see
+    /// `BackendConnection::catalog_reads`), translated for SQLite.
+    pub on_catalog: bool,
 }
 
 impl Plan {

@@ -2,6 +2,10 @@
 
 #![allow(dead_code)]
 
+#[cfg(feature = "mysql")]
+pub mod mariadb;
+pub mod oracle;
+
 use std::net::SocketAddr;
 
 use tokio::sync::oneshot;

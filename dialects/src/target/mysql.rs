@@ -353,6 +353,14 @@ fn declared_length(data_type: &DataType) -> Option<CharacterLength> {
 
 /// Helper functions created on each connection (`{TEXT}` is the binary text type).
 const HELPER_FUNCTIONS: &[&str] = &[
+    // What `version()`, `current_user` and `current_database()` answer: set by the backend on
+    // each session's connection (user variables live as long as the session).
+    "CREATE FUNCTION IF NOT EXISTS pgbridge_version() RETURNS {TEXT} NOT DETERMINISTIC NO SQL \
+     RETURN @pgbridge_version",
+    "CREATE FUNCTION IF NOT EXISTS pgbridge_current_user() RETURNS {TEXT} NOT DETERMINISTIC \
+     NO SQL RETURN @pgbridge_user",
+    "CREATE FUNCTION IF NOT EXISTS pgbridge_current_database() RETURNS {TEXT} NOT DETERMINISTIC \
+     NO SQL RETURN @pgbridge_database",
     "CREATE FUNCTION IF NOT EXISTS pgbridge_division_by_zero() RETURNS INT DETERMINISTIC NO SQL \
      BEGIN SIGNAL SQLSTATE '22012' SET MESSAGE_TEXT = 'division by zero'; RETURN NULL; END",
     // The DECIMAL parameter rounds half away from zero (PostgreSQL rounds floats half to even)

@@ -96,6 +96,12 @@ pub(super) fn rewrite_function(function: &Function) -> Result<Option<Expr>, Tran
         // MariaDB's ENCODE / DECODE encrypt with a password.
         ("encode" | "decode", 2) => binary_text(&name, &args[0], &args[1])?,
         ("date_part", 2) => extract(&date_part_field(&args[0])?, &args[1])?,
+        // The session's values, set on its connection when it opens (MariaDB's VERSION(),
+        // USER() and DATABASE() would name MariaDB's server, account and database).
+        ("version", 0) => call("pgbridge_version", args),
+        ("current_user", 0) => call("pgbridge_current_user", args),
+        ("current_database", 0) => call("pgbridge_current_database", args),
+        ("current_schema", 0) => text("public"),
         _ => return Ok(None),
     }))
 }

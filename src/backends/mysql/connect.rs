@@ -21,8 +21,10 @@ use super::errors::classify;
 use super::types::{arguments, convert_row, natives, type_of_result};
 use super::{registry, schema};
 use crate::backends::adapter::{
-    BATCH_ROWS, BATCHES_AHEAD, Batch, OutputType, Prepared, RowBatch, TableColumns,
+    BATCH_ROWS, BATCHES_AHEAD, Batch, OutputType, Prepared, RowBatch, SessionValues, TableColumns,
 };
+#[cfg(feature = "sqlite")]
+use crate::backends::catalog_database::{CatalogDatabase, SchemaDescription};
 
 enum Command {
     Prepare {
@@ -58,12 +60,19 @@ enum Command {
         table: String,
         reply: oneshot::Sender<Result<Option<TableColumns>, SqlError>>,
     },
+    #[cfg(feature = "sqlite")]
+    DescribeSchema {
+        reply: oneshot::Sender<Result<SchemaDescription, SqlError>>,
+    },
 }
 
 /// The async handle of a session's connection task.
 pub struct Worker {
     commands: mpsc::UnboundedSender<Command>,
     cancel: CancelToken,
+    /// Where statements that read the PostgreSQL catalog run.
+    #[cfg(feature = "sqlite")]
+    catalog: CatalogDatabase,
 }
 
 fn worker_gone() -> SqlError {
@@ -71,11 +80,23 @@ fn worker_gone() -> SqlError {
 }
 
 impl Worker {
-    /// Takes a connection from the pool and starts its task.
-    pub async fn open(pool: &MySqlPool, options: &MySqlConnectOptions) -> Result<Worker, SqlError> {
+    /// Takes a connection from the pool, gives it the session's values (what `version()`,
+    /// `current_user` and `current_database()` answer) and starts its task.
+    pub async fn open(
+        pool: &MySqlPool,
+        options: &MySqlConnectOptions,
+        session: Arc<SessionValues>,
+    ) -> Result<Worker, SqlError> {
         let mut connection = pool.acquire().await.map_err(|e| classify(&e))?;
         let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
             .fetch_one(&mut *connection)
+            .await
+            .map_err(|e| classify(&e))?;
+        sqlx::query("SET @pgbridge_version = ?, @pgbridge_user = ?, @pgbridge_database = ?")
+            .bind(&session.version)
+            .bind(&session.user)
+            .bind(&session.database)
+            .execute(&mut *connection)
             .await
             .map_err(|e| classify(&e))?;
         let (commands, receiver) = mpsc::unbounded_channel();
@@ -83,7 +104,24 @@ impl Worker {
         Ok(Worker {
             commands,
             cancel: cancel_token(options.clone(), id),
+            #[cfg(feature = "sqlite")]
+            catalog: CatalogDatabase::new(session, "MySQL"),
         })
+    }
+
+    /// The session's catalog database.
+    #[cfg(feature = "sqlite")]
+    pub fn catalog(&self) -> &CatalogDatabase {
+        &self.catalog
+    }
+
+    /// Reads the schema for the catalog, then brings the catalog database up to it.
+    #[cfg(feature = "sqlite")]
+    pub async fn refresh_catalog(&self) -> Result<(), SqlError> {
+        let description = self
+            .call(|reply| Command::DescribeSchema { reply })
+            .await??;
+        self.catalog.refresh(description).await
     }
 
     pub fn cancel_token(&self) -> CancelToken {
@@ -236,6 +274,10 @@ async fn run(
             }
             Command::TableColumns { table, reply } => {
                 let _ = reply.send(schema::table_columns(connection, &table).await);
+            }
+            #[cfg(feature = "sqlite")]
+            Command::DescribeSchema { reply } => {
+                let _ = reply.send(super::catalog::describe(connection).await);
             }
         }
     }

@@ -8,10 +8,14 @@
 //! * `errors.rs`: MySQL error numbers to SQLSTATE.
 //! * `schema.rs`: a table's columns with PostgreSQL types, from `information_schema`.
 //! * `registry.rs`: the declared PostgreSQL types of columns created through pgbridge.
+//! * `catalog.rs`: the schema as the emulated PostgreSQL catalog needs it (feature `sqlite`:
+//!   catalog reads run on a SQLite mirror of the schema, `backends/catalog_database/`).
 //!
 //! Statements arrive translated by `pgbridge-dialects` for `Target::MySql`; the engine binds
 //! the `?` placeholders in the order `Translation::parameter_order` gives.
 
+#[cfg(feature = "sqlite")]
+mod catalog;
 mod connect;
 mod errors;
 mod registry;
@@ -33,6 +37,9 @@ use crate::backends::adapter::{
     Adapter, BackendConnection, Batch, OutputType, Prepared, SessionValues, TableColumns,
     quote_identifier,
 };
+use crate::backends::catalog_database::CatalogReads;
+#[cfg(not(feature = "sqlite"))]
+use crate::backends::catalog_database::catalog_needs_sqlite;
 
 /// A MySQL or MariaDB database behind a `mysql://` (or `mariadb://`) URL.
 pub struct MySqlAdapter {
@@ -105,8 +112,8 @@ impl Adapter for MySqlAdapter {
         self.version.clone()
     }
 
-    async fn connect(&self, _session: Arc<SessionValues>) -> Result<Worker, SqlError> {
-        Worker::open(&self.pool, &self.options).await
+    async fn connect(&self, session: Arc<SessionValues>) -> Result<Worker, SqlError> {
+        Worker::open(&self.pool, &self.options, session).await
     }
 }
 
@@ -144,6 +151,20 @@ impl BackendConnection for Worker {
 
     async fn table_columns(&self, table: String) -> Result<Option<TableColumns>, SqlError> {
         Worker::table_columns(self, table).await
+    }
+
+    /// Catalog reads run on the session's catalog database, a SQLite mirror of the schema
+    /// (`backends/catalog_database/`); without SQLite they are refused.
+    fn catalog_reads(&self) -> CatalogReads<'_> {
+        #[cfg(feature = "sqlite")]
+        return CatalogReads::Apart(self.catalog());
+        #[cfg(not(feature = "sqlite"))]
+        return CatalogReads::Refused(catalog_needs_sqlite("MySQL"));
+    }
+
+    #[cfg(feature = "sqlite")]
+    async fn refresh_catalog(&self) -> Result<(), SqlError> {
+        Worker::refresh_catalog(self).await
     }
 
     fn cancel_token(&self) -> CancelToken {

@@ -139,12 +139,37 @@ pub async fn registered(
     connection: &mut MySqlConnection,
     table: &str,
 ) -> Result<Vec<(String, PgType, i32)>, SqlError> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
-        "SELECT column_name, pg_type, type_modifier FROM {TABLE} WHERE table_name = ?"
-    )))
-    .bind(table)
-    .fetch_all(&mut *connection)
-    .await;
+    Ok(fetch(connection, Some(table))
+        .await?
+        .into_iter()
+        .map(|(_, column, pg_type, modifier)| (column, pg_type, modifier))
+        .collect())
+}
+
+/// Every registered column: table, column, PostgreSQL type, modifier (for the catalog).
+#[cfg(feature = "sqlite")]
+pub async fn all_registered(
+    connection: &mut MySqlConnection,
+) -> Result<Vec<(String, String, PgType, i32)>, SqlError> {
+    fetch(connection, None).await
+}
+
+async fn fetch(
+    connection: &mut MySqlConnection,
+    table: Option<&str>,
+) -> Result<Vec<(String, String, PgType, i32)>, SqlError> {
+    let filter = if table.is_some() {
+        " WHERE table_name = ?"
+    } else {
+        ""
+    };
+    let mut query = sqlx::query(AssertSqlSafe(format!(
+        "SELECT table_name, column_name, pg_type, type_modifier FROM {TABLE}{filter}"
+    )));
+    if let Some(table) = table {
+        query = query.bind(table);
+    }
+    let rows = query.fetch_all(&mut *connection).await;
     let rows = match rows {
         Ok(rows) => rows,
         Err(sqlx::Error::Database(error))
@@ -159,11 +184,12 @@ pub async fn registered(
     let read_error = |e: sqlx::Error| SqlError::new("XX000", format!("{TABLE}: {e}"));
     let mut registered = Vec::with_capacity(rows.len());
     for row in rows {
-        let name: String = row.try_get_unchecked(0).map_err(read_error)?;
-        let pg_type: String = row.try_get_unchecked(1).map_err(read_error)?;
-        let modifier: i32 = row.try_get_unchecked(2).map_err(read_error)?;
+        let table: String = row.try_get_unchecked(0).map_err(read_error)?;
+        let name: String = row.try_get_unchecked(1).map_err(read_error)?;
+        let pg_type: String = row.try_get_unchecked(2).map_err(read_error)?;
+        let modifier: i32 = row.try_get_unchecked(3).map_err(read_error)?;
         if let Some(pg_type) = PgType::from_name(&pg_type) {
-            registered.push((name, pg_type, modifier));
+            registered.push((table, name, pg_type, modifier));
         }
     }
     Ok(registered)

@@ -1,8 +1,12 @@
 //! Planning: a statement's translation, parameter and result types and description for the
 //! current schema (cached on the statement per schema version), and starting its rows on the
-//! worker.
+//! worker. Statements that read the catalog are planned for the catalog database where the
+//! backend keeps it apart (MySQL: translated for SQLite, prepared and run there).
 
 use super::*;
+use crate::backends::catalog_database::CatalogReads;
+use crate::engine::catalog::first_user_relation;
+use pgbridge_dialects::Target;
 
 impl<C: BackendConnection> EngineSession<C> {
     /// The plan of a query inside another statement (`COPY (query) TO`, a cursor's query).
@@ -47,9 +51,13 @@ impl<C: BackendConnection> EngineSession<C> {
             .clone()
             .unwrap_or_else(|| Arc::new(Vec::new()));
         let types = fields.iter().map(OutputType::of).collect();
-        let receiver = self
-            .worker
-            .query(plan.sql.clone(), plan.arguments(parameters), types)?;
+        let (sql, arguments) = (plan.sql.clone(), plan.arguments(parameters));
+        let receiver = match self.worker.catalog_reads() {
+            CatalogReads::Apart(catalog) if plan.on_catalog => {
+                catalog.query(sql, arguments, types)?
+            }
+            _ => self.worker.query(sql, arguments, types)?,
+        };
         let (rows, open) = row_stream(receiver);
         self.open_rows = Some(open);
         Ok((fields, rows))
@@ -80,6 +88,15 @@ impl<C: BackendConnection> EngineSession<C> {
         &mut self,
         statement: &sqlparser::ast::Statement,
     ) -> Result<Vec<String>, SqlError> {
+        self.load_schema_from(statement, false).await
+    }
+
+    /// [`Self::load_schema`], from the catalog database when the statement runs there.
+    async fn load_schema_from(
+        &mut self,
+        statement: &sqlparser::ast::Statement,
+        catalog_apart: bool,
+    ) -> Result<Vec<String>, SqlError> {
         let version = self.schema_version.load(Ordering::Acquire);
         if version != self.schema_seen {
             self.schema.clear();
@@ -89,7 +106,12 @@ impl<C: BackendConnection> EngineSession<C> {
         let _ = statement.visit(&mut relations);
         for table in &relations.0 {
             if !self.schema.contains_key(table) {
-                let columns = self.worker.table_columns(table.clone()).await?;
+                let columns = match self.worker.catalog_reads() {
+                    CatalogReads::Apart(catalog) if catalog_apart => {
+                        catalog.table_columns(table.clone()).await?
+                    }
+                    _ => self.worker.table_columns(table.clone()).await?,
+                };
                 self.schema.insert(table.clone(), columns);
             }
         }
@@ -113,17 +135,25 @@ impl<C: BackendConnection> EngineSession<C> {
             return Ok(Arc::clone(plan));
         }
         self.free_worker().await;
-        // Refusals do not depend on the schema; a translation may (column types).
-        statement.translation().as_ref().map_err(translate_error)?;
-        let tables = self.load_schema(statement.ast()).await?;
-        let translation = translate_with_schema(
-            statement.ast(),
-            self.translations.target(),
-            &SchemaCache(&self.schema),
-        )
-        .map_err(|e| translate_error(&e))?;
+        let apart = self.runs_apart(statement)?;
+        let target = if apart {
+            Target::Sqlite
+        } else {
+            // Refusals do not depend on the schema; a translation may (column types).
+            statement.translation().as_ref().map_err(translate_error)?;
+            self.translations.target()
+        };
+        let tables = self.load_schema_from(statement.ast(), apart).await?;
+        let translation =
+            translate_with_schema(statement.ast(), target, &SchemaCache(&self.schema))
+                .map_err(|e| translate_error(&e))?;
         let inferred = infer(statement.ast(), &SchemaCache(&self.schema));
-        let prepared = self.worker.prepare(translation.sql.clone()).await?;
+        let prepared = match self.worker.catalog_reads() {
+            CatalogReads::Apart(catalog) if apart => {
+                catalog.prepare(translation.sql.clone()).await?
+            }
+            _ => self.worker.prepare(translation.sql.clone()).await?,
+        };
         // Positional `?` placeholders count uses, not parameters (`$1` twice is two `?`).
         let backend_count = if translation.parameter_order.is_empty() {
             prepared.parameter_count
@@ -174,12 +204,47 @@ impl<C: BackendConnection> EngineSession<C> {
             parameter_order: translation.parameter_order,
             description: Description { parameters, fields },
             schema_version: version,
+            on_catalog: apart,
         });
         *statement
             .plan
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&plan));
         Ok(plan)
+    }
+
+    /// True when `statement` reads the catalog and the backend runs such reads on a catalog
+    /// database apart (MySQL); then it is translated for SQLite and runs there. What cannot run
+    /// there (anything but a query, or a query that also reads user tables) is refused, as are
+    /// catalog reads on a backend that has no catalog.
+    fn runs_apart(&self, statement: &EngineStatement) -> Result<bool, SqlError> {
+        if !statement.reads_catalog {
+            return Ok(false);
+        }
+        let backend = match self.worker.catalog_reads() {
+            CatalogReads::Here => return Ok(false),
+            CatalogReads::Refused(error) => return Err(error),
+            CatalogReads::Apart(catalog) => catalog.backend(),
+        };
+        if !matches!(statement.ast(), sqlparser::ast::Statement::Query(_)) {
+            return Err(SqlError::new(
+                "0A000",
+                format!(
+                    "statements other than queries that use the PostgreSQL catalog are not \
+                     supported on the {backend} backend"
+                ),
+            ));
+        }
+        if let Some(table) = first_user_relation(statement.ast()) {
+            return Err(SqlError::new(
+                "0A000",
+                format!(
+                    "a query that reads the PostgreSQL catalog and table \"{table}\" together is \
+                     not supported on the {backend} backend: read them in separate queries"
+                ),
+            ));
+        }
+        Ok(true)
     }
 
     /// The registry entry of a view created by `statement` (`CREATE VIEW`): its columns with

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use pgbridge_dialects::catalog::PRIVILEGE_FUNCTIONS;
 use pgbridge_proxy::PgType;
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
@@ -11,23 +12,6 @@ use super::SharedSnapshot;
 use super::functions::{
     format_type, object_name, oid, read, relation_name, relation_oid, sql_error, text,
 };
-
-/// The `has_*_privilege` functions. pgbridge has one user, who owns everything (the backend
-/// checks the real permissions when a statement runs), so every privilege is held; a table
-/// that does not exist is still an error, as in PostgreSQL.
-const PRIVILEGE_FUNCTIONS: &[&str] = &[
-    "has_any_column_privilege",
-    "has_column_privilege",
-    "has_database_privilege",
-    "has_foreign_data_wrapper_privilege",
-    "has_function_privilege",
-    "has_language_privilege",
-    "has_schema_privilege",
-    "has_sequence_privilege",
-    "has_server_privilege",
-    "has_tablespace_privilege",
-    "has_type_privilege",
-];
 
 /// Registers the functions on a connection.
 pub(super) fn register(connection: &Connection, snapshot: &SharedSnapshot) -> rusqlite::Result<()> {
@@ -55,6 +39,8 @@ pub(super) fn register(connection: &Connection, snapshot: &SharedSnapshot) -> ru
             .and_then(|written| PgType::from_name(&written))
             .map(|t| format_type(i64::from(t.oid()), -1)))
     })?;
+    // pgbridge has one user, who owns everything (the backend checks the real permissions when
+    // a statement runs), so every privilege is held.
     for name in PRIVILEGE_FUNCTIONS {
         connection.create_scalar_function(*name, -1, deterministic, |_| Ok(true))?;
     }
