@@ -41,6 +41,8 @@ async fn open_worker(session: &Arc<SessionValues>) -> Result<Arc<Worker>, SqlErr
     let options = OpenOptions {
         path: ":memory:".to_owned(),
         busy_timeout_ms: 0,
+        capture: false,
+        journal: None,
     };
     let session = Arc::clone(session);
     tokio::task::spawn_blocking(move || Worker::open(&options, session).map(Arc::new))
