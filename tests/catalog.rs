@@ -214,3 +214,43 @@ async fn pg_type_by_name_and_oid() {
         .unwrap();
     assert!(row.get::<_, bool>(0));
 }
+
+/// RowDescription names the table and column each result column comes from, with the OID and
+/// attnum the catalog shows (node-postgres' `field.tableID`, pgjdbc's `getTableName`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn result_columns_carry_their_table_oid_and_attnum() {
+    let server = start().await;
+    let client = create_schema(&server).await;
+    let statement = client
+        .prepare(
+            "SELECT i.price, i.id, o.code, 1 AS one FROM items i JOIN orders o ON o.item_id = i.id",
+        )
+        .await
+        .unwrap();
+    let catalog = |table: &str, column: &str| {
+        let client = &client;
+        let (table, column) = (table.to_owned(), column.to_owned());
+        async move {
+            let row = client
+                .query_one(
+                    "SELECT c.oid, a.attnum FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid \
+                     WHERE c.relname = $1 AND a.attname = $2",
+                    &[&table, &column],
+                )
+                .await
+                .unwrap();
+            (row.get::<_, u32>(0), row.get::<_, i16>(1))
+        }
+    };
+    let columns = statement.columns();
+    let origin = |i: usize| (columns[i].table_oid(), columns[i].column_id());
+    let (items, price) = catalog("items", "price").await;
+    assert_eq!(origin(0), (Some(items), Some(price)));
+    assert_eq!(price, 3);
+    let (_, id) = catalog("items", "id").await;
+    assert_eq!(origin(1), (Some(items), Some(id)));
+    let (orders, code) = catalog("orders", "code").await;
+    assert_eq!(origin(2), (Some(orders), Some(code)));
+    assert_ne!(items, orders);
+    assert_eq!(origin(3), (None, None), "an expression has no table");
+}

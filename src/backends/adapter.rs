@@ -34,6 +34,10 @@ pub struct Prepared {
     /// Column names and the PostgreSQL type the backend's own metadata suggests (used when
     /// inference cannot decide); empty when the statement returns no rows.
     pub columns: Vec<(String, Option<PgType>)>,
+    /// Where each column comes from, when it is a table's column: the table's OID in the
+    /// emulated catalog and the column's `attnum` (RowDescription carries both; drivers look
+    /// tables up by them). Empty when the backend cannot tell.
+    pub origins: Vec<Option<(u32, i16)>>,
 }
 
 /// The PostgreSQL type a result column is converted to.

@@ -307,6 +307,7 @@ async fn prepare(connection: &mut MySqlConnection, sql: String) -> Result<Prepar
             .iter()
             .map(|c| (c.name().to_owned(), Some(type_of_result(c.type_info()))))
             .collect(),
+        origins: Vec::new(),
     })
 }
 

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use pgbridge_proxy::{SqlError, Value};
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, InterruptHandle, OpenFlags, params_from_iter};
+use rusqlite::{Connection, InterruptHandle, OpenFlags, OptionalExtension, params_from_iter};
 use tokio::sync::{mpsc as async_mpsc, oneshot};
 
 use pgbridge_dialects::SchemaChange;
@@ -351,6 +351,19 @@ fn ddl(connection: &Connection, sql: &str, change: Option<&SchemaChange>) -> rus
 
 fn prepare(connection: &Connection, sql: &str) -> rusqlite::Result<Prepared> {
     let statement = connection.prepare_cached(sql)?;
+    let origins = statement
+        .columns_with_metadata()
+        .map(|column| {
+            match (
+                column.database_name(),
+                column.table_name(),
+                column.origin_name(),
+            ) {
+                (Some("main"), Some(table), Some(name)) => column_origin(connection, table, name),
+                _ => Ok(None),
+            }
+        })
+        .collect::<rusqlite::Result<_>>()?;
     Ok(Prepared {
         parameter_count: statement.parameter_count(),
         columns: statement
@@ -362,7 +375,30 @@ fn prepare(connection: &Connection, sql: &str) -> rusqlite::Result<Prepared> {
                 )
             })
             .collect(),
+        origins,
     })
+}
+
+/// The catalog OID of `table` and the `attnum` of its `column`, as `pg_class` and
+/// `pg_attribute` show them.
+fn column_origin(
+    connection: &Connection,
+    table: &str,
+    column: &str,
+) -> rusqlite::Result<Option<(u32, i16)>> {
+    let found: Option<(i64, i64)> = connection
+        .prepare_cached(
+            "SELECT m.rowid, p.cid FROM sqlite_master m, pragma_table_info(m.name) p
+             WHERE m.type IN ('table', 'view') AND m.name = ?1 AND p.name = ?2",
+        )?
+        .query_row([table, column], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(found.and_then(|(rowid, cid)| {
+        Some((
+            u32::try_from(catalog::relation_oid(rowid)).ok()?,
+            i16::try_from(cid + 1).ok()?,
+        ))
+    }))
 }
 
 fn query(

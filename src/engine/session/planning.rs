@@ -193,6 +193,10 @@ impl<C: BackendConnection> EngineSession<C> {
                     let name = guess.map_or_else(|| name.clone(), |c| c.name.clone());
                     let mut field = Field::new(name, pg_type);
                     field.type_modifier = self.column_modifier(&field, &tables);
+                    if let Some(Some((table_oid, column_number))) = prepared.origins.get(i) {
+                        field.table_oid = *table_oid;
+                        field.column_number = *column_number;
+                    }
                     field
                 })
                 .collect();

@@ -46,6 +46,11 @@ pub struct Snapshot {
 /// A session's snapshot, shared by its worker and its catalog functions.
 pub type SharedSnapshot = Arc<RwLock<Snapshot>>;
 
+/// A relation's OID in `pg_class`, from its `sqlite_master` rowid.
+pub fn relation_oid(rowid: i64) -> i64 {
+    fill::relation_oid(rowid)
+}
+
 /// Attaches and creates the catalog on a new connection.
 pub fn attach(connection: &Connection) -> rusqlite::Result<()> {
     connection.execute_batch("ATTACH DATABASE ':memory:' AS pg_catalog")?;
