@@ -58,3 +58,56 @@ async fn unsupported_names_the_construct_and_the_backend() {
         "{message}"
     );
 }
+
+/// `varchar(n)` and `char(n)` refuse longer values with 22001, as in PostgreSQL (SQLite itself
+/// stores any length: the translated table carries a named length CHECK).
+#[tokio::test]
+async fn a_value_longer_than_its_declared_length_is_refused_with_22001() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    client
+        .batch_execute(
+            "CREATE TABLE typed (id int PRIMARY KEY, v varchar(5), c char(3), t text);
+             INSERT INTO typed VALUES (1, 'short', 'abc', 'any length at all')",
+        )
+        .await
+        .unwrap();
+    let error = client
+        .batch_execute("INSERT INTO typed (id, v) VALUES (2, 'toolong')")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "22001");
+    let message = error.as_db_error().unwrap().message().to_owned();
+    assert_eq!(message, "value too long for type character varying(5)");
+    let error = client
+        .batch_execute("UPDATE typed SET c = 'abcd' WHERE id = 1")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "22001");
+    assert_eq!(
+        error.as_db_error().unwrap().message(),
+        "value too long for type character(3)"
+    );
+    client
+        .batch_execute("ALTER TABLE typed ADD COLUMN w varchar(2)")
+        .await
+        .unwrap();
+    assert_eq!(
+        code_of(&client, "UPDATE typed SET w = 'xyz'").await,
+        "22001"
+    );
+    // A user's own CHECK keeps its 23514.
+    client
+        .batch_execute("CREATE TABLE checked (n int CONSTRAINT positive CHECK (n > 0))")
+        .await
+        .unwrap();
+    assert_eq!(
+        code_of(&client, "INSERT INTO checked VALUES (0)").await,
+        "23514"
+    );
+    let rows = client
+        .query("SELECT v, c, length(v) FROM typed", &[])
+        .await
+        .unwrap();
+    assert_eq!(rows[0].get::<_, String>(0), "short");
+}

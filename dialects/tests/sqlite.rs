@@ -377,7 +377,8 @@ fn column_types() {
     translates_to(
         "CREATE TABLE t (a BOOLEAN, b TIMESTAMPTZ, c UUID, d JSONB, e BYTEA, f NUMERIC(10,2), \
          g VARCHAR(20), h DOUBLE PRECISION, i DATE, j SMALLINT)",
-        "CREATE TABLE t (a INTEGER, b TEXT, c TEXT, d TEXT, e BLOB, f NUMERIC, g TEXT, h REAL, \
+        "CREATE TABLE t (a INTEGER, b TEXT, c TEXT, d TEXT, e BLOB, f NUMERIC, \
+         g TEXT CONSTRAINT pgbridge_varchar_20 CHECK (length(\"g\") <= 20), h REAL, \
          i TEXT, j INTEGER)",
     );
     refuses("CREATE TABLE t (tags TEXT[])", "column type TEXT[]");

@@ -56,12 +56,65 @@ fn rewrite_column(
         target.auto_increment(column);
         return Ok(());
     }
+    if !target.enforces_character_length()
+        && let Some(check) = length_check(column)
+    {
+        column.options.push(check);
+    }
     column.data_type = if primary_key {
         target.key_column_type(&column.data_type)?
     } else {
         target.column_type(&column.data_type)?
     };
     Ok(())
+}
+
+/// Prefix of the CHECK constraints that stand for a declared length (`pgbridge_varchar_5`).
+pub const LENGTH_CHECK_PREFIX: &str = "pgbridge_";
+
+/// The PostgreSQL type a length CHECK's name stands for (`character varying(5)` for
+/// `pgbridge_varchar_5`), for the error a backend reports when it fails.
+pub fn length_check_type(constraint: &str) -> Option<String> {
+    let rest = constraint.strip_prefix(LENGTH_CHECK_PREFIX)?;
+    let (kind, length) = rest.split_once('_')?;
+    let length: u64 = length.parse().ok()?;
+    match kind {
+        "varchar" => Some(format!("character varying({length})")),
+        "bpchar" => Some(format!("character({length})")),
+        _ => None,
+    }
+}
+
+/// `CONSTRAINT pgbridge_varchar_5 CHECK (length(col) <= 5)` for a `varchar(5)` column.
+fn length_check(column: &ColumnDef) -> Option<ColumnOptionDef> {
+    use sqlparser::ast::{BinaryOperator, CharacterLength, CheckConstraint, Expr, Ident, Value};
+    let (kind, length) = match &column.data_type {
+        DataType::Varchar(Some(CharacterLength::IntegerLength { length, .. }))
+        | DataType::CharacterVarying(Some(CharacterLength::IntegerLength { length, .. })) => {
+            ("varchar", *length)
+        }
+        DataType::Char(Some(CharacterLength::IntegerLength { length, .. }))
+        | DataType::Character(Some(CharacterLength::IntegerLength { length, .. })) => {
+            ("bpchar", *length)
+        }
+        _ => return None,
+    };
+    let mut name = Ident::new(column.name.value.clone());
+    name.quote_style = Some('"');
+    let expr = Expr::BinaryOp {
+        left: Box::new(super::call("length", vec![Expr::Identifier(name)])),
+        op: BinaryOperator::LtEq,
+        right: Box::new(Expr::value(Value::Number(length.to_string(), false))),
+    };
+    Some(ColumnOptionDef {
+        name: Some(Ident::new(format!("{LENGTH_CHECK_PREFIX}{kind}_{length}"))),
+        option: ColumnOption::Check(CheckConstraint {
+            name: None,
+            expr: Box::new(expr),
+            no_inherit: false,
+            enforced: None,
+        }),
+    })
 }
 
 /// The integer type a `serial` stands for (`bigserial` is `bigint`); other types are kept.

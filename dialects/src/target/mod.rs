@@ -335,6 +335,13 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when `varchar(n)` and `char(n)` columns refuse longer values themselves; false
+    /// adds a named CHECK on the length, which the backend's error mapping reports as
+    /// PostgreSQL's 22001 (see `length_check_type`).
+    fn enforces_character_length(&self) -> bool {
+        true
+    }
+
     /// True when a derived table's alias may name its columns (`AS v(x, y)`).
     fn supports_derived_column_names(&self) -> bool {
         true

@@ -144,6 +144,10 @@ impl TargetDialect for Sqlite {
         false
     }
 
+    fn enforces_character_length(&self) -> bool {
+        false
+    }
+
     fn supports_drop_many(&self) -> bool {
         false
     }

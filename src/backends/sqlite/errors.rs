@@ -140,6 +140,9 @@ pub fn classify(error: &rusqlite::Error) -> SqlError {
             if let Some(passed) = from_function(&text) {
                 return passed;
             }
+            if let Some(too_long) = length_check(failure.extended_code, &text) {
+                return too_long;
+            }
             for (code, _, sqlstate, meaning) in BY_CODE {
                 if failure.extended_code == *code || failure.extended_code & 0xff == *code {
                     return SqlError::new(*sqlstate, *meaning).with_detail(text);
@@ -153,6 +156,20 @@ pub fn classify(error: &rusqlite::Error) -> SqlError {
         rusqlite::Error::SqlInputError { msg, .. } => from_message(msg),
         other => from_message(&other.to_string()),
     }
+}
+
+/// A failed length CHECK that DDL translation added for `varchar(n)` / `char(n)`: PostgreSQL's
+/// 22001, not a check violation.
+fn length_check(code: std::ffi::c_int, text: &str) -> Option<SqlError> {
+    if code != rusqlite::ffi::SQLITE_CONSTRAINT_CHECK {
+        return None;
+    }
+    let name = text.strip_prefix("CHECK constraint failed: ")?;
+    let pg_type = pgbridge_dialects::length_check_type(name.trim())?;
+    Some(SqlError::new(
+        "22001",
+        format!("value too long for type {pg_type}"),
+    ))
 }
 
 /// `22012:division by zero` raised by pgbridge's functions.
