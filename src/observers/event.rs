@@ -140,7 +140,10 @@ impl Event {
                         row.shape
                             .key
                             .iter()
-                            .map(|&i| (row.shape.columns[i].clone(), values[i].clone()))
+                            .map(|&i| {
+                                let value = values.get(i).cloned().unwrap_or(Value::Null);
+                                (row.shape.columns[i].clone(), value)
+                            })
                             .collect::<Vec<_>>()
                     });
                 if let Some(key) = &key {

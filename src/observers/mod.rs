@@ -220,9 +220,16 @@ fn restrict(change: &Change, columns: &[String]) -> Change {
             .collect(),
     };
     let pick = |values: &Option<Vec<pgbridge_proxy::Value>>| {
-        values
-            .as_ref()
-            .map(|values| keep.iter().map(|&i| values[i].clone()).collect())
+        values.as_ref().map(|values| {
+            keep.iter()
+                .map(|&i| {
+                    values
+                        .get(i)
+                        .cloned()
+                        .unwrap_or(pgbridge_proxy::Value::Null)
+                })
+                .collect()
+        })
     };
     Change::Row(event::RowChange {
         table: row.table.clone(),

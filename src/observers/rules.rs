@@ -142,7 +142,7 @@ fn changed(row: &RowChange, column: &str) -> bool {
         return false;
     };
     match (&row.old, &row.new) {
-        (Some(old), Some(new)) => old[index] != new[index],
+        (Some(old), Some(new)) => old.get(index) != new.get(index),
         _ => true,
     }
 }
