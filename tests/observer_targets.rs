@@ -512,6 +512,37 @@ async fn a_permanent_smtp_refusal_is_dead_after_one_attempt_and_a_transient_one_
     );
 }
 
+#[tokio::test]
+async fn a_slow_smtp_server_is_cut_off_by_the_target_timeout_and_retried() {
+    // The first DATA is answered only after 4 s; lettre's own timeout covers connecting only,
+    // so without the target's timeout around the whole send the first attempt would wait.
+    let slow = SmtpSink::start(Some(("sleep 4", 1)));
+    let target = email_target("slow", slow.port, "", "[]").replace(r#""5s""#, r#""1s""#);
+    let (server, _journal) = start(&target).await;
+    let client = server.client().await;
+    client
+        .batch_execute("CREATE TABLE t (id int PRIMARY KEY)")
+        .await
+        .unwrap();
+    let committed = Instant::now();
+    client
+        .execute("INSERT INTO t VALUES (1)", &[])
+        .await
+        .unwrap();
+    wait_until(async || slow.received().len() >= 2).await;
+    let received = slow.received();
+    let replies: Vec<&str> = received
+        .iter()
+        .map(|m| m["reply"].as_str().unwrap())
+        .collect();
+    assert_eq!(replies, ["sleep 4", "250 OK"], "timed out, then retried");
+    assert!(
+        committed.elapsed() < Duration::from_millis(3500),
+        "the retry did not wait for the slow answer ({:?})",
+        committed.elapsed()
+    );
+}
+
 #[test]
 fn each_kind_checks_its_settings_when_built() {
     let build = |target: &str| {

@@ -1,5 +1,6 @@
 """A real SMTP server for tests/observer_targets.rs (aiosmtpd): it accepts every message, or
-refuses the first N with a given reply, and appends one JSON line per DATA command to a file:
+refuses the first N with a given reply (or, with the reply `sleep S`, answers them 250 only
+after S seconds), and appends one JSON line per DATA command to a file:
 {"reply", "mail_from", "rcpt_tos", "subject", "from", "to", "body", "attachments"}.
 
     sink.py PORT OUT_FILE [REPLY COUNT]   e.g. sink.py 2525 /tmp/mail.jsonl "451 4.3.0 later" 1
@@ -25,6 +26,7 @@ class Sink:
         if refuse:
             self.remaining -= 1
         reply = self.reply if refuse else "250 OK"
+        sleep = float(reply.split()[1]) if reply.startswith("sleep ") else None
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain",))
         attachments = {
@@ -47,6 +49,9 @@ class Sink:
         }
         with open(self.out, "a", encoding="utf-8") as out:
             out.write(json.dumps(record) + "\n")
+        if sleep is not None:
+            await asyncio.sleep(sleep)
+            return "250 OK"
         return reply
 
 
