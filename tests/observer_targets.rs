@@ -73,7 +73,8 @@ fn form_value(request: &Request, key: &str) -> String {
         .unwrap_or_else(|| panic!("no {key} in {:?}", form(request)))
 }
 
-/// Answers 200 and records when each request arrived.
+/// Records when each request arrived and answers 200, or first the status given (with
+/// `Retry-After: 1`) when it is not 0.
 #[derive(Clone, Default)]
 struct Arrivals(Arc<Mutex<Vec<Instant>>>, u16);
 
