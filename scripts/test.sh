@@ -90,7 +90,7 @@ ensure_postgresql_client() {
     fi
 }
 
-# .venv with psycopg 3 and pytest.
+# .venv with psycopg 3 and pytest, and aiosmtpd (the SMTP sink of tests/observer_targets.rs).
 ensure_python_venv() {
     if [[ ! -x "$VENV/bin/python" ]]; then
         log "creating Python venv at $VENV"
@@ -104,10 +104,10 @@ ensure_python_venv() {
             python3 -m venv "$VENV" || return 1
         fi
     fi
-    if ! "$VENV/bin/python" -c 'import psycopg, pytest' 2>/dev/null; then
-        log "installing psycopg and pytest into $VENV"
+    if ! "$VENV/bin/python" -c 'import psycopg, pytest, aiosmtpd' 2>/dev/null; then
+        log "installing psycopg, pytest and aiosmtpd into $VENV"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-            -r conformance/psycopg/requirements.txt || return 1
+            -r conformance/psycopg/requirements.txt -r tests/smtp/requirements.txt || return 1
     fi
 }
 

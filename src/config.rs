@@ -254,7 +254,11 @@ mod tests {
         {
             let section = config.observers.as_ref().expect("[observers]");
             let observers = crate::observers::ObserversConfig::from_table(section).unwrap();
-            assert_eq!(observers.targets.len(), 1);
+            let kinds: Vec<&str> = observers.targets.iter().map(|t| t.kind.as_str()).collect();
+            assert_eq!(kinds, ["webhook", "slack", "twilio", "email"]);
+            for target in &observers.targets {
+                crate::observers::targets::build(target).unwrap();
+            }
             assert_eq!(observers.rules[0].operations, vec!["UPDATE".to_owned()]);
             assert_eq!(observers.defaults.retry.max_attempts, 8);
         }

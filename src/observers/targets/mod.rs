@@ -2,8 +2,16 @@
 //! (`super::dispatch`) calls [`Target::deliver`] and decides from the [`DeliveryError`] whether
 //! to try again.
 
+mod email;
+mod http;
+mod slack;
+mod template;
+mod twilio;
 mod webhook;
 
+pub use email::Email;
+pub use slack::Slack;
+pub use twilio::Twilio;
 pub use webhook::Webhook;
 
 use std::sync::Arc;
@@ -47,8 +55,11 @@ pub fn build(config: &TargetConfig) -> Result<Arc<dyn Target>, ObserversConfigEr
     let timeout = duration(&config.timeout, "timeout")?;
     match config.kind.as_str() {
         "webhook" => Ok(Arc::new(Webhook::new(config, timeout)?)),
+        "slack" => Ok(Arc::new(Slack::new(config, timeout)?)),
+        "twilio" => Ok(Arc::new(Twilio::new(config, timeout)?)),
+        "email" => Ok(Arc::new(Email::new(config, timeout)?)),
         other => Err(ObserversConfigError(format!(
-            "target \"{}\": kind \"{other}\" is not supported (webhook)",
+            "target \"{}\": kind \"{other}\" is not one of webhook, slack, twilio, email",
             config.name
         ))),
     }

@@ -10,11 +10,10 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
-use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use sha2::Sha256;
 
-use super::{DeliveryError, Target};
+use super::{DeliveryError, Target, http};
 use crate::observers::config::{ObserversConfigError, TargetConfig};
 use crate::observers::event::Event;
 
@@ -50,10 +49,7 @@ impl Webhook {
                 .map_err(|e| problem(format!("header \"{name}\" value: {e}")))?;
             headers.insert(name, value);
         }
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| problem(format!("cannot build an HTTP client: {e}")))?;
+        let client = http::client(config, timeout)?;
         let retry_on_status = config.retry.clone().unwrap_or_default().retry_on_status;
         Ok(Webhook {
             client,
@@ -111,53 +107,12 @@ impl Target for Webhook {
         if let Some(key) = &self.secret {
             request = request.header("webhook-signature", sign(key, &id, timestamp, &body));
         }
-        let response = request.body(body).send().await.map_err(|e| {
-            let kind = if e.is_timeout() {
-                "timed out"
-            } else {
-                "failed"
-            };
-            DeliveryError::Retry {
-                message: format!("POST {} {kind}: {e}", self.url),
-                retry_after: None,
-            }
-        })?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(parse_retry_after);
-        let message = format!("POST {} answered {status}", self.url);
-        if self.retry_on_status.contains(&status.as_u16())
-            || status == StatusCode::TOO_MANY_REQUESTS
-        {
-            Err(DeliveryError::Retry {
-                message,
-                retry_after,
-            })
-        } else {
-            Err(DeliveryError::Final { message })
-        }
+        let what = format!("POST {}", self.url);
+        http::send(request.body(body), &what, |status| {
+            self.retry_on_status.contains(&status.as_u16())
+        })
+        .await
     }
-}
-
-/// `Retry-After`: seconds, or an HTTP date.
-fn parse_retry_after(text: &str) -> Option<Duration> {
-    if let Ok(seconds) = text.trim().parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = httpdate_parse(text)?;
-    Some((when - chrono::Utc::now()).to_std().unwrap_or_default())
-}
-
-fn httpdate_parse(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc2822(text.trim())
-        .ok()
-        .map(|t| t.with_timezone(&chrono::Utc))
 }
 
 #[cfg(test)]
@@ -175,15 +130,5 @@ mod tests {
             r#"{"test": 2432232314}"#,
         );
         assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_dates() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
     }
 }
