@@ -1,6 +1,6 @@
 //! Observers (feature `observers`): every committed change becomes an event, delivered to
-//! webhooks (and, later, Slack, SMS and email) with retries, a dead-letter queue, batching and
-//! deduplication. See `docs/observers-guide.md` for users and `docs/architecture.md` §
+//! webhooks, Slack, SMS (Twilio's API) and email (SMTP) with retries, a dead-letter queue,
+//! batching and deduplication. See `docs/observers-guide.md` for users and `docs/architecture.md` §
 //! Observers for the design.
 //!
 //! ```text
@@ -10,7 +10,7 @@
 //!   -> Observers::publish: Event per change (CloudEvents JSON), routed by rules.rs
 //!   -> journal.rs: appended in a group commit before the COMMIT is answered
 //!   -> dispatch.rs: one lane per ordering key hash per target, retries, dead-letter queue
-//!   -> targets/: webhook (Standard Webhooks signature)
+//!   -> targets/: webhook (Standard Webhooks signature), slack, twilio, email
 //! ```
 //!
 //! * `config.rs`: the `[observers]` section of the configuration file.
