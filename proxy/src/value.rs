@@ -176,7 +176,34 @@ pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, SqlError> {
     if let Ok(date) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
         return Ok(date.and_time(NaiveTime::MIN));
     }
-    Err(SqlError::invalid_text("timestamp", text))
+    Err(date_error("timestamp", text))
+}
+
+/// Why date or timestamp text was refused: fields that are well-formed numbers but out of range
+/// (`2023-02-29`, month 13, hour 25) are PostgreSQL's 22008; anything else is 22P02.
+fn date_error(type_name: &str, text: &str) -> SqlError {
+    let trimmed = text.trim();
+    let head = trimmed.get(..10).unwrap_or(trimmed);
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = head.split('-').collect();
+    let numeric_date = parts.len() == 3 && parts[0].len() == 4 && parts.iter().all(|p| digits(p));
+    let rest = trimmed
+        .get(10..)
+        .unwrap_or("")
+        .trim_start_matches([' ', 'T']);
+    let numeric_time = rest.is_empty()
+        || rest
+            .split([':', '.'])
+            .all(|part| digits(part) && part.len() <= 6);
+    let date_fails = NaiveDate::parse_from_str(head, "%Y-%m-%d").is_err();
+    if numeric_date && numeric_time && (date_fails || !rest.is_empty()) {
+        SqlError::new(
+            "22008",
+            format!("date/time field value out of range: \"{text}\""),
+        )
+    } else {
+        SqlError::invalid_text(type_name, text)
+    }
 }
 
 /// Reads a timestamp with time zone; a value without a zone is taken as UTC (the session
@@ -235,7 +262,7 @@ fn normalize_offset(text: &str) -> String {
 pub fn parse_date(text: &str) -> Result<NaiveDate, SqlError> {
     let trimmed = text.trim();
     let head = trimmed.get(..10).unwrap_or(trimmed);
-    NaiveDate::parse_from_str(head, "%Y-%m-%d").map_err(|_| SqlError::invalid_text("date", text))
+    NaiveDate::parse_from_str(head, "%Y-%m-%d").map_err(|_| date_error("date", text))
 }
 
 /// Reads a time of day (`13:45`, `13:45:10.25`).
@@ -459,6 +486,19 @@ pub fn parse_bytea(text: &str) -> Result<Vec<u8>, SqlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_range_dates_are_22008_and_malformed_ones_22p02() {
+        assert_eq!(parse_date("2023-02-29").unwrap_err().code, "22008");
+        assert_eq!(parse_timestamp("2024-13-01").unwrap_err().code, "22008");
+        assert_eq!(
+            parse_timestamp("2024-01-01 25:00:00").unwrap_err().code,
+            "22008"
+        );
+        assert_eq!(parse_date("yesterday-ish").unwrap_err().code, "22P02");
+        assert_eq!(parse_timestamp("2024-01-01 abc").unwrap_err().code, "22P02");
+        assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
+    }
 
     #[test]
     fn floats_print_as_postgres_does() {

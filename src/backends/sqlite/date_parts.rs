@@ -1,9 +1,10 @@
-//! `date_part(field, value)` (what `EXTRACT(field FROM value)` is written as on SQLite) over
-//! the ISO text pgbridge stores dates and timestamps as (`YYYY-MM-DD HH:MM:SS[.ffffff][+00]`),
-//! with PostgreSQL's field names and numbering (`dow` 0 = Sunday, `week` ISO).
+//! `date_part(field, value)` (what `EXTRACT(field FROM value)` is written as on SQLite) and
+//! `date_trunc(unit, value)` over the ISO text pgbridge stores dates and timestamps as
+//! (`YYYY-MM-DD HH:MM:SS[.ffffff][+00]`), with PostgreSQL's field names and numbering (`dow`
+//! 0 = Sunday, `week` ISO, weeks truncated to Monday).
 
-use chrono::{Datelike, NaiveDateTime, Timelike};
-use pgbridge_proxy::value::parse_timestamp;
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use pgbridge_proxy::value::{format_timestamp, parse_timestamp};
 use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
@@ -50,10 +51,62 @@ fn date_part(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     })
 }
 
-/// Registers `date_part` on `connection`.
+/// `at` cut down to `unit` (lower-case), as PostgreSQL's `date_trunc`.
+fn truncate(unit: &str, at: &NaiveDateTime) -> Option<NaiveDateTime> {
+    let date = at.date();
+    let day = |date: NaiveDate| Some(date.and_time(NaiveTime::MIN));
+    let first_month = |year: i32, month: u32| NaiveDate::from_ymd_opt(year, month, 1);
+    match unit {
+        "microseconds" => Some(*at),
+        "milliseconds" => at.with_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000),
+        "second" => at.with_nanosecond(0),
+        "minute" => at.with_nanosecond(0)?.with_second(0),
+        "hour" => at.with_nanosecond(0)?.with_second(0)?.with_minute(0),
+        "day" => day(date),
+        "week" => day(date - Duration::days(i64::from(date.weekday().num_days_from_monday()))),
+        "month" => day(first_month(date.year(), date.month())?),
+        "quarter" => day(first_month(date.year(), (date.month() - 1) / 3 * 3 + 1)?),
+        "year" => day(first_month(date.year(), 1)?),
+        "decade" => day(first_month(date.year().div_euclid(10) * 10, 1)?),
+        "century" => day(first_month((date.year() - 1).div_euclid(100) * 100 + 1, 1)?),
+        "millennium" => day(first_month(
+            (date.year() - 1).div_euclid(1000) * 1000 + 1,
+            1,
+        )?),
+        _ => None,
+    }
+}
+
+fn date_trunc(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
+    let (ValueRef::Text(unit), ValueRef::Text(value)) = (ctx.get_raw(0), ctx.get_raw(1)) else {
+        return Ok(SqliteValue::Null);
+    };
+    let unit = String::from_utf8_lossy(unit).to_ascii_lowercase();
+    let value = String::from_utf8_lossy(value);
+    let at = parse_timestamp(&value).map_err(|e| sql_error(&e.code, &e.message))?;
+    let truncated = truncate(&unit, &at).ok_or_else(|| {
+        sql_error(
+            "22023",
+            format!("unit \"{unit}\" not recognized for type timestamp"),
+        )
+    })?;
+    // A timestamptz is stored in UTC with `+00`, the session TimeZone pgbridge reports.
+    let zone = if value.trim_end().ends_with("+00") {
+        "+00"
+    } else {
+        ""
+    };
+    Ok(SqliteValue::Text(format!(
+        "{}{zone}",
+        format_timestamp(&truncated)
+    )))
+}
+
+/// Registers `date_part` and `date_trunc` on `connection`.
 pub fn register(connection: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    connection.create_scalar_function("date_part", 2, flags, |ctx| date_part(ctx))
+    connection.create_scalar_function("date_part", 2, flags, |ctx| date_part(ctx))?;
+    connection.create_scalar_function("date_trunc", 2, flags, |ctx| date_trunc(ctx))
 }
 
 #[cfg(test)]
@@ -86,5 +139,54 @@ mod tests {
             extract("epoch", "1970-01-02 00:00:00+00"),
             SqliteValue::Real(86400.0)
         );
+    }
+
+    fn trunc(unit: &str, value: &str) -> String {
+        let connection = Connection::open_in_memory().unwrap();
+        register(&connection).unwrap();
+        connection
+            .query_row("SELECT date_trunc(?1, ?2)", [unit, value], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn date_trunc_cuts_as_postgresql_does() {
+        assert_eq!(trunc("week", "2024-03-07 10:00:00"), "2024-03-04 00:00:00");
+        assert_eq!(
+            trunc("quarter", "2024-08-15 00:00:00"),
+            "2024-07-01 00:00:00"
+        );
+        assert_eq!(
+            trunc("Hour", "2024-02-28 22:13:14.5"),
+            "2024-02-28 22:00:00"
+        );
+        assert_eq!(
+            trunc("second", "2024-02-28 22:13:14.5"),
+            "2024-02-28 22:13:14"
+        );
+        assert_eq!(
+            trunc("day", "2024-12-31 23:59:59+00"),
+            "2024-12-31 00:00:00+00"
+        );
+        assert_eq!(
+            trunc("decade", "1999-06-01 00:00:00"),
+            "1990-01-01 00:00:00"
+        );
+        assert_eq!(
+            trunc("century", "2000-05-01 00:00:00"),
+            "1901-01-01 00:00:00"
+        );
+        assert_eq!(
+            trunc("millennium", "2000-05-01 00:00:00"),
+            "1001-01-01 00:00:00"
+        );
+        let connection = Connection::open_in_memory().unwrap();
+        register(&connection).unwrap();
+        let error = connection
+            .query_row("SELECT date_trunc('fortnight', '2024-01-01')", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .unwrap_err();
+        assert!(error.to_string().contains("22023"), "{error}");
     }
 }

@@ -8,6 +8,7 @@
 //! * `errors.rs`: SQLite errors to SQLSTATE.
 //! * `functions.rs`: SQL functions that keep PostgreSQL semantics inside SQLite.
 //! * `registry.rs`: the declared PostgreSQL types of columns, kept in the database.
+//! * `date_parts.rs`, `patterns.rs`, `builtins.rs`: PostgreSQL functions SQLite lacks.
 //! * `catalog/`: the emulated `pg_catalog` (an attached in-memory database) and its functions.
 //! * `capture.rs`: the rows each statement changes, for observers (feature `observers`).
 
@@ -20,6 +21,7 @@ mod connect;
 mod date_parts;
 mod errors;
 pub mod functions;
+mod patterns;
 mod registry;
 mod types;
 
