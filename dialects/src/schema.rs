@@ -73,7 +73,7 @@ fn declared(column: &ColumnDef) -> Option<DeclaredColumn> {
     })
 }
 
-fn type_modifier(data_type: &DataType) -> i32 {
+pub(crate) fn type_modifier(data_type: &DataType) -> i32 {
     let length = |n: u64| i32::try_from(n).map(|n| n.saturating_add(4)).unwrap_or(-1);
     match data_type {
         DataType::Varchar(Some(sqlparser::ast::CharacterLength::IntegerLength {

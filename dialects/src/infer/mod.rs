@@ -39,6 +39,9 @@ pub struct InferredColumn {
     pub name: String,
     /// `None` when inference cannot tell; the backend's own metadata decides then.
     pub pg_type: Option<PgType>,
+    /// The type modifier an explicit cast gives (`::numeric(10,2)`, `::varchar(5)`), -1 for
+    /// none: RowDescription reports it, and values are rounded or cut to it.
+    pub type_modifier: i32,
 }
 
 /// The types of a statement's parameters and result columns.
@@ -207,6 +210,7 @@ impl<'a> Scope<'a> {
             .map(|(column, pg_type)| InferredColumn {
                 name: column.clone(),
                 pg_type: Some(*pg_type),
+                type_modifier: -1,
             })
             .collect()
     }
@@ -321,6 +325,7 @@ fn set_expr_columns(body: &SetExpr, outer: &Scope<'_>) -> Vec<InferredColumn> {
                     .map(|(i, expr)| InferredColumn {
                         name: format!("column{}", i + 1),
                         pg_type: expr_type(expr, outer).map(resolve_unknown),
+                        type_modifier: -1,
                     })
                     .collect()
             })
@@ -348,10 +353,12 @@ fn projection(items: &[SelectItem], scope: &Scope) -> Vec<InferredColumn> {
             SelectItem::UnnamedExpr(expr) => out.push(InferredColumn {
                 name: column_name(expr),
                 pg_type: expr_type(expr, scope).map(resolve_unknown),
+                type_modifier: cast_modifier(expr),
             }),
             SelectItem::ExprWithAlias { expr, alias } => out.push(InferredColumn {
                 name: alias.value.clone(),
                 pg_type: expr_type(expr, scope).map(resolve_unknown),
+                type_modifier: cast_modifier(expr),
             }),
             SelectItem::Wildcard(_) => out.extend(scope.all_columns(None)),
             SelectItem::QualifiedWildcard(kind, _) => {
@@ -363,10 +370,20 @@ fn projection(items: &[SelectItem], scope: &Scope) -> Vec<InferredColumn> {
             SelectItem::ExprWithAliases { expr, aliases } => out.push(InferredColumn {
                 name: aliases.first().map(|a| a.value.clone()).unwrap_or_default(),
                 pg_type: expr_type(expr, scope).map(resolve_unknown),
+                type_modifier: cast_modifier(expr),
             }),
         }
     }
     out
+}
+
+/// The type modifier of an outermost explicit cast (`x::numeric(10,2)`), else -1.
+fn cast_modifier(expr: &Expr) -> i32 {
+    match expr {
+        Expr::Cast { data_type, .. } => crate::schema::type_modifier(data_type),
+        Expr::Nested(inner) => cast_modifier(inner),
+        _ => -1,
+    }
 }
 
 /// A literal of unknown type is reported as text, as PostgreSQL does in a select list.

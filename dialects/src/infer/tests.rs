@@ -181,6 +181,7 @@ fn cast_parameters() {
         Some(vec![InferredColumn {
             name: "int8".to_owned(),
             pg_type: Some(PgType::Int8),
+            type_modifier: -1,
         }])
     );
 }
@@ -307,5 +308,19 @@ fn generate_series_is_a_typed_table() {
     assert_eq!(
         columns("SELECT * FROM generate_series(1, 3)"),
         vec![column("generate_series", PgType::Int4)]
+    );
+}
+
+#[test]
+fn explicit_casts_carry_their_type_modifier() {
+    let columns =
+        types("SELECT CAST(2.675 AS NUMERIC(5,2)), 1.5::numeric(10,1) AS x, 'ab'::varchar(5), 1")
+            .columns
+            .unwrap();
+    let modifiers: Vec<i32> = columns.iter().map(|c| c.type_modifier).collect();
+    // PostgreSQL's atttypmod: ((precision << 16) | scale) + 4, length + 4.
+    assert_eq!(
+        modifiers,
+        vec![(5 << 16 | 2) + 4, (10 << 16 | 1) + 4, 9, -1]
     );
 }

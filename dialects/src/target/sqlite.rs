@@ -118,6 +118,8 @@ impl TargetDialect for Sqlite {
             BinaryOperator::Multiply => "pgbridge_mul",
             BinaryOperator::Divide => "pgbridge_div",
             BinaryOperator::Modulo => "pgbridge_mod",
+            // `#` is PostgreSQL's exclusive or; SQLite has no operator for it.
+            BinaryOperator::PGBitwiseXor => "pgbridge_xor",
             _ => return None,
         })
     }

@@ -39,6 +39,7 @@ const SCALARS: &[(&str, i32, Scalar)] = &[
     ("reverse", 1, reverse),
     ("repeat", 2, repeat),
     ("mod", 2, modulo),
+    ("pgbridge_xor", 2, xor),
     ("trunc", 1, trunc),
     ("trunc", 2, trunc),
     ("ceil", 1, ceil),
@@ -302,6 +303,17 @@ fn repeat(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
 }
 
 /// `mod(a, b)`: the remainder with the dividend's sign; zero divisor raises 22012.
+/// PostgreSQL's `#` (bitwise exclusive or) on integers.
+fn xor(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
+    match (ctx.get_raw(0), ctx.get_raw(1)) {
+        (ValueRef::Integer(a), ValueRef::Integer(b)) => Ok(SqliteValue::Integer(a ^ b)),
+        _ => Err(sql_error(
+            "42883",
+            "operator does not exist: # takes integer operands",
+        )),
+    }
+}
+
 fn modulo(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     match (ctx.get_raw(0), ctx.get_raw(1)) {
         (ValueRef::Integer(a), ValueRef::Integer(b)) => {

@@ -192,7 +192,10 @@ impl<C: BackendConnection> EngineSession<C> {
                         .unwrap_or(PgType::Text);
                     let name = guess.map_or_else(|| name.clone(), |c| c.name.clone());
                     let mut field = Field::new(name, pg_type);
-                    field.type_modifier = self.column_modifier(&field, &tables);
+                    field.type_modifier = match guess.map(|c| c.type_modifier) {
+                        Some(modifier) if modifier != -1 => modifier,
+                        _ => self.column_modifier(&field, &tables),
+                    };
                     if let Some(Some((table_oid, column_number))) = prepared.origins.get(i) {
                         field.table_oid = *table_oid;
                         field.column_number = *column_number;
