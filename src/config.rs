@@ -257,7 +257,9 @@ mod tests {
             let kinds: Vec<&str> = observers.targets.iter().map(|t| t.kind.as_str()).collect();
             assert_eq!(kinds, ["webhook", "slack", "twilio", "email"]);
             for target in &observers.targets {
-                crate::observers::targets::build(target).unwrap();
+                let retry = target.retry.as_ref().unwrap_or(&observers.defaults.retry);
+                crate::observers::targets::build(target, &retry.policy(&target.name).unwrap())
+                    .unwrap();
             }
             assert_eq!(observers.rules[0].operations, vec!["UPDATE".to_owned()]);
             assert_eq!(observers.defaults.retry.max_attempts, 8);

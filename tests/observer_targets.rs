@@ -550,7 +550,8 @@ fn each_kind_checks_its_settings_when_built() {
         let table: toml::Table =
             toml::from_str(&format!("[[targets]]\nname = \"t\"\n{target}")).expect("TOML");
         let config = pgbridge::observers::ObserversConfig::from_table(&table).unwrap();
-        match pgbridge::observers::targets::build(&config.targets[0]) {
+        let retry = config.defaults.retry.policy("t").unwrap();
+        match pgbridge::observers::targets::build(&config.targets[0], &retry) {
             Ok(_) => String::new(),
             Err(error) => error.to_string(),
         }

@@ -892,3 +892,32 @@ async fn past_queue_capacity_events_wait_in_the_journal_and_arrive_in_order() {
         "commit order through the spill"
     );
 }
+
+#[tokio::test]
+async fn statuses_listed_in_the_default_retry_policy_are_retried() {
+    let receiver = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(418))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&receiver)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .with_priority(2)
+        .mount(&receiver)
+        .await;
+    // `[defaults.retry]` names 418, which is not among the built-in retry statuses.
+    let section = webhook_section(&receiver.uri(), "").replace(
+        "max_attempts = 3",
+        "max_attempts = 3\n        retry_on_status = [418]",
+    );
+    let (server, _journal) = start(&section).await;
+    let client = server.client().await;
+    client
+        .batch_execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)")
+        .await
+        .unwrap();
+    let events = wait_for_events(&receiver, 2).await;
+    assert_eq!(events.len(), 2, "the 418 was retried, then accepted");
+}

@@ -87,7 +87,7 @@ impl Observers {
             };
             runtimes.push(TargetRuntime {
                 name: target.name.clone(),
-                target: targets::build(target)?,
+                target: targets::build(target, &retry)?,
                 retry,
                 lanes: target.max_in_flight.max(1),
                 batch,

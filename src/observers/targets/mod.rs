@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::config::{ObserversConfigError, TargetConfig, duration};
+use super::config::{ObserversConfigError, RetryPolicy, TargetConfig, duration};
 use super::event::Event;
 
 /// Why a delivery attempt failed.
@@ -50,13 +50,18 @@ pub trait Target: Send + Sync {
     async fn deliver(&self, events: &[Arc<Event>]) -> Result<(), DeliveryError>;
 }
 
-/// Builds the target a configuration describes.
-pub fn build(config: &TargetConfig) -> Result<Arc<dyn Target>, ObserversConfigError> {
+/// Builds the target a configuration describes, with the retry policy resolved for it (its own
+/// `retry`, else `[observers.defaults.retry]`), whose statuses HTTP targets try again.
+pub fn build(
+    config: &TargetConfig,
+    retry: &RetryPolicy,
+) -> Result<Arc<dyn Target>, ObserversConfigError> {
     let timeout = duration(&config.timeout, "timeout")?;
+    let statuses = || retry.retry_on_status.clone();
     match config.kind.as_str() {
-        "webhook" => Ok(Arc::new(Webhook::new(config, timeout)?)),
-        "slack" => Ok(Arc::new(Slack::new(config, timeout)?)),
-        "twilio" => Ok(Arc::new(Twilio::new(config, timeout)?)),
+        "webhook" => Ok(Arc::new(Webhook::new(config, timeout, statuses())?)),
+        "slack" => Ok(Arc::new(Slack::new(config, timeout, statuses())?)),
+        "twilio" => Ok(Arc::new(Twilio::new(config, timeout, statuses())?)),
         "email" => Ok(Arc::new(Email::new(config, timeout)?)),
         other => Err(ObserversConfigError(format!(
             "target \"{}\": kind \"{other}\" is not one of webhook, slack, twilio, email",

@@ -39,7 +39,12 @@ pub struct Slack {
 }
 
 impl Slack {
-    pub fn new(config: &TargetConfig, timeout: Duration) -> Result<Slack, ObserversConfigError> {
+    /// `retry_on_status`: the statuses the target's retry policy tries again.
+    pub fn new(
+        config: &TargetConfig,
+        timeout: Duration,
+        retry_on_status: Vec<u16>,
+    ) -> Result<Slack, ObserversConfigError> {
         let problem = |message: String| {
             ObserversConfigError(format!("target \"{}\": {message}", config.name))
         };
@@ -56,7 +61,7 @@ impl Slack {
             limiter: channel_limiter(url.as_str(), period),
             url,
             template: config.template.clone(),
-            retry_on_status: config.retry.clone().unwrap_or_default().retry_on_status,
+            retry_on_status,
         })
     }
 }

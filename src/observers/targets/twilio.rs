@@ -47,7 +47,12 @@ struct Progress {
 }
 
 impl Twilio {
-    pub fn new(config: &TargetConfig, timeout: Duration) -> Result<Twilio, ObserversConfigError> {
+    /// `retry_on_status`: the statuses the target's retry policy tries again.
+    pub fn new(
+        config: &TargetConfig,
+        timeout: Duration,
+        retry_on_status: Vec<u16>,
+    ) -> Result<Twilio, ObserversConfigError> {
         let problem = |message: String| {
             ObserversConfigError(format!("target \"{}\": {message}", config.name))
         };
@@ -83,7 +88,7 @@ impl Twilio {
             from,
             to: config.to.clone(),
             template: config.template.clone(),
-            retry_on_status: config.retry.clone().unwrap_or_default().retry_on_status,
+            retry_on_status,
             progress: Cache::builder()
                 .time_to_live(Duration::from_secs(3600))
                 .max_capacity(10_000)

@@ -27,7 +27,12 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    pub fn new(config: &TargetConfig, timeout: Duration) -> Result<Webhook, ObserversConfigError> {
+    /// `retry_on_status`: the statuses the target's retry policy tries again.
+    pub fn new(
+        config: &TargetConfig,
+        timeout: Duration,
+        retry_on_status: Vec<u16>,
+    ) -> Result<Webhook, ObserversConfigError> {
         let problem = |message: String| {
             ObserversConfigError(format!("target \"{}\": {message}", config.name))
         };
@@ -50,7 +55,6 @@ impl Webhook {
             headers.insert(name, value);
         }
         let client = http::client(config, timeout)?;
-        let retry_on_status = config.retry.clone().unwrap_or_default().retry_on_status;
         Ok(Webhook {
             client,
             url,
