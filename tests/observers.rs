@@ -118,6 +118,23 @@ fn data(event: &Json) -> &Json {
     &event["data"]
 }
 
+/// A receiver that answers `status` to the first `times` requests, then 200.
+async fn failing_then_accepting(status: u16, times: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status))
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    server
+}
+
 async fn ok_receiver() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -307,18 +324,7 @@ async fn requests_carry_a_standard_webhooks_signature_the_receiver_can_verify() 
 
 #[tokio::test]
 async fn a_failing_receiver_is_retried_until_it_accepts_with_the_same_event_id() {
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&receiver)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .with_priority(2)
-        .mount(&receiver)
-        .await;
+    let receiver = failing_then_accepting(503, 2).await;
     let metrics_port = free_port();
     let metrics_listen = std::net::SocketAddr::from(([127, 0, 0, 1], metrics_port));
     let (server, journal) =
@@ -895,18 +901,7 @@ async fn past_queue_capacity_events_wait_in_the_journal_and_arrive_in_order() {
 
 #[tokio::test]
 async fn statuses_listed_in_the_default_retry_policy_are_retried() {
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(418))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&receiver)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .with_priority(2)
-        .mount(&receiver)
-        .await;
+    let receiver = failing_then_accepting(418, 1).await;
     // `[defaults.retry]` names 418, which is not among the built-in retry statuses.
     let section = webhook_section(&receiver.uri(), "").replace(
         "max_attempts = 3",
