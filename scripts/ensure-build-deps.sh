@@ -7,9 +7,11 @@ set -euo pipefail
 
 has_libclang() {
     [[ -n "${LIBCLANG_PATH:-}" ]] && return 0
+    # libclang itself (libclang.so.N, libclang-N.so.N), not libclang-cpp, which some
+    # machines have without it and which bindgen cannot use.
     compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null ||
-        compgen -G '/usr/lib/x86_64-linux-gnu/libclang*.so*' >/dev/null ||
-        compgen -G '/usr/lib/*/libclang-*.so*' >/dev/null
+        compgen -G '/usr/lib/*/libclang.so*' >/dev/null ||
+        compgen -G '/usr/lib/*/libclang-[0-9]*.so*' >/dev/null
 }
 
 if has_libclang; then
