@@ -83,6 +83,7 @@ pub async fn run(
         shutdown_grace: Duration::from_secs(config.shutdown_grace_seconds),
         auth,
         tls,
+        dedicated_threads: false,
     };
     match config.backend.split(':').next().unwrap_or_default() {
         "sqlite" => serve_sqlite(&config, listener, options, shutdown).await,
@@ -121,6 +122,11 @@ async fn serve_sqlite(
     {
         let engine =
             Engine::open_sqlite(&config.backend).map_err(|e| backend_error(config, e.message))?;
+        // SQLite blocks: each connection gets its own thread and runs its statements there.
+        let options = WireOptions {
+            dedicated_threads: true,
+            ..options
+        };
         serve_engine(config, engine, listener, options, shutdown).await
     }
     #[cfg(not(feature = "sqlite"))]

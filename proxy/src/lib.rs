@@ -12,6 +12,8 @@
 //! * [`value`] holds the typed values that cross the seam ([`Value`], typed by [`PgType`]).
 //! * [`wire`] (feature `wire`) speaks PostgreSQL wire protocol v3 with the `pgwire` crate:
 //!   startup and authentication, simple and extended query, text and binary formats, cancel.
+//! * [`dedicated`] runs a connection on a thread of its own, where a blocking backend may run
+//!   its statements without a hand-off to another thread.
 //!
 //! Unsupported requests are answered with SQLSTATE 0A000 and a message that names what was
 //! refused and where.
@@ -20,6 +22,7 @@ pub mod backend;
 pub mod copy_binary;
 pub mod copy_format;
 pub mod decode;
+pub mod dedicated;
 pub mod error;
 pub mod jsonb;
 pub mod value;

@@ -497,8 +497,9 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
                 return Err(self.fail(&error).await);
             }
         }
+        // Answers are buffered until Sync or Flush, as PostgreSQL's are: one write per batch.
         client
-            .send(PgWireBackendMessage::BindComplete(BindComplete::new()))
+            .feed(PgWireBackendMessage::BindComplete(BindComplete::new()))
             .await?;
         Ok(())
     }
@@ -588,7 +589,7 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
                         None => None,
                     };
                     if let Some(fields) = cursor {
-                        client.send(row_description(&fields, &[])).await?;
+                        client.feed(row_description(&fields, &[])).await?;
                         return Ok(());
                     }
                     let error = SqlError::new("34000", format!("portal \"{name}\" does not exist"));
@@ -606,7 +607,7 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
                 .map(|p| p.description.parameters.iter().map(|t| t.oid()).collect())
                 .unwrap_or_default();
             client
-                .send(PgWireBackendMessage::ParameterDescription(
+                .feed(PgWireBackendMessage::ParameterDescription(
                     ParameterDescription::new(types),
                 ))
                 .await?;
@@ -615,10 +616,10 @@ impl<S: Session> pgwire::api::query::ExtendedQueryHandler for QueryHandlers<S> {
             .as_ref()
             .and_then(|p| p.description.fields.as_ref())
         {
-            Some(fields) => client.send(row_description(fields, &formats)).await?,
+            Some(fields) => client.feed(row_description(fields, &formats)).await?,
             None => {
                 client
-                    .send(PgWireBackendMessage::NoData(NoData::new()))
+                    .feed(PgWireBackendMessage::NoData(NoData::new()))
                     .await?
             }
         }

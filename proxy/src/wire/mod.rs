@@ -19,11 +19,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pgwire::api::{PgWireServerHandlers, RandomPidSecretKeyGenerator};
-use tokio::net::TcpListener;
-use tokio::sync::Mutex;
+use std::net::SocketAddr;
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Mutex, oneshot};
 use tokio::task::JoinSet;
 
-use crate::Backend;
+use crate::{Backend, dedicated};
 use auth::Authenticator;
 pub use auth::{AuthMethod, AuthSettings, Credential, ScramVerifier, User, md5_hash};
 use cancel::{CancelHandlerImpl, CancelRegistry};
@@ -40,6 +42,9 @@ pub struct WireOptions {
     pub auth: AuthSettings,
     /// TLS certificate and key. Default none: SSLRequest is answered `N`.
     pub tls: Option<TlsSettings>,
+    /// Serve each connection on a thread of its own ([`crate::dedicated`]) rather than as a
+    /// task of the shared runtime. Default off; the SQLite backend turns it on.
+    pub dedicated_threads: bool,
 }
 
 impl Default for WireOptions {
@@ -48,6 +53,7 @@ impl Default for WireOptions {
             shutdown_grace: Duration::from_secs(10),
             auth: AuthSettings::default(),
             tls: None,
+            dedicated_threads: false,
         }
     }
 }
@@ -92,6 +98,46 @@ impl<B: Backend> PgWireServerHandlers for ConnectionHandlers<B> {
 
     fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
         Arc::clone(&self.cancel)
+    }
+}
+
+/// Speaks the protocol with one client until it leaves.
+async fn serve_connection<B: Backend>(
+    socket: TcpStream,
+    acceptor: Option<pgwire::tokio::TlsAcceptor>,
+    handlers: ConnectionHandlers<B>,
+    peer: SocketAddr,
+) {
+    if let Err(error) = pgwire::tokio::process_socket(socket, acceptor, handlers).await {
+        tracing::debug!(%peer, %error, "connection closed with an error");
+    }
+}
+
+/// Runs the connection `make` builds on a thread of its own ([`dedicated`]). The task added
+/// to `connections` ends when the thread's connection does; aborting it (shutdown after the
+/// grace period) ends the connection.
+fn spawn_dedicated<F, Fut>(connections: &mut JoinSet<()>, make: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    let (finished, done) = oneshot::channel::<()>();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let spawned = dedicated::spawn("pgbridge-connection", move || async move {
+        tokio::select! {
+            () = make() => {}
+            _ = stopped => {}
+        }
+        let _ = finished.send(());
+    });
+    match spawned {
+        Ok(_) => {
+            connections.spawn(async move {
+                let _stop = stop;
+                let _ = done.await;
+            });
+        }
+        Err(error) => tracing::warn!(%error, "cannot start a connection thread"),
     }
 }
 
@@ -145,9 +191,22 @@ pub async fn serve<B: Backend>(
             }),
         };
         let acceptor = acceptor.clone();
-        connections.spawn(async move {
-            if let Err(error) = pgwire::tokio::process_socket(socket, acceptor, handlers).await {
-                tracing::debug!(%peer, %error, "connection closed with an error");
+        if !options.dedicated_threads {
+            connections.spawn(serve_connection(socket, acceptor, handlers, peer));
+            continue;
+        }
+        // The socket leaves this runtime's reactor and joins the new thread's.
+        let socket = match socket.into_std() {
+            Ok(socket) => socket,
+            Err(error) => {
+                tracing::warn!(%peer, %error, "cannot hand the connection to its thread");
+                continue;
+            }
+        };
+        spawn_dedicated(&mut connections, move || async move {
+            match TcpStream::from_std(socket) {
+                Ok(socket) => serve_connection(socket, acceptor, handlers, peer).await,
+                Err(error) => tracing::warn!(%peer, %error, "cannot serve the connection"),
             }
         });
         // Reap finished connections so the set does not grow without bound.

@@ -1,5 +1,5 @@
 //! The SQLite adapter: the engine's seam ([`Adapter`], [`BackendConnection`]) over the worker
-//! thread of each session. Each method is one command on the worker's channel; nothing here
+//! of each session (a local task of the session's thread, or a thread of its own). Each method is one command on the worker's channel; nothing here
 //! adds a step to the hot path.
 
 use std::sync::Arc;
@@ -67,6 +67,10 @@ impl Adapter for SqliteAdapter {
     }
 
     async fn connect(&self, session: Arc<SessionValues>) -> Result<Worker, SqlError> {
+        if pgbridge_proxy::dedicated::is_dedicated_thread() {
+            // Opening blocks for a moment, but only this session's own thread.
+            return Worker::open(&self.options, session);
+        }
         let options = self.options.clone();
         tokio::task::spawn_blocking(move || Worker::open(&options, session))
             .await

@@ -1,11 +1,16 @@
-//! One SQLite connection on its own thread, fed by a command channel (the shape of
-//! sqlx-sqlite's worker): rusqlite is blocking, so no async task ever holds the connection.
+//! One SQLite connection fed by a command channel (the shape of sqlx-sqlite's worker):
+//! rusqlite is blocking, so no task of the shared runtime ever holds the connection.
+//!
+//! Where the worker runs depends on who opens it. On a thread dedicated to one client
+//! connection ([`pgbridge_proxy::dedicated`], how the wire front end serves SQLite), the worker
+//! is a local task of that thread: a statement runs on the thread that read it from the socket,
+//! with no thread wake-up in between. Anywhere else the worker gets a thread of its own. The
+//! command loop is the same async function in both places.
 //!
 //! Rows stream back in batches over a bounded channel: a slow client slows the stepping of the
 //! statement instead of buffering the whole result, and dropping the stream stops it.
 
 use std::sync::Arc;
-use std::sync::mpsc;
 
 use pgbridge_proxy::{SqlError, Value};
 use rusqlite::config::DbConfig;
@@ -64,7 +69,7 @@ enum Command {
 
 /// The async handle of a connection's worker thread.
 pub struct Worker {
-    commands: mpsc::Sender<Command>,
+    commands: async_mpsc::UnboundedSender<Command>,
     interrupt: Arc<InterruptHandle>,
     /// Rows changed by this connection, for observers (when capture is on).
     #[cfg(feature = "observers")]
@@ -126,11 +131,23 @@ impl Worker {
         };
         #[cfg(not(feature = "observers"))]
         let capture: Option<Capture> = None;
-        let (commands, receiver) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("pgbridge-sqlite".to_owned())
-            .spawn(move || run(connection, receiver, snapshot, session, capture))
-            .map_err(|e| SqlError::new("53000", format!("cannot start a SQLite worker: {e}")))?;
+        let (commands, receiver) = async_mpsc::unbounded_channel();
+        let commands_loop = move || run(connection, receiver, snapshot, session, capture);
+        if pgbridge_proxy::dedicated::is_dedicated_thread() {
+            tokio::task::spawn_local(commands_loop());
+        } else {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .map_err(|e| {
+                    SqlError::new("53000", format!("cannot start a SQLite worker: {e}"))
+                })?;
+            std::thread::Builder::new()
+                .name("pgbridge-sqlite".to_owned())
+                .spawn(move || runtime.block_on(commands_loop()))
+                .map_err(|e| {
+                    SqlError::new("53000", format!("cannot start a SQLite worker: {e}"))
+                })?;
+        }
         Ok(Worker {
             commands,
             interrupt,
@@ -225,6 +242,9 @@ impl Worker {
     }
 }
 
+/// How much of a database file reads map (`PRAGMA mmap_size`).
+const MMAP_BYTES: i64 = 1 << 30;
+
 fn configure(
     connection: &Connection,
     options: &OpenOptions,
@@ -235,6 +255,9 @@ fn configure(
     if !options.path.contains("mode=memory") && options.path != ":memory:" {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
+        // Reads map the file instead of copying pages in with a system call each; the mapping
+        // is the OS page cache, shared by every session.
+        connection.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     }
     // "x" is an identifier in PostgreSQL, never a string: turn off SQLite's fallback.
     connection.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
@@ -259,9 +282,11 @@ fn configure(
     Ok(())
 }
 
-fn run(
+/// Serves commands until the [`Worker`] is dropped. A command runs to its end without yielding,
+/// except a query, which waits while its row channel is full.
+async fn run(
     connection: Connection,
-    commands: mpsc::Receiver<Command>,
+    mut commands: async_mpsc::UnboundedReceiver<Command>,
     snapshot: SharedSnapshot,
     session: Arc<SessionFunctions>,
     mut capture: Option<Capture>,
@@ -273,7 +298,7 @@ fn run(
             capture.convert(connection);
         }
     };
-    while let Ok(command) = commands.recv() {
+    while let Some(command) = commands.recv().await {
         match command {
             Command::Prepare { sql, reply } => {
                 let _ = reply.send(prepare(&connection, &sql).map_err(|e| classify(&e)));
@@ -322,7 +347,7 @@ fn run(
                 parameters,
                 types,
                 rows,
-            } => query(&connection, &sql, &parameters, &types, &rows, &mut captured),
+            } => query(&connection, &sql, &parameters, &types, &rows, &mut captured).await,
         }
     }
 }
@@ -401,7 +426,7 @@ fn column_origin(
     }))
 }
 
-fn query(
+async fn query(
     connection: &Connection,
     sql: &str,
     parameters: &[Value],
@@ -409,7 +434,7 @@ fn query(
     sink: &async_mpsc::Sender<Batch>,
     captured: &mut impl FnMut(&Connection),
 ) {
-    let result = (|| -> Result<(), SqlError> {
+    let result = async {
         let mut statement = connection.prepare_cached(sql).map_err(|e| classify(&e))?;
         let mut rows = statement
             .query(params_from_iter(parameters.iter().map(to_sqlite)))
@@ -429,23 +454,21 @@ fn query(
                     rows: full,
                     last: false,
                 };
-                if sink.blocking_send(Ok(batch)).is_err() {
+                if sink.send(Ok(batch)).await.is_err() {
                     // The client went away or closed the portal: stop stepping.
-                    return Ok(());
+                    return Ok(None);
                 }
             }
         }
-        drop(rows);
-        drop(statement);
-        captured(connection);
-        let _ = sink.blocking_send(Ok(RowBatch {
-            rows: batch,
-            last: true,
-        }));
-        Ok(())
-    })();
-    if let Err(error) = result {
-        captured(connection);
-        let _ = sink.blocking_send(Err(error));
+        Ok::<_, SqlError>(Some(batch))
     }
+    .await;
+    // The statement is reset (its read transaction ends) before the last batch is sent.
+    captured(connection);
+    let last = match result {
+        Ok(None) => return,
+        Ok(Some(rows)) => Ok(RowBatch { rows, last: true }),
+        Err(error) => Err(error),
+    };
+    let _ = sink.send(last).await;
 }
