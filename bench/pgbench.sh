@@ -9,12 +9,8 @@
 # PostgreSQL: 127.0.0.1:5432 (user postgres, trust) when it answers, in a scratch database that
 # is dropped afterwards; else a throwaway cluster made with initdb on a free port.
 #
-# How the pgbridge side is initialised: `pgbench -i` loads its data with COPY, which pgbridge
-# does not support yet. So the four pgbench tables (pgbench -i's DDL) are created THROUGH
-# pgbridge with psql, so that pgbridge's type registry knows their PostgreSQL types; pgbridge is
-# stopped; the rows pgbench -i would load (same counts, same values) are written straight into the
-# same SQLite file with python's sqlite3; then pgbridge is started again for the run. When COPY
-# lands, replace init_pgbridge_side with `pgbench -i -s $SCALE` through pgbridge.
+# Both sides are initialised the same way, with `pgbench -i -s $SCALE` (COPY FROM STDIN for the
+# rows, then VACUUM and the primary keys), through pgbridge on one side.
 #
 # Not a test: scripts/test.sh does not run it. Needs psql, pgbench and python3; builds
 # `cargo build --release --bin pgbridge` (uses CARGO_TARGET_DIR when set).
@@ -83,38 +79,11 @@ stop_pgbridge() {
     PGBRIDGE_PID=""
 }
 
-# The DDL of `pgbench -i` (PostgreSQL 15), without its storage parameters.
-PGBENCH_DDL="
-create table pgbench_history(tid int, bid int, aid int, delta int, mtime timestamp, filler char(22));
-create table pgbench_tellers(tid int not null primary key, bid int, tbalance int, filler char(84));
-create table pgbench_accounts(aid int not null primary key, bid int, abalance int, filler char(84));
-create table pgbench_branches(bid int not null primary key, bbalance int, filler char(88));
-"
-
 init_pgbridge_side() {
-    log "pgbridge: creating the pgbench tables through pgbridge, then filling them with sqlite3 (scale $SCALE)"
+    log "pgbridge: pgbench -i -s $SCALE through pgbridge"
     start_pgbridge
-    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGBRIDGE_PORT" -U postgres -d test -c "$PGBENCH_DDL"
-    stop_pgbridge
-    python3 - "$WORK/pgbench.db" "$SCALE" <<'PY'
-import sqlite3
-import sys
-
-path, scale = sys.argv[1], int(sys.argv[2])
-db = sqlite3.connect(path, isolation_level=None)
-db.execute("BEGIN")
-# The rows pgbench -i generates: balances 0, fillers blank (char(n) pads with spaces).
-db.executemany("INSERT INTO pgbench_branches (bid, bbalance, filler) VALUES (?, 0, NULL)",
-               ((b,) for b in range(1, scale + 1)))
-db.executemany("INSERT INTO pgbench_tellers (tid, bid, tbalance, filler) VALUES (?, ?, 0, NULL)",
-               ((t, (t - 1) // 10 + 1) for t in range(1, 10 * scale + 1)))
-db.executemany("INSERT INTO pgbench_accounts (aid, bid, abalance, filler) VALUES (?, ?, 0, ?)",
-               ((a, (a - 1) // 100000 + 1, " " * 84) for a in range(1, 100000 * scale + 1)))
-db.execute("COMMIT")
-db.execute("ANALYZE")
-print("accounts:", db.execute("SELECT count(*) FROM pgbench_accounts").fetchone()[0], file=sys.stderr)
-PY
-    start_pgbridge
+    pgbench -i -q -s "$SCALE" -h 127.0.0.1 -p "$PGBRIDGE_PORT" -U postgres test >"$WORK/init.out" 2>&1 ||
+        { cat "$WORK/init.out" >&2; exit 1; }
 }
 
 pg_answers() {
@@ -205,8 +174,7 @@ once through pgbridge and once against PostgreSQL, one after the other on the sa
 
 pgbridge / PostgreSQL throughput: **$ratio**
 
-The pgbridge side was initialised without COPY: tables created through pgbridge with psql, rows
-written into the same SQLite file with python's sqlite3 (see the script's header).
+Both sides were initialised with \`pgbench -i -s $SCALE\` (through pgbridge on its side).
 
 Run $(date -u '+%Y-%m-%d %H:%M UTC') (load average before: $LOAD_BEFORE), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src proxy dialects || echo ' (with uncommitted changes)'), $(nproc) cores, pgbench $(pgbench --version | awk '{print $3}').
 EOF
