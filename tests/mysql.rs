@@ -547,3 +547,22 @@ async fn declared_types_that_share_a_mysql_type_are_kept() {
         .get(0);
     assert_eq!(found, 1);
 }
+
+/// pgbench -i starts with `drop table if exists ...` on a database that has no type registry
+/// yet: the drop must succeed, as on PostgreSQL.
+#[tokio::test]
+async fn drop_if_exists_works_before_any_table_was_created() {
+    let Some((_database, _server, client)) = session().await else {
+        return;
+    };
+    client
+        .batch_execute("DROP TABLE IF EXISTS missing_a, missing_b")
+        .await
+        .unwrap();
+    client
+        .batch_execute("CREATE TABLE d (id int PRIMARY KEY); DROP TABLE IF EXISTS d, missing_a")
+        .await
+        .unwrap();
+    let error = client.batch_execute("DROP TABLE d").await.unwrap_err();
+    assert_eq!(error.code().map(|c| c.code()), Some("42P01"));
+}

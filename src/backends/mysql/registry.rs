@@ -116,15 +116,20 @@ pub async fn apply(
                 .await
             }
             SchemaChange::DropTables { tables } => {
+                // No `?` here: a missing registry must reach the match below.
+                let mut result = Ok(());
                 for table in tables {
-                    run(
+                    result = run(
                         connection,
                         format!("DELETE FROM {TABLE} WHERE table_name = ?"),
                         &[table],
                     )
-                    .await?;
+                    .await;
+                    if result.is_err() {
+                        break;
+                    }
                 }
-                Ok(())
+                result
             }
         };
     match result {
