@@ -278,3 +278,51 @@ async fn blocks_that_read_do_not_wait_for_another_block() {
     reader.batch_execute("ROLLBACK").await.unwrap();
     assert_eq!(count(&reader, "t").await, 2);
 }
+
+/// A block whose client has read nothing yet writes even though another session wrote since
+/// pgbridge itself read (preparing the statement reads the schema); a block whose client read
+/// before the other session's write fails with 40001, which clients retry, as under PostgreSQL's
+/// serializable isolation.
+#[tokio::test]
+async fn concurrent_writers_wait_or_fail_with_40001() {
+    let server = TestServer::start().await;
+    let first = server.client().await;
+    let second = server.client().await;
+    first
+        .batch_execute("CREATE TABLE c (id INT PRIMARY KEY, v INT); INSERT INTO c VALUES (1, 0)")
+        .await
+        .unwrap();
+
+    first.batch_execute("BEGIN").await.unwrap();
+    let update = first
+        .prepare("UPDATE c SET v = v + 1 WHERE id = $1")
+        .await
+        .unwrap();
+    second
+        .batch_execute("UPDATE c SET v = v + 10 WHERE id = 1")
+        .await
+        .unwrap();
+    assert_eq!(first.execute(&update, &[&1i32]).await.unwrap(), 1);
+    first.batch_execute("COMMIT").await.unwrap();
+    let v: i32 = second
+        .query_one("SELECT v FROM c WHERE id = 1", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(v, 11, "both writes kept");
+
+    first.batch_execute("BEGIN").await.unwrap();
+    let read: i32 = first
+        .query_one("SELECT v FROM c WHERE id = 1", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(read, 11);
+    second
+        .batch_execute("UPDATE c SET v = v + 10 WHERE id = 1")
+        .await
+        .unwrap();
+    let error = first.execute(&update, &[&1i32]).await.unwrap_err();
+    assert_eq!(sqlstate(&error), "40001");
+    first.batch_execute("ROLLBACK").await.unwrap();
+}

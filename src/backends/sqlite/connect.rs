@@ -23,6 +23,7 @@ use super::catalog::{self, SharedSnapshot};
 use super::errors::classify;
 use super::functions::{SessionFunctions, register};
 use super::registry;
+use super::snapshots::{Block, classify_write_error};
 use super::types::{to_pg, to_sqlite, type_from_declaration};
 use crate::backends::adapter::{
     BATCH_ROWS, BATCHES_AHEAD, Batch, OutputType, Prepared, RowBatch, TableColumns,
@@ -298,6 +299,7 @@ async fn run(
             capture.convert(connection);
         }
     };
+    let mut block = Block::default();
     while let Some(command) = commands.recv().await {
         match command {
             Command::Prepare { sql, reply } => {
@@ -308,28 +310,41 @@ async fn run(
                 parameters,
                 reply,
             } => {
-                let result = connection
-                    .prepare_cached(&sql)
-                    .and_then(|mut statement| {
+                let run = || {
+                    connection.prepare_cached(&sql).and_then(|mut statement| {
                         statement.execute(params_from_iter(parameters.iter().map(to_sqlite)))
                     })
+                };
+                let mut result = run();
+                if let Err(error) = &result
+                    && block.may_restart(&connection, error)
+                {
+                    result = block.restart(&connection).and_then(|()| run());
+                }
+                let result = result
                     .map(|changed| u64::try_from(changed).unwrap_or(0))
-                    .map_err(|e| classify(&e));
+                    .map_err(|e| classify_write_error(&connection, &e));
+                block.ran_statement(&connection);
                 captured(&connection);
                 let _ = reply.send(result);
             }
             Command::Batch { sql, reply } => {
                 let result = connection.execute_batch(&sql).map_err(|e| classify(&e));
+                block.ran_batch(&connection, &sql);
                 captured(&connection);
                 let _ = reply.send(result);
             }
             Command::InsertRows { sql, rows, reply } => {
-                let result = insert_rows(&connection, &sql, &rows).map_err(|e| classify(&e));
+                let result = insert_rows(&connection, &sql, &rows)
+                    .map_err(|e| classify_write_error(&connection, &e));
+                block.ran_statement(&connection);
                 captured(&connection);
                 let _ = reply.send(result);
             }
             Command::Ddl { sql, change, reply } => {
-                let result = ddl(&connection, &sql, change.as_ref()).map_err(|e| classify(&e));
+                let result = ddl(&connection, &sql, change.as_ref())
+                    .map_err(|e| classify_write_error(&connection, &e));
+                block.ran_statement(&connection);
                 captured(&connection);
                 let _ = reply.send(result);
             }
@@ -347,7 +362,14 @@ async fn run(
                 parameters,
                 types,
                 rows,
-            } => query(&connection, &sql, &parameters, &types, &rows, &mut captured).await,
+            } => {
+                let statement = QueryStatement {
+                    sql: &sql,
+                    parameters: &parameters,
+                    types: &types,
+                };
+                query(&connection, statement, &mut block, &rows, &mut captured).await;
+            }
         }
     }
 }
@@ -426,43 +448,80 @@ fn column_origin(
     }))
 }
 
+/// A query and what it needs to run.
+struct QueryStatement<'a> {
+    sql: &'a str,
+    parameters: &'a [Value],
+    types: &'a [OutputType],
+}
+
+/// Converts a row to PostgreSQL values of the output types.
+fn convert_row(row: &rusqlite::Row<'_>, types: &[OutputType]) -> Result<Vec<Value>, SqlError> {
+    let mut values = Vec::with_capacity(types.len());
+    for (i, output) in types.iter().enumerate() {
+        let raw = row.get_ref(i).map_err(|e| classify(&e))?;
+        values.push(output.finish(to_pg(raw, output.pg_type)?));
+    }
+    Ok(values)
+}
+
 async fn query(
     connection: &Connection,
-    sql: &str,
-    parameters: &[Value],
-    types: &[OutputType],
+    query: QueryStatement<'_>,
+    block: &mut Block,
     sink: &async_mpsc::Sender<Batch>,
     captured: &mut impl FnMut(&Connection),
 ) {
+    let QueryStatement {
+        sql,
+        parameters,
+        types,
+    } = query;
     let result = async {
-        let mut statement = connection.prepare_cached(sql).map_err(|e| classify(&e))?;
-        let mut rows = statement
-            .query(params_from_iter(parameters.iter().map(to_sqlite)))
-            .map_err(|e| classify(&e))?;
-        let mut batch = Vec::with_capacity(BATCH_ROWS);
-        while let Some(row) = rows.next().map_err(|e| classify(&e))? {
-            let mut values = Vec::with_capacity(types.len());
-            for (i, output) in types.iter().enumerate() {
-                let raw = row.get_ref(i).map_err(|e| classify(&e))?;
-                let value = output.finish(to_pg(raw, output.pg_type)?);
-                values.push(value);
-            }
-            batch.push(values);
-            if batch.len() == BATCH_ROWS {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                let batch = RowBatch {
-                    rows: full,
-                    last: false,
-                };
-                if sink.send(Ok(batch)).await.is_err() {
-                    // The client went away or closed the portal: stop stepping.
-                    return Ok(None);
+        // A write with RETURNING fails at its first step: the block may be begun again once
+        // (see `snapshots`), before any row was sent.
+        let mut restarted = false;
+        loop {
+            let mut statement = connection.prepare_cached(sql).map_err(|e| classify(&e))?;
+            let mut rows = statement
+                .query(params_from_iter(parameters.iter().map(to_sqlite)))
+                .map_err(|e| classify(&e))?;
+            let first = match rows.next() {
+                Ok(first) => first.map(|row| convert_row(row, types)).transpose()?,
+                Err(error) if !restarted && block.may_restart(connection, &error) => {
+                    drop(rows);
+                    drop(statement);
+                    block.restart(connection).map_err(|e| classify(&e))?;
+                    restarted = true;
+                    continue;
                 }
+                Err(error) => return Err(classify_write_error(connection, &error)),
+            };
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
+            let mut next = first;
+            while let Some(values) = next {
+                batch.push(values);
+                if batch.len() == BATCH_ROWS {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    let batch = RowBatch {
+                        rows: full,
+                        last: false,
+                    };
+                    if sink.send(Ok(batch)).await.is_err() {
+                        // The client went away or closed the portal: stop stepping.
+                        return Ok(None);
+                    }
+                }
+                next = match rows.next().map_err(|e| classify(&e))? {
+                    Some(row) => Some(convert_row(row, types)?),
+                    None => None,
+                };
             }
+            return Ok::<_, SqlError>(Some(batch));
         }
-        Ok::<_, SqlError>(Some(batch))
     }
     .await;
+    block.ran_statement(connection);
     // The statement is reset (its read transaction ends) before the last batch is sent.
     captured(connection);
     let last = match result {

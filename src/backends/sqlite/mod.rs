@@ -23,6 +23,7 @@ mod errors;
 pub mod functions;
 mod patterns;
 mod registry;
+mod snapshots;
 mod types;
 
 pub use types::type_from_declaration;
