@@ -22,6 +22,9 @@ use chrono::{NaiveDate, Timelike};
 use crate::value::round_numeric;
 use crate::{Field, PgType, SqlError, Value};
 
+/// Rows reserved in a new batch's builders.
+const INITIAL_ROWS: usize = 1024;
+
 /// Days from 0001-01-01 (chrono's day 1) to the Unix epoch.
 const UNIX_EPOCH_FROM_CE: i32 = 719_163;
 
@@ -202,10 +205,13 @@ pub struct BatchBuilder {
 impl BatchBuilder {
     /// A builder for rows of `fields`, whose Arrow schema is `schema`; `capacity` rows a batch.
     pub fn new(schema: SchemaRef, fields: Arc<Vec<Field>>, capacity: usize) -> BatchBuilder {
+        // Builders grow as rows come: reserving the whole batch up front would make small
+        // results as large in memory as full batches (and Flight splits batches by that size).
+        let initial = capacity.min(INITIAL_ROWS);
         let columns = schema
             .fields()
             .iter()
-            .map(|f| Column::new(f.data_type(), capacity))
+            .map(|f| Column::new(f.data_type(), initial))
             .collect();
         BatchBuilder {
             schema,

@@ -208,8 +208,11 @@ impl<B: Backend> Service<B> {
         stream: PeekableFlightDataStream,
         described: &Described,
     ) -> Result<Vec<Vec<crate::Value>>, Status> {
-        let mut batches =
-            FlightRecordBatchStream::new_from_flight_data(stream.map_err(FlightError::from));
+        // The first message may carry only the descriptor (no IPC message): skip such ones.
+        let data = stream
+            .try_filter(|data| futures::future::ready(!data.data_header.is_empty()))
+            .map_err(FlightError::from);
+        let mut batches = FlightRecordBatchStream::new_from_flight_data(data);
         let mut rows = Vec::new();
         while let Some(batch) = batches.next().await {
             let batch = batch.map_err(|e| invalid(format!("cannot read the parameters: {e}")))?;
