@@ -559,3 +559,82 @@ async fn sixteen_concurrent_exports_arrive_row_for_row() {
         task.await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn ingest_creates_appends_and_replaces_tables() {
+    use pgbridge_proxy::flight::arrow_flight::sql::{
+        CommandStatementIngest, TableDefinitionOptions, TableExistsOption, TableNotExistOption,
+    };
+
+    let server = FlightServer::start().await;
+    let mut client = server.client().await;
+    let batch = |ids: Vec<i64>| {
+        let names: Vec<String> = ids.iter().map(|i| format!("n{i}")).collect();
+        RecordBatch::try_from_iter([
+            ("id", Arc::new(Int64Array::from(ids)) as ArrayRef),
+            ("name", Arc::new(StringArray::from(names)) as ArrayRef),
+        ])
+        .unwrap()
+    };
+    let command =
+        |if_not_exist: TableNotExistOption, if_exists: TableExistsOption| CommandStatementIngest {
+            table_definition_options: Some(TableDefinitionOptions {
+                if_not_exist: if_not_exist.into(),
+                if_exists: if_exists.into(),
+            }),
+            table: "ingested".to_owned(),
+            schema: None,
+            catalog: None,
+            temporary: false,
+            transaction_id: None,
+            options: Default::default(),
+        };
+    let create = command(TableNotExistOption::Create, TableExistsOption::Fail);
+    let rows: Vec<i64> = (1..=5_000).collect();
+    let count = client
+        .execute_ingest(
+            create.clone(),
+            futures::stream::iter([
+                Ok(batch(rows[..2_500].to_vec())),
+                Ok(batch(rows[2_500..].to_vec())),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(count, 5_000);
+    let again = status_of(
+        client
+            .execute_ingest(create, futures::stream::iter([Ok(batch(vec![1]))]))
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        again.message().contains("SQLSTATE 42P07"),
+        "{}",
+        again.message()
+    );
+
+    let append = command(TableNotExistOption::Fail, TableExistsOption::Append);
+    client
+        .execute_ingest(append, futures::stream::iter([Ok(batch(vec![5_001]))]))
+        .await
+        .unwrap();
+    let sum = query(
+        &mut client,
+        "SELECT count(*) AS n, sum(id) AS s FROM ingested",
+    )
+    .await;
+    assert_eq!(sum[0].column(0).as_primitive::<Int64Type>().value(0), 5_001);
+
+    let replace = command(TableNotExistOption::Create, TableExistsOption::Replace);
+    client
+        .execute_ingest(replace, futures::stream::iter([Ok(batch(vec![7, 8]))]))
+        .await
+        .unwrap();
+    let rows = query(&mut client, "SELECT id, name FROM ingested ORDER BY id").await;
+    assert_eq!(
+        rows[0].column(0).as_primitive::<Int64Type>().values(),
+        &[7, 8]
+    );
+    assert_eq!(strings(rows[0].column(1))[1].as_deref(), Some("n8"));
+}

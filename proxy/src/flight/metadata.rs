@@ -24,7 +24,7 @@ fn text(value: &Value) -> String {
 }
 
 /// `name` as a double-quoted identifier.
-fn quote(name: &str) -> String {
+pub(crate) fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

@@ -27,6 +27,7 @@ pub mod batches;
 pub mod errors;
 pub mod execution;
 pub mod front_end;
+pub mod ingest;
 pub mod metadata;
 pub mod parameters;
 pub mod placeholders;

@@ -22,9 +22,9 @@ use arrow_flight::sql::{
     ActionClosePreparedStatementRequest, ActionCreatePreparedStatementRequest,
     ActionCreatePreparedStatementResult, CommandGetCatalogs, CommandGetDbSchemas,
     CommandGetPrimaryKeys, CommandGetSqlInfo, CommandGetTableTypes, CommandGetTables,
-    CommandPreparedStatementQuery, CommandPreparedStatementUpdate, CommandStatementQuery,
-    CommandStatementUpdate, DoPutPreparedStatementResult, ProstMessageExt, SqlInfo,
-    TicketStatementQuery,
+    CommandPreparedStatementQuery, CommandPreparedStatementUpdate, CommandStatementIngest,
+    CommandStatementQuery, CommandStatementUpdate, DoPutPreparedStatementResult, ProstMessageExt,
+    SqlInfo, TicketStatementQuery,
 };
 use arrow_flight::{
     Action, FlightData, FlightDescriptor, FlightEndpoint, FlightInfo, IpcMessage, SchemaAsIpc,
@@ -67,7 +67,8 @@ fn sql_info() -> SqlInfoData {
     // SqlSupportedTransaction::None: every call is its own transaction.
     builder.append(SqlInfo::FlightSqlServerTransaction, 0i32);
     builder.append(SqlInfo::FlightSqlServerCancel, false);
-    builder.append(SqlInfo::FlightSqlServerBulkIngestion, false);
+    builder.append(SqlInfo::FlightSqlServerBulkIngestion, true);
+    builder.append(SqlInfo::FlightSqlServerIngestTransactionsSupported, false);
     builder.append(SqlInfo::SqlDdlTable, true);
     builder.append(SqlInfo::SqlIdentifierQuoteChar, "\"");
     builder.append(SqlInfo::SqlAllTablesAreSelectable, true);
@@ -265,6 +266,33 @@ impl<B: Backend> FlightSqlService for Service<B> {
         let caller = caller(&request)?;
         self.runner
             .update(&caller, &command.query, Vec::new())
+            .await
+            .map_err(sql_status)
+    }
+
+    async fn do_put_statement_ingest(
+        &self,
+        command: CommandStatementIngest,
+        request: Request<PeekableFlightDataStream>,
+    ) -> Result<i64, Status> {
+        let caller = caller(&request)?;
+        let data = request
+            .into_inner()
+            .try_filter(|data| futures::future::ready(!data.data_header.is_empty()))
+            .map_err(FlightError::from);
+        let mut decoded = FlightRecordBatchStream::new_from_flight_data(data);
+        let unreadable =
+            |e: FlightError| SqlError::new("08P01", format!("cannot read the batches: {e}"));
+        let first = decoded
+            .next()
+            .await
+            .transpose()
+            .map_err(|e| status(&unreadable(e)))?;
+        let schema = decoded.schema().map(|schema| schema.as_ref().clone());
+        let batches = futures::stream::iter(first.map(Ok))
+            .chain(decoded.map(move |batch| batch.map_err(unreadable)));
+        self.runner
+            .ingest(&caller, &command, Box::pin(batches), move || schema)
             .await
             .map_err(sql_status)
     }
