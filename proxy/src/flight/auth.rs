@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
 use tonic::Status;
 use tonic::metadata::MetadataMap;
 
@@ -168,8 +168,9 @@ fn authorization(metadata: &MetadataMap) -> Result<Option<Credentials>, Status> 
         return Ok(Some(Credentials::Bearer(rest.to_owned())));
     }
     if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = STANDARD
-            .decode(rest)
+        // Go's Flight client (ADBC) sends base64 without padding; others pad.
+        let decoded = STANDARD_NO_PAD
+            .decode(rest.trim_end_matches('='))
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(|| {
@@ -197,6 +198,8 @@ fn random_token() -> String {
 
 #[cfg(test)]
 mod tests {
+    use base64::engine::general_purpose::STANDARD;
+
     use super::*;
 
     fn metadata(value: &str) -> MetadataMap {
@@ -220,6 +223,8 @@ mod tests {
     #[test]
     fn handshake_issues_a_token_that_later_calls_present() {
         let auth = password_auth();
+        let unpadded = metadata(&format!("Basic {}", STANDARD_NO_PAD.encode("app:secret")));
+        assert_eq!(auth.handshake(&unpadded).unwrap().1.user, "app");
         let (token, caller) = auth.handshake(&basic("app", "secret")).unwrap();
         assert_eq!(caller.user, "app");
         let later = auth

@@ -5,9 +5,16 @@
 //! a text-format Bind), except bytes, which are taken as they are.
 
 use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType,
+};
 use arrow_array::{Array, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::DataType;
+use arrow_schema::TimeUnit;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{PgType, SqlError, Value};
 
@@ -26,8 +33,9 @@ pub fn parameter_rows(batch: &RecordBatch, types: &[PgType]) -> Result<Vec<Vec<V
     let options = FormatOptions::default().with_null("");
     let mut rows = vec![Vec::with_capacity(types.len()); batch.num_rows()];
     for (column, pg_type) in batch.columns().iter().zip(types) {
-        let formatter = ArrayFormatter::try_new(column.as_ref(), &options)
-            .map_err(|e| SqlError::new("22023", format!("cannot read a parameter: {e}")))?;
+        // Made on first use: formatting some types (named time zones) is not available, and
+        // those are read directly.
+        let mut formatter: Option<ArrayFormatter> = None;
         for (row_index, row) in rows.iter_mut().enumerate() {
             if column.is_null(row_index) {
                 row.push(Value::Null);
@@ -41,6 +49,10 @@ pub fn parameter_rows(batch: &RecordBatch, types: &[PgType]) -> Result<Vec<Vec<V
                 }
                 _ => None,
             };
+            if let Some(value) = direct_value(column.as_ref(), row_index, *pg_type)? {
+                row.push(value);
+                continue;
+            }
             let value = match bytes {
                 Some(bytes) => match (pg_type, <[u8; 16]>::try_from(bytes.as_slice())) {
                     (PgType::Uuid, Ok(uuid)) => Value::Uuid(uuid),
@@ -48,7 +60,17 @@ pub fn parameter_rows(batch: &RecordBatch, types: &[PgType]) -> Result<Vec<Vec<V
                     _ => Value::from_text(*pg_type, &String::from_utf8_lossy(&bytes))?,
                 },
                 None => {
-                    let text = formatter.value(row_index).to_string();
+                    if formatter.is_none() {
+                        let made =
+                            ArrayFormatter::try_new(column.as_ref(), &options).map_err(|e| {
+                                SqlError::new("22023", format!("cannot read a parameter: {e}"))
+                            })?;
+                        formatter = Some(made);
+                    }
+                    let text = formatter
+                        .as_ref()
+                        .map(|f| f.value(row_index).to_string())
+                        .unwrap_or_default();
                     let pg_type = if *pg_type == PgType::Unknown {
                         PgType::Text
                     } else {
@@ -63,6 +85,91 @@ pub fn parameter_rows(batch: &RecordBatch, types: &[PgType]) -> Result<Vec<Vec<V
     Ok(rows)
 }
 
+/// A value read straight from the common Arrow types (no text round trip), when the parameter
+/// type takes it as it is; `None` sends the value through text input.
+fn direct_value(
+    column: &dyn Array,
+    row: usize,
+    pg_type: PgType,
+) -> Result<Option<Value>, SqlError> {
+    let integer = match column.data_type() {
+        DataType::Int64 => Some(column.as_primitive::<Int64Type>().value(row)),
+        DataType::Int32 => Some(i64::from(column.as_primitive::<Int32Type>().value(row))),
+        DataType::Int16 => Some(i64::from(column.as_primitive::<Int16Type>().value(row))),
+        _ => None,
+    };
+    if let Some(integer) = integer {
+        let out_of_range =
+            || SqlError::new("22003", format!("{} out of range", pg_type.sql_name()));
+        return Ok(match pg_type {
+            PgType::Int8 => Some(Value::Int8(integer)),
+            PgType::Int4 => Some(Value::Int4(
+                i32::try_from(integer).map_err(|_| out_of_range())?,
+            )),
+            PgType::Int2 => Some(Value::Int2(
+                i16::try_from(integer).map_err(|_| out_of_range())?,
+            )),
+            _ => None,
+        });
+    }
+    let micros = match column.data_type() {
+        DataType::Timestamp(TimeUnit::Second, _) => column
+            .as_primitive::<TimestampSecondType>()
+            .value(row)
+            .checked_mul(1_000_000),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => column
+            .as_primitive::<TimestampMillisecondType>()
+            .value(row)
+            .checked_mul(1_000),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            Some(column.as_primitive::<TimestampMicrosecondType>().value(row))
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            Some(column.as_primitive::<TimestampNanosecondType>().value(row) / 1_000)
+        }
+        DataType::Date32 => {
+            let days = column.as_primitive::<Date32Type>().value(row);
+            let date = NaiveDate::from_ymd_opt(1970, 1, 1)
+                .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(days.into())));
+            return Ok(match (pg_type, date) {
+                (PgType::Date, Some(date)) => Some(Value::Date(date)),
+                _ => None,
+            });
+        }
+        DataType::Float64 if pg_type == PgType::Float8 => {
+            return Ok(Some(Value::Float8(
+                column.as_primitive::<Float64Type>().value(row),
+            )));
+        }
+        DataType::Float32 if pg_type == PgType::Float4 => {
+            return Ok(Some(Value::Float4(
+                column.as_primitive::<Float32Type>().value(row),
+            )));
+        }
+        DataType::Utf8 if pg_type.is_text() || pg_type == PgType::Unknown => {
+            return Ok(Some(Value::Text(
+                column.as_string::<i32>().value(row).to_owned(),
+            )));
+        }
+        DataType::Boolean if pg_type == PgType::Bool => {
+            return Ok(Some(Value::Bool(column.as_boolean().value(row))));
+        }
+        _ => return Ok(None),
+    };
+    // Timestamps with a zone are instants; without, wall-clock times read as UTC.
+    let Some(instant) = micros.and_then(DateTime::<Utc>::from_timestamp_micros) else {
+        return Err(SqlError::new("22008", "timestamp out of range"));
+    };
+    Ok(match pg_type {
+        PgType::Timestamptz => Some(Value::Timestamptz(instant)),
+        PgType::Timestamp => Some(Value::Timestamp(instant.naive_utc())),
+        PgType::Date => Some(Value::Date(instant.date_naive())),
+        _ => Some(Value::Text(crate::value::format_timestamp(
+            &instant.naive_utc(),
+        ))),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -70,6 +177,19 @@ mod tests {
     use arrow_array::{ArrayRef, Int64Array, StringArray};
 
     use super::*;
+
+    #[test]
+    fn timestamps_with_named_zones_bind_as_instants() {
+        use arrow_array::TimestampNanosecondArray;
+        let zoned =
+            TimestampNanosecondArray::from(vec![1_704_164_645_000_000_000]).with_timezone("UTC");
+        let batch = RecordBatch::try_from_iter([("at", Arc::new(zoned) as ArrayRef)]).unwrap();
+        let rows = parameter_rows(&batch, &[PgType::Timestamptz]).unwrap();
+        assert_eq!(
+            rows[0][0].to_text().as_deref(),
+            Some("2024-01-02 03:04:05+00")
+        );
+    }
 
     #[test]
     fn columns_become_rows_of_the_described_types() {
