@@ -457,7 +457,7 @@ impl<B: Backend> FlightSqlService for Service<B> {
         query: CommandGetCatalogs,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let schema = query.clone().into_builder().schema();
+        let schema = query.into_builder().schema();
         flight_info(
             &schema,
             query.as_any().encode_to_vec(),
