@@ -17,7 +17,7 @@ use pgbridge_proxy::flight::arrow_array::{Array, ArrayRef, Int64Array, RecordBat
 use pgbridge_proxy::flight::arrow_flight::error::FlightError;
 use pgbridge_proxy::flight::arrow_flight::sql::client::FlightSqlServiceClient;
 use pgbridge_proxy::flight::arrow_flight::sql::{
-    CommandGetDbSchemas, CommandGetPrimaryKeys, CommandGetTables, SqlInfo,
+    CommandGetDbSchemas, CommandGetPrimaryKeys, CommandGetTables, CommandGetXdbcTypeInfo, SqlInfo,
 };
 use pgbridge_proxy::flight::arrow_flight::{FlightClient, FlightInfo, Ticket};
 use pgbridge_proxy::flight::arrow_schema::{DataType, TimeUnit};
@@ -423,6 +423,17 @@ async fn catalog_calls_describe_tables_keys_and_the_server() {
         .unwrap();
     let info_batches = fetch(&mut client, info).await;
     assert_eq!(info_batches[0].num_rows(), 1);
+
+    let info = client
+        .get_xdbc_type_info(CommandGetXdbcTypeInfo { data_type: None })
+        .await
+        .unwrap();
+    let type_batches = fetch(&mut client, info).await;
+    let type_names: Vec<Option<String>> = type_batches
+        .iter()
+        .flat_map(|b| strings(b.column(0)))
+        .collect();
+    assert!(type_names.contains(&Some("timestamp with time zone".to_owned())));
 }
 
 #[tokio::test]

@@ -19,8 +19,9 @@
 //!   row is read; [`batches`] fills record batches of bounded size as rows stream in.
 //! * [`errors`] maps SQLSTATEs to gRPC status codes, keeping `SQLSTATE xxxxx:` in the message.
 //!
-//! Not yet: bulk ingest, GetXdbcTypeInfo, CancelFlightInfo, Flight SQL transactions and TLS
-//! (see docs/arrow-flight-guide.md).
+//! * [`ingest`] takes bulk uploads into tables; [`type_info`] answers GetXdbcTypeInfo.
+//!
+//! Not yet: CancelFlightInfo, Flight SQL transactions and TLS (see docs/arrow-flight-guide.md).
 
 pub mod auth;
 pub mod batches;
@@ -34,6 +35,7 @@ pub mod placeholders;
 pub mod schema;
 pub mod service;
 pub mod statements;
+pub mod type_info;
 
 use std::future::Future;
 use std::sync::Arc;
