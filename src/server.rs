@@ -188,6 +188,8 @@ async fn serve_front_ends(
 }
 
 /// The listeners and settings of the front ends to serve.
+// Without a backend feature nothing is served, so nothing reads them.
+#[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
 struct FrontEnds {
     listener: TcpListener,
     options: WireOptions,
