@@ -170,6 +170,8 @@ def main() -> None:
 
         results.append(timed("JSON rows from the same SQLite file", rows, json_frame))
         results.append(timed("backend alone: sqlite3 scan (no DataFrame)", rows, sqlite_scan))
+    with psycopg.connect(args.postgres, autocommit=True) as pg:
+        pg.execute("DROP TABLE bench_export")
 
     rates = dict(results)
     flight = rates["ADBC Flight SQL from pgbridge"]
