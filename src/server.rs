@@ -130,10 +130,11 @@ pub async fn run_with_flight(
     serve_front_ends(config, listener, flight, shutdown).await
 }
 
-/// The Flight front end's settings: the wire front end's users, the configured compression.
+/// The Flight front end's settings: the wire front end's users and certificate, the configured
+/// compression and batch size.
 #[cfg(feature = "arrow")]
 fn flight_options(config: &Config) -> Result<pgbridge_proxy::flight::FlightOptions, RunError> {
-    use pgbridge_proxy::flight::{FlightAuth, FlightCompression, FlightOptions};
+    use pgbridge_proxy::flight::{FlightAuth, FlightCompression, FlightOptions, FlightTls};
     let auth = match config.auth {
         AuthMethod::Trust => FlightAuth::Trust,
         _ => FlightAuth::Password(std::sync::Arc::new(
@@ -145,9 +146,23 @@ fn flight_options(config: &Config) -> Result<pgbridge_proxy::flight::FlightOptio
         crate::config::FlightCompression::Lz4 => Some(FlightCompression::Lz4),
         crate::config::FlightCompression::Zstd => Some(FlightCompression::Zstd),
     };
+    let tls = match &config.tls {
+        Some(tls) => {
+            let read = |path: &std::path::Path| {
+                std::fs::read(path)
+                    .map_err(|e| RunError::Flight(format!("cannot read {}: {e}", path.display())))
+            };
+            Some(FlightTls {
+                certificate_pem: read(&tls.cert)?,
+                key_pem: read(&tls.key)?,
+            })
+        }
+        None => None,
+    };
     Ok(FlightOptions {
         auth,
         compression,
+        tls,
         batch_rows: config.flight_batch_rows.max(1),
         ..FlightOptions::default()
     })

@@ -650,3 +650,49 @@ async fn ingest_creates_appends_and_replaces_tables() {
     );
     assert_eq!(strings(rows[0].column(1))[1].as_deref(), Some("n8"));
 }
+
+#[tokio::test]
+async fn the_tls_certificate_of_the_config_serves_flight_too() {
+    use pgbridge_proxy::flight::tonic::transport::{Certificate, ClientTlsConfig};
+
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
+        .unwrap();
+    let server_key = rcgen::KeyPair::generate().unwrap();
+    let server_cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&server_key, &ca)
+        .unwrap();
+    let certificates = tempfile::tempdir().unwrap();
+    let cert = certificates.path().join("server.crt");
+    let key = certificates.path().join("server.key");
+    std::fs::write(&cert, server_cert.pem()).unwrap();
+    std::fs::write(&key, server_key.serialize_pem()).unwrap();
+    let server = FlightServer::start_with(pgbridge::Config {
+        tls: Some(pgbridge::config::Tls { cert, key }),
+        ..Default::default()
+    })
+    .await;
+
+    let tls = ClientTlsConfig::new()
+        .ca_certificate(Certificate::from_pem(ca.pem()))
+        .domain_name("localhost");
+    let channel = Channel::from_shared(format!("https://{}", server.flight))
+        .unwrap()
+        .tls_config(tls)
+        .unwrap()
+        .connect()
+        .await
+        .expect("TLS connection");
+    let mut client = FlightSqlServiceClient::new(channel);
+    let batches = query(&mut client, "SELECT 'over tls' AS how").await;
+    assert_eq!(
+        strings(batches[0].column(0))[0].as_deref(),
+        Some("over tls")
+    );
+
+    // Plain HTTP/2 to the TLS listener gets no answer.
+    let mut plain = server.client().await;
+    assert!(plain.execute("SELECT 1".to_owned(), None).await.is_err());
+}

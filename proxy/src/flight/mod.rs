@@ -21,7 +21,7 @@
 //!
 //! * [`ingest`] takes bulk uploads into tables; [`type_info`] answers GetXdbcTypeInfo.
 //!
-//! Not yet: CancelFlightInfo, Flight SQL transactions and TLS (see docs/arrow-flight-guide.md).
+//! Not yet: CancelFlightInfo and Flight SQL transactions (see docs/arrow-flight-guide.md).
 
 pub mod auth;
 pub mod batches;
@@ -65,6 +65,19 @@ pub enum FlightCompression {
     Zstd,
 }
 
+/// The Flight listener's certificate chain (leaf first) and private key, PEM.
+#[derive(Clone)]
+pub struct FlightTls {
+    pub certificate_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for FlightTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlightTls").finish_non_exhaustive()
+    }
+}
+
 /// Settings of the Flight SQL front end.
 #[derive(Debug, Clone)]
 pub struct FlightOptions {
@@ -84,6 +97,8 @@ pub struct FlightOptions {
     pub compression: Option<FlightCompression>,
     /// Prepared statements open at once on the server. Default 10,000.
     pub max_prepared_statements: usize,
+    /// TLS: with it, the listener accepts TLS connections only (`grpc+tls://`). Default none.
+    pub tls: Option<FlightTls>,
 }
 
 impl Default for FlightOptions {
@@ -96,6 +111,7 @@ impl Default for FlightOptions {
             max_message_bytes: 64 * 1024 * 1024,
             compression: None,
             max_prepared_statements: 10_000,
+            tls: None,
         }
     }
 }
@@ -108,6 +124,8 @@ pub enum FlightError {
     Compression { message: String },
     #[error("Flight server: {message}")]
     Transport { message: String },
+    #[error("Flight TLS: {message}")]
+    Tls { message: String },
 }
 
 /// Serves Flight SQL clients on `listener` until `shutdown` completes.
@@ -135,7 +153,16 @@ pub async fn serve<B: Backend>(
     let server = FlightServiceServer::new(front_end)
         .max_decoding_message_size(options.max_message_bytes)
         .max_encoding_message_size(options.max_message_bytes);
-    tonic::transport::Server::builder()
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = options.tls {
+        let identity = tonic::transport::Identity::from_pem(tls.certificate_pem, tls.key_pem);
+        builder = builder
+            .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
+            .map_err(|e| FlightError::Tls {
+                message: e.to_string(),
+            })?;
+    }
+    builder
         .add_service(server)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await
