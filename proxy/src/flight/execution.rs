@@ -194,7 +194,15 @@ async fn stream_rows<S: Session>(
                 return Err(SqlError::unsupported("COPY through Arrow Flight SQL"));
             }
         };
-        while let Some(row) = rows.next().await {
+        loop {
+            // A reader that goes away stops the statement at once, also while the backend
+            // is still working on the next row.
+            let row = tokio::select! {
+                biased;
+                row = rows.next() => row,
+                () = sender.closed() => return Ok(()),
+            };
+            let Some(row) = row else { break };
             builder.append(&row?)?;
             if builder.is_full() && sender.send(Ok(builder.finish()?)).await.is_err() {
                 // The reader went away: dropping `rows` stops the backend.
