@@ -10,13 +10,15 @@
 # Works on a fresh Debian 12 machine, as root or as a normal user, with the Rust toolchain on
 # PATH. It installs what it needs when missing: Debian's postgresql-client (psql, pgbench; as
 # root, or through passwordless sudo) and a Python venv at .venv with psycopg and pytest from
-# PyPI. Then it runs `cargo test --workspace`, builds the debug binary, and runs each suite
+# PyPI. Then it runs `cargo test --workspace` (features observers and arrow), builds the debug binary, and runs each suite
 # against its own pgbridge (a temporary SQLite file, a free port chosen by the kernel), which it
 # stops afterwards. It exits non-zero if anything failed; every suite runs even after a failure.
 #
 # Suites are functions named suite_<name>, listed in SUITES: to add one (COPY, auth/TLS, psql \d),
 # write the function and add its name. The `drivers` suite is the driver matrix
 # (conformance/drivers): it regenerates docs/compatibility.md and needs node/npm for node-postgres.
+# The `flight` suite (conformance/flight) starts pgbridge with --flight-listen too and installs
+# ADBC's Flight SQL driver, pyarrow and pandas into .venv on first use.
 #
 # The cargo tests of the MySQL backend (tests/mysql.rs, tests/mysql_catalog.rs) need a real
 # MariaDB too: the one found or started as for the harness below, exported as
