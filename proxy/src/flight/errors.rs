@@ -15,7 +15,7 @@ pub fn code_of(sqlstate: &str) -> Code {
             Code::NotFound
         }
         "42501" => Code::PermissionDenied,
-        "23505" | "42P07" | "42710" | "42723" => Code::AlreadyExists,
+        "23505" | "42P07" => Code::AlreadyExists,
         "0A000" => Code::Unimplemented,
         "57014" => Code::Cancelled,
         _ => match sqlstate.get(..2).unwrap_or_default() {
