@@ -10,13 +10,15 @@
 # Works on a fresh Debian 12 machine, as root or as a normal user, with the Rust toolchain on
 # PATH. It installs what it needs when missing: Debian's postgresql-client (psql, pgbench; as
 # root, or through passwordless sudo) and a Python venv at .venv with psycopg and pytest from
-# PyPI. Then it runs `cargo test --workspace`, builds the debug binary, and runs each suite
+# PyPI. Then it runs `cargo test --workspace` (features observers and arrow), builds the debug binary, and runs each suite
 # against its own pgbridge (a temporary SQLite file, a free port chosen by the kernel), which it
 # stops afterwards. It exits non-zero if anything failed; every suite runs even after a failure.
 #
 # Suites are functions named suite_<name>, listed in SUITES: to add one (COPY, auth/TLS, psql \d),
 # write the function and add its name. The `drivers` suite is the driver matrix
 # (conformance/drivers): it regenerates docs/compatibility.md and needs node/npm for node-postgres.
+# The `flight` suite (conformance/flight) starts pgbridge with --flight-listen too and installs
+# ADBC's Flight SQL driver, pyarrow and pandas into .venv on first use.
 #
 # The cargo tests of the MySQL backend (tests/mysql.rs, tests/mysql_catalog.rs) need a real
 # MariaDB too: the one found or started as for the harness below, exported as
@@ -34,7 +36,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-SUITES=(psycopg psql drivers)
+SUITES=(psycopg psql flight drivers)
 # Suites that start their own pgbridge processes (run_suite does not start one for them).
 SELF_STARTING_SUITES=(drivers)
 VENV="$ROOT/.venv"
@@ -46,6 +48,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgbridge-test.XXXXXX")
 PGBRIDGE_PID=""
 PGBRIDGE_LOG=""
 PGBRIDGE_DSN=""
+PGBRIDGE_FLIGHT_URI=""
 FAILED=()
 
 # Settings from the caller's environment that would change what libpq clients send.
@@ -121,22 +124,24 @@ run_cargo_tests() {
         start_own_mariadb || warn "no MariaDB: tests/mysql.rs will fail"
     fi
     export PGBRIDGE_MARIADB_URL="$MARIADB_URL"
-    log "cargo test --workspace --features pgbridge/observers --no-fail-fast (PGBRIDGE_MARIADB_URL=$PGBRIDGE_MARIADB_URL)"
-    cargo test --workspace --features pgbridge/observers --no-fail-fast
+    log "cargo test --workspace --features pgbridge/observers,pgbridge/arrow --no-fail-fast (PGBRIDGE_MARIADB_URL=$PGBRIDGE_MARIADB_URL)"
+    cargo test --workspace --features pgbridge/observers,pgbridge/arrow --no-fail-fast
 }
 
 build_pgbridge() {
-    log "cargo build --bin pgbridge --features observers (debug)"
-    cargo build --bin pgbridge --features observers && [[ -x "$PGBRIDGE_BIN" ]]
+    log "cargo build --bin pgbridge --features observers,arrow (debug)"
+    cargo build --bin pgbridge --features observers,arrow && [[ -x "$PGBRIDGE_BIN" ]]
 }
 
 # Starts pgbridge on a free port (port 0: the kernel picks it, no race) with a new SQLite file,
 # and sets PGBRIDGE_DSN once it logs `listening on HOST:PORT`.
 start_pgbridge() {
-    local name=$1 address="" waited=0
+    local name=$1 address="" waited=0 extra=()
+    # The flight suite also needs the Arrow Flight SQL listener (PGBRIDGE_FLIGHT_URI).
+    [[ "$name" == flight ]] && extra=(--flight-listen 127.0.0.1:0)
     PGBRIDGE_LOG="$WORK/$name.pgbridge.log"
     NO_COLOR=1 "$PGBRIDGE_BIN" --listen 127.0.0.1:0 --backend "sqlite://$WORK/$name.db" \
-        >"$PGBRIDGE_LOG" 2>&1 &
+        "${extra[@]}" >"$PGBRIDGE_LOG" 2>&1 &
     PGBRIDGE_PID=$!
     while [[ -z "$address" ]]; do
         if ! kill -0 "$PGBRIDGE_PID" 2>/dev/null; then
@@ -154,6 +159,20 @@ start_pgbridge() {
         address=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$PGBRIDGE_LOG" | head -n1 | cut -d' ' -f3 || true)
     done
     PGBRIDGE_DSN="host=${address%:*} port=${address##*:} user=postgres dbname=test connect_timeout=10"
+    if ((${#extra[@]})); then
+        local flight_address=""
+        while [[ -z "$flight_address" ]]; do
+            if ((waited >= 300)); then
+                warn "pgbridge did not log 'flight listening on' within 30 s"
+                return 1
+            fi
+            flight_address=$(grep -oE 'flight listening on [0-9.]+:[0-9]+' "$PGBRIDGE_LOG" | head -n1 | cut -d' ' -f4 || true)
+            [[ -n "$flight_address" ]] || sleep 0.1
+            waited=$((waited + 1))
+        done
+        PGBRIDGE_FLIGHT_URI="grpc://$flight_address"
+        echo "Arrow Flight SQL on $PGBRIDGE_FLIGHT_URI"
+    fi
     echo "pgbridge pid $PGBRIDGE_PID listening on $address (log $PGBRIDGE_LOG)"
 }
 
@@ -323,6 +342,24 @@ suite_psycopg() {
     # 5 means pytest collected no test: this suite always has tests, so that is a failure too.
     if ((status == 5)); then
         warn "pytest collected no test from conformance/psycopg"
+    fi
+    return "$status"
+}
+
+# Arrow Flight SQL with ADBC's Flight SQL driver and pyarrow.flight (conformance/flight); their
+# wheels from PyPI go into the venv on first use.
+suite_flight() {
+    local status=0
+    if ! "$VENV/bin/python" -c 'import adbc_driver_flightsql, adbc_driver_manager, pyarrow, pandas' 2>/dev/null; then
+        log "installing ADBC Flight SQL, pyarrow and pandas into $VENV"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+            -r conformance/flight/requirements.txt || return 1
+    fi
+    PGBRIDGE_DSN="$PGBRIDGE_DSN" PGBRIDGE_FLIGHT_URI="$PGBRIDGE_FLIGHT_URI" timeout 600 \
+        "$VENV/bin/python" -m pytest -p no:cacheprovider -o console_output_style=classic -rfEX \
+        conformance/flight || status=$?
+    if ((status == 5)); then
+        warn "pytest collected no test from conformance/flight"
     fi
     return "$status"
 }

@@ -59,6 +59,19 @@ impl AuthMethod {
     }
 }
 
+/// IPC compression of Arrow Flight record batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FlightCompression {
+    /// Uncompressed (the default: fastest on a local network).
+    #[default]
+    None,
+    /// LZ4 frame.
+    Lz4,
+    /// Zstandard.
+    Zstd,
+}
+
 /// One user allowed to log in with a password method. Exactly one of `password`, `md5_hash` and
 /// `scram_verifier` must be set.
 #[derive(Clone, Deserialize)]
@@ -130,6 +143,14 @@ pub struct Config {
     pub shutdown_grace_seconds: u64,
     /// Where Prometheus metrics are served (`GET /metrics`); none when unset.
     pub metrics_listen: Option<SocketAddr>,
+    /// Address of the Arrow Flight SQL listener (feature `arrow`); off when unset, the default.
+    /// It uses the same `auth` and `[[users]]` (HTTP basic credentials at Handshake).
+    pub flight_listen: Option<SocketAddr>,
+    /// IPC compression of the record batches Flight sends: `none`, `lz4` or `zstd`.
+    /// Default `none`.
+    pub flight_compression: FlightCompression,
+    /// Rows per Arrow record batch that Flight sends at most. Default 65536.
+    pub flight_batch_rows: usize,
     /// The `[observers]` section, read by `crate::observers` (feature `observers`); a pgbridge
     /// built without the feature refuses to start with one that is enabled.
     pub observers: Option<toml::Table>,
@@ -147,6 +168,9 @@ impl Default for Config {
             tls: None,
             shutdown_grace_seconds: 10,
             metrics_listen: None,
+            flight_listen: None,
+            flight_compression: FlightCompression::None,
+            flight_batch_rows: 65_536,
             observers: None,
         }
     }
@@ -170,10 +194,11 @@ impl Config {
     /// nobody could log in with. The credential formats themselves are read when the server
     /// starts.
     pub fn check(&self) -> Result<(), ConfigError> {
-        if self.auth == AuthMethod::Trust && !self.listen.ip().is_loopback() {
-            return Err(ConfigError::InsecureListen {
-                listen: self.listen,
-            });
+        let public = std::iter::once(self.listen)
+            .chain(self.flight_listen)
+            .find(|listen| !listen.ip().is_loopback());
+        if let (AuthMethod::Trust, Some(listen)) = (self.auth, public) {
+            return Err(ConfigError::InsecureListen { listen });
         }
         if self.auth != AuthMethod::Trust && self.users.is_empty() {
             return Err(ConfigError::NoUsers {
@@ -250,6 +275,7 @@ mod tests {
         assert_eq!(config.users.len(), 2);
         assert!(config.tls.is_some());
         assert!(config.metrics_listen.is_some());
+        assert!(config.flight_listen.is_some());
         #[cfg(feature = "observers")]
         {
             let section = config.observers.as_ref().expect("[observers]");
@@ -281,6 +307,18 @@ mod tests {
         assert!(matches!(
             config.check(),
             Err(ConfigError::InsecureListen { .. })
+        ));
+    }
+
+    #[test]
+    fn trust_on_a_public_flight_address_is_refused() {
+        let config: Config =
+            toml::from_str("flight_listen = \"0.0.0.0:32010\"\nflight_compression = \"zstd\"")
+                .unwrap();
+        assert_eq!(config.flight_compression, FlightCompression::Zstd);
+        assert!(matches!(
+            config.check(),
+            Err(ConfigError::InsecureListen { listen }) if listen.port() == 32010
         ));
     }
 

@@ -8,6 +8,7 @@
 //!
 //! ```text
 //! client -> pgbridge_proxy::wire (pgwire: messages, formats, cancel)
+//!           or pgbridge_proxy::flight (Arrow Flight SQL, feature `arrow`)
 //!        -> Session seam (pgbridge_proxy::Session)
 //!        -> engine (this crate): parse once, classify, answer session commands,
 //!           translate with pgbridge_dialects, infer types, keep transaction state
@@ -36,5 +37,7 @@ pub mod observers;
 mod server;
 
 pub use config::{Config, ConfigError};
+#[cfg(all(feature = "wire", feature = "arrow"))]
+pub use server::run_with_flight;
 #[cfg(feature = "wire")]
 pub use server::{RunError, run};

@@ -33,6 +33,9 @@ struct Cli {
     /// Serve Prometheus metrics (observers) at http://HOST:PORT/metrics [config key `metrics_listen`]
     #[arg(long, value_name = "HOST:PORT")]
     metrics_listen: Option<SocketAddr>,
+    /// Also serve Arrow Flight SQL clients (ADBC, the Flight SQL JDBC driver, pyarrow.flight) on this address; same users as the wire listener; needs a build with --features arrow [default: off; config key `flight_listen`]
+    #[arg(long, env = "PGBRIDGE_FLIGHT_LISTEN", value_name = "HOST:PORT")]
+    flight_listen: Option<SocketAddr>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -75,6 +78,9 @@ async fn serve(cli: Cli) -> anyhow::Result<()> {
     }
     if let Some(listen) = cli.metrics_listen {
         config.metrics_listen = Some(listen);
+    }
+    if let Some(listen) = cli.flight_listen {
+        config.flight_listen = Some(listen);
     }
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -1,4 +1,5 @@
-//! Wiring: open the backend, serve the wire front end until shutdown.
+//! Wiring: open the backend, serve the wire front end (and the Arrow Flight SQL front end when
+//! `flight_listen` is set, feature `arrow`) over the same engine until shutdown.
 
 use std::future::Future;
 use std::time::Duration;
@@ -34,7 +35,16 @@ pub enum RunError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Observers(String),
+    #[error("Arrow Flight SQL: {0}")]
+    Flight(String),
 }
+
+/// The Flight front end's listener and settings, when it is on.
+#[cfg(feature = "arrow")]
+type FlightFrontEnd = Option<(TcpListener, pgbridge_proxy::flight::FlightOptions)>;
+/// Without the `arrow` feature there is never a Flight front end to serve.
+#[cfg(not(feature = "arrow"))]
+type FlightFrontEnd = Option<std::convert::Infallible>;
 
 /// Maps the config's authentication settings to the wire front end's.
 fn auth_settings(config: &Config) -> Result<AuthSettings, RunError> {
@@ -67,10 +77,101 @@ fn auth_settings(config: &Config) -> Result<AuthSettings, RunError> {
     Ok(AuthSettings { method, users })
 }
 
-/// Serves PostgreSQL clients on `listener` until `shutdown` completes.
+/// Serves PostgreSQL clients on `listener` until `shutdown` completes; with `flight_listen`
+/// set (feature `arrow`), also Arrow Flight SQL clients on that address.
 pub async fn run(
     config: Config,
     listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RunError> {
+    config.check()?;
+    let flight = match config.flight_listen {
+        None => None,
+        #[cfg(feature = "arrow")]
+        Some(address) => Some(
+            TcpListener::bind(address)
+                .await
+                .map_err(|e| RunError::Flight(format!("cannot listen on {address}: {e}")))?,
+        ),
+        #[cfg(not(feature = "arrow"))]
+        Some(_) => {
+            return Err(RunError::Flight(
+                "flight_listen is set, but this pgbridge was built without the \"arrow\" \
+                 feature: rebuild with --features arrow"
+                    .to_owned(),
+            ));
+        }
+    };
+    #[cfg(feature = "arrow")]
+    return run_with_flight(config, listener, flight, shutdown).await;
+    #[cfg(not(feature = "arrow"))]
+    {
+        let _: Option<std::convert::Infallible> = flight;
+        serve_front_ends(config, listener, None, shutdown).await
+    }
+}
+
+/// Like [`run`], with the Flight SQL listener given (bound by the caller, e.g. on port 0 in
+/// tests) instead of taken from `flight_listen`.
+#[cfg(feature = "arrow")]
+pub async fn run_with_flight(
+    config: Config,
+    listener: TcpListener,
+    flight: Option<TcpListener>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RunError> {
+    let flight = match flight {
+        Some(flight_listener) => {
+            tracing::info!("flight listening on {}", flight_listener.local_addr()?);
+            Some((flight_listener, flight_options(&config)?))
+        }
+        None => None,
+    };
+    serve_front_ends(config, listener, flight, shutdown).await
+}
+
+/// The Flight front end's settings: the wire front end's users and certificate, the configured
+/// compression and batch size.
+#[cfg(feature = "arrow")]
+fn flight_options(config: &Config) -> Result<pgbridge_proxy::flight::FlightOptions, RunError> {
+    use pgbridge_proxy::flight::{FlightAuth, FlightCompression, FlightOptions, FlightTls};
+    let auth = match config.auth {
+        AuthMethod::Trust => FlightAuth::Trust,
+        _ => FlightAuth::Password(std::sync::Arc::new(
+            auth_settings(config)?.cleartext_checker(),
+        )),
+    };
+    let compression = match config.flight_compression {
+        crate::config::FlightCompression::None => None,
+        crate::config::FlightCompression::Lz4 => Some(FlightCompression::Lz4),
+        crate::config::FlightCompression::Zstd => Some(FlightCompression::Zstd),
+    };
+    let tls = match &config.tls {
+        Some(tls) => {
+            let read = |path: &std::path::Path| {
+                std::fs::read(path)
+                    .map_err(|e| RunError::Flight(format!("cannot read {}: {e}", path.display())))
+            };
+            Some(FlightTls {
+                certificate_pem: read(&tls.cert)?,
+                key_pem: read(&tls.key)?,
+            })
+        }
+        None => None,
+    };
+    Ok(FlightOptions {
+        auth,
+        compression,
+        tls,
+        batch_rows: config.flight_batch_rows.max(1),
+        ..FlightOptions::default()
+    })
+}
+
+async fn serve_front_ends(
+    config: Config,
+    listener: TcpListener,
+    flight: FlightFrontEnd,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), RunError> {
     config.check()?;
@@ -85,9 +186,14 @@ pub async fn run(
         tls,
         dedicated_threads: false,
     };
+    let front_ends = FrontEnds {
+        listener,
+        options,
+        flight,
+    };
     match config.backend.split(':').next().unwrap_or_default() {
-        "sqlite" => serve_sqlite(&config, listener, options, shutdown).await,
-        "mysql" | "mariadb" => serve_mysql(&config, listener, options, shutdown).await,
+        "sqlite" => serve_sqlite(&config, front_ends, shutdown).await,
+        "mysql" | "mariadb" => serve_mysql(&config, front_ends, shutdown).await,
         _ => Err(backend_error(
             &config,
             "unknown backend URL scheme: expected sqlite://PATH, sqlite::memory: or \
@@ -95,6 +201,15 @@ pub async fn run(
                 .to_owned(),
         )),
     }
+}
+
+/// The listeners and settings of the front ends to serve.
+// Without a backend feature nothing is served, so nothing reads them.
+#[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
+struct FrontEnds {
+    listener: TcpListener,
+    options: WireOptions,
+    flight: FlightFrontEnd,
 }
 
 fn backend_error(config: &Config, message: String) -> RunError {
@@ -114,32 +229,28 @@ fn not_built(config: &Config, feature: &str) -> RunError {
 
 async fn serve_sqlite(
     config: &Config,
-    listener: TcpListener,
-    options: WireOptions,
+    front_ends: FrontEnds,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), RunError> {
     #[cfg(feature = "sqlite")]
     {
         let engine =
             Engine::open_sqlite(&config.backend).map_err(|e| backend_error(config, e.message))?;
-        // SQLite blocks: each connection gets its own thread and runs its statements there.
-        let options = WireOptions {
-            dedicated_threads: true,
-            ..options
-        };
-        serve_engine(config, engine, listener, options, shutdown).await
+        // SQLite blocks: each wire connection gets its own thread and runs its statements there.
+        let mut front_ends = front_ends;
+        front_ends.options.dedicated_threads = true;
+        serve_engine(config, engine, front_ends, shutdown).await
     }
     #[cfg(not(feature = "sqlite"))]
     {
-        let _ = (listener, options, shutdown);
+        let _ = (front_ends, shutdown);
         Err(not_built(config, "sqlite"))
     }
 }
 
 async fn serve_mysql(
     config: &Config,
-    listener: TcpListener,
-    options: WireOptions,
+    front_ends: FrontEnds,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), RunError> {
     #[cfg(feature = "mysql")]
@@ -147,11 +258,11 @@ async fn serve_mysql(
         let engine = Engine::open_mysql(&config.backend, config.backend_max_connections)
             .await
             .map_err(|e| backend_error(config, e.message))?;
-        serve_engine(config, engine, listener, options, shutdown).await
+        serve_engine(config, engine, front_ends, shutdown).await
     }
     #[cfg(not(feature = "mysql"))]
     {
-        let _ = (listener, options, shutdown);
+        let _ = (front_ends, shutdown);
         Err(not_built(config, "mysql"))
     }
 }
@@ -161,10 +272,14 @@ async fn serve_mysql(
 async fn serve_engine<A: Adapter>(
     config: &Config,
     engine: Engine<A>,
-    listener: TcpListener,
-    options: WireOptions,
+    front_ends: FrontEnds,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), RunError> {
+    let FrontEnds {
+        listener,
+        options,
+        flight,
+    } = front_ends;
     tracing::info!(backend = %config.backend, version = engine.version(), "backend open");
     let engine = attach_observers(config, engine).await?;
     tracing::info!(
@@ -173,7 +288,28 @@ async fn serve_engine<A: Adapter>(
         tls = config.tls.is_some(),
         "wire front end"
     );
-    wire::serve(listener, std::sync::Arc::new(engine), options, shutdown).await?;
+    let engine = std::sync::Arc::new(engine);
+    match flight {
+        None => wire::serve(listener, engine, options, shutdown).await?,
+        #[cfg(feature = "arrow")]
+        Some((flight_listener, flight_options)) => {
+            use futures::FutureExt;
+            let shutdown = shutdown.shared();
+            let (wire_result, flight_result) = tokio::join!(
+                wire::serve(
+                    listener,
+                    std::sync::Arc::clone(&engine),
+                    options,
+                    shutdown.clone()
+                ),
+                pgbridge_proxy::flight::serve(flight_listener, engine, flight_options, shutdown),
+            );
+            wire_result?;
+            flight_result.map_err(|e| RunError::Flight(e.to_string()))?;
+        }
+        #[cfg(not(feature = "arrow"))]
+        Some(never) => match never {},
+    }
     Ok(())
 }
 

@@ -3,7 +3,8 @@
 //! The front ends of pgbridge and the one seam they call.
 //!
 //! ```text
-//! client --(PostgreSQL wire v3)--> wire::serve --> Session (the seam) --> engine --> backend
+//! client --(PostgreSQL wire v3)--> wire::serve   --> Session (the seam) --> engine --> backend
+//! client --(Arrow Flight SQL)----> flight::serve --/
 //! ```
 //!
 //! * [`backend`] is the seam: a [`Backend`] opens one [`Session`] per client connection; the
@@ -12,6 +13,8 @@
 //! * [`value`] holds the typed values that cross the seam ([`Value`], typed by [`PgType`]).
 //! * [`wire`] (feature `wire`) speaks PostgreSQL wire protocol v3 with the `pgwire` crate:
 //!   startup and authentication, simple and extended query, text and binary formats, cancel.
+//! * [`flight`] (feature `arrow`) speaks Arrow Flight SQL over gRPC with `arrow-flight` and
+//!   `tonic`: query results as Arrow record batches, prepared statements, catalog calls.
 //! * [`dedicated`] runs a connection on a thread of its own, where a blocking backend may run
 //!   its statements without a hand-off to another thread.
 //!
@@ -24,6 +27,8 @@ pub mod copy_format;
 pub mod decode;
 pub mod dedicated;
 pub mod error;
+#[cfg(feature = "arrow")]
+pub mod flight;
 pub mod jsonb;
 pub mod value;
 #[cfg(feature = "wire")]

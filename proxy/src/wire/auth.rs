@@ -75,6 +75,25 @@ pub struct AuthSettings {
     pub users: Vec<User>,
 }
 
+impl AuthSettings {
+    /// A function that checks a user's cleartext password against the stored credential,
+    /// whatever its form (plain, MD5 hash or SCRAM verifier), as the `password` method does.
+    /// Other front ends that receive passwords in clear (Flight's basic auth) use it, so that
+    /// they accept exactly the wire front end's users.
+    pub fn cleartext_checker(&self) -> impl Fn(&str, &str) -> bool + Send + Sync + 'static {
+        let store = UserStore {
+            users: self
+                .users
+                .iter()
+                .map(|user| (user.name.clone(), user.credential.clone()))
+                .collect(),
+            scram: HashMap::new(),
+            mock_seed: rand::random(),
+        };
+        move |user, password| store.verify_cleartext(user, password)
+    }
+}
+
 /// A SCRAM-SHA-256 verifier in PostgreSQL's stored form
 /// `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64 fields).
 #[derive(Clone, PartialEq, Eq)]
@@ -495,6 +514,21 @@ mod tests {
             assert!(!store.verify_cleartext(user, "wrong"), "{user}");
         }
         assert!(!store.verify_cleartext("nobody", "pw"));
+    }
+
+    #[test]
+    fn the_cleartext_checker_knows_the_configured_users() {
+        let settings = AuthSettings {
+            method: AuthMethod::ScramSha256,
+            users: vec![User {
+                name: "app".to_owned(),
+                credential: Credential::Scram(ScramVerifier::generate("pw")),
+            }],
+        };
+        let check = settings.cleartext_checker();
+        assert!(check("app", "pw"));
+        assert!(!check("app", "nope"));
+        assert!(!check("other", "pw"));
     }
 
     #[test]
