@@ -5,7 +5,6 @@
 //! from the schema, PostgreSQL's rules for literals, operators, functions, casts and aggregates,
 //! and parameter types from their context (`id = $1` gives `$1` the type of `id`).
 
-mod boolean_casts;
 mod ctes;
 mod expressions;
 mod operand_types;
@@ -22,9 +21,8 @@ use sqlparser::ast::{
 };
 
 use crate::PgType;
-pub(crate) use boolean_casts::boolean_text_casts;
 use expressions::expr_type;
-pub(crate) use operand_types::{OperandTypes, operand_types};
+pub(crate) use operand_types::{OperandTypes, WantedTypes, operator_types};
 use parameters::Parameters;
 
 /// Where inference reads table definitions from.
@@ -58,7 +56,9 @@ pub fn infer(statement: &Statement, schema: &dyn SchemaLookup) -> StatementTypes
     crate::nesting::with_stack_for(statement, || infer_on_stack(statement, schema))
 }
 
-fn infer_on_stack(statement: &Statement, schema: &dyn SchemaLookup) -> StatementTypes {
+/// [`infer`] on the caller's stack: for callers already running on a stack sized for the
+/// statement's nesting (the rewrite passes, inside [`crate::nesting::with_stack_for`]).
+pub(crate) fn infer_on_stack(statement: &Statement, schema: &dyn SchemaLookup) -> StatementTypes {
     let with_ctes = ctes::with_ctes(statement, schema);
     let schema: &dyn SchemaLookup = &with_ctes;
     let scope = Scope::of_statement(statement, schema);
@@ -78,8 +78,17 @@ fn infer_on_stack(statement: &Statement, schema: &dyn SchemaLookup) -> Statement
             .map(|items| projection(items, &scope)),
         _ => None,
     };
+    StatementTypes {
+        parameters: parameter_types(statement, &scope),
+        columns,
+    }
+}
+
+/// The types of `statement`'s parameters (indexed by number - 1), seen from `scope`, the scope
+/// of the whole statement.
+fn parameter_types(statement: &Statement, scope: &Scope<'_>) -> Vec<Option<PgType>> {
     let mut parameters = Parameters {
-        scope: &scope,
+        scope,
         types: HashMap::new(),
         highest: 0,
     };
@@ -91,15 +100,12 @@ fn infer_on_stack(statement: &Statement, schema: &dyn SchemaLookup) -> Statement
             *slot = Some(pg_type);
         }
     }
-    StatementTypes {
-        parameters: types,
-        columns,
-    }
+    types
 }
 
 /// Runs `visit` with the scope of every table `statement` names (its CTEs included): the
 /// context in which the rewrite passes ask for the types of an expression.
-pub(crate) fn with_statement_scope<R>(
+fn with_statement_scope<R>(
     statement: &Statement,
     schema: &dyn SchemaLookup,
     visit: impl FnOnce(&Scope<'_>) -> R,

@@ -1,6 +1,10 @@
-//! The operand types of chosen binary operators of a statement, with PostgreSQL's typing rules:
-//! read by the passes whose rewrite depends on them (`7/2` divides integers, `date + 1` moves a
-//! day) on targets whose operators would compute otherwise.
+//! The types around the operators and casts of a statement whose rewrite depends on them, with
+//! PostgreSQL's typing rules: `7/2` divides integers, `date + 1` moves a day, a boolean cast to
+//! text reads `true`. Read by the passes that rewrite them on targets whose operators would
+//! compute otherwise.
+//!
+//! Everything is typed in one walk over one scope, and only what the target asks for; a
+//! statement with none of the asked-for operators and casts costs one walk that stops early.
 
 use std::ops::ControlFlow;
 
@@ -14,54 +18,143 @@ use crate::PgType;
 /// The PostgreSQL types of the left and right operand of one operator.
 pub(crate) type OperandTypes = (Option<PgType>, Option<PgType>);
 
-struct Operands<'a> {
+/// Which typings a target's passes read.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WantedTypes {
+    /// Whether each cast turns a boolean into text (`boolean_text.rs`).
+    pub(crate) boolean_text_casts: bool,
+    /// The operand types of each `/` (`divisions.rs`).
+    pub(crate) divisions: bool,
+    /// The operand types of each `+` and `-` (`date_arithmetic.rs`).
+    pub(crate) additions: bool,
+}
+
+impl WantedTypes {
+    fn any(self) -> bool {
+        self.boolean_text_casts || self.divisions || self.additions
+    }
+
+    fn cast(self, expr: &Expr) -> bool {
+        self.boolean_text_casts && matches!(expr, Expr::Cast { .. })
+    }
+
+    fn division(self, op: &BinaryOperator) -> bool {
+        self.divisions && matches!(op, BinaryOperator::Divide)
+    }
+
+    fn addition(self, op: &BinaryOperator) -> bool {
+        self.additions && matches!(op, BinaryOperator::Plus | BinaryOperator::Minus)
+    }
+
+    /// True when `expr` is a node some wanted typing is about.
+    fn is_wanted(self, expr: &Expr) -> bool {
+        match expr {
+            Expr::BinaryOp { op, .. } => self.division(op) || self.addition(op),
+            _ => self.cast(expr),
+        }
+    }
+}
+
+/// The typings of one statement, each list in post-order (operands before their operator);
+/// empty where not wanted.
+#[derive(Debug, Default)]
+pub(crate) struct OperatorTypes {
+    /// For each cast, true when it casts a boolean to a text type.
+    pub(crate) boolean_text_casts: Vec<bool>,
+    /// For each `/`, the types of its operands.
+    pub(crate) divisions: Vec<OperandTypes>,
+    /// For each `+` and `-`, the types of its operands.
+    pub(crate) additions: Vec<OperandTypes>,
+}
+
+/// Stops at the first node a wanted typing is about.
+struct Presence(WantedTypes);
+
+impl Visitor for Presence {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if self.0.is_wanted(expr) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+struct Typing<'a> {
+    wanted: WantedTypes,
     scope: &'a Scope<'a>,
     /// The types inference gives the statement's parameters (`total / $1` divides integers
     /// when `$1` is an integer).
     parameters: Vec<Option<PgType>>,
-    chosen: fn(&BinaryOperator) -> bool,
-    operands: Vec<OperandTypes>,
+    types: OperatorTypes,
 }
 
-impl Operands<'_> {
+impl Typing<'_> {
     fn operand_type(&self, operand: &Expr) -> Option<PgType> {
         match placeholder_index(operand) {
             Some(index) => self.parameters.get(index - 1).copied().flatten(),
             None => expr_type(operand, self.scope),
         }
     }
+
+    fn operands(&self, left: &Expr, right: &Expr) -> OperandTypes {
+        (self.operand_type(left), self.operand_type(right))
+    }
 }
 
-impl Visitor for Operands<'_> {
+impl Visitor for Typing<'_> {
     type Break = ();
 
     fn post_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
-        if let Expr::BinaryOp { left, op, right } = expr
-            && (self.chosen)(op)
-        {
-            self.operands
-                .push((self.operand_type(left), self.operand_type(right)));
+        match expr {
+            Expr::BinaryOp { left, op, right } if self.wanted.division(op) => {
+                let operands = self.operands(left, right);
+                self.types.divisions.push(operands);
+            }
+            Expr::BinaryOp { left, op, right } if self.wanted.addition(op) => {
+                let operands = self.operands(left, right);
+                self.types.additions.push(operands);
+            }
+            Expr::Cast {
+                expr: operand,
+                data_type,
+                ..
+            } if self.wanted.boolean_text_casts => {
+                let to_text = PgType::from_data_type(data_type).is_some_and(PgType::is_text);
+                let from_bool = to_text && expr_type(operand, self.scope) == Some(PgType::Bool);
+                self.types.boolean_text_casts.push(from_bool);
+            }
+            _ => {}
         }
         ControlFlow::Continue(())
     }
 }
 
-/// For each operator of `statement` that `chosen` picks, in post-order (operands before the
-/// operator), the types of its operands. Columns resolve against every table the statement names.
-pub(crate) fn operand_types(
+/// The `wanted` typings of `statement`. Columns resolve against every table the statement names.
+/// Runs on the caller's stack (see [`super::infer_on_stack`]).
+pub(crate) fn operator_types(
     statement: &Statement,
     schema: &dyn SchemaLookup,
-    chosen: fn(&BinaryOperator) -> bool,
-) -> Vec<OperandTypes> {
-    let parameters = super::infer(statement, schema).parameters;
+    wanted: WantedTypes,
+) -> OperatorTypes {
+    if !wanted.any() || statement.visit(&mut Presence(wanted)).is_continue() {
+        return OperatorTypes::default();
+    }
     super::with_statement_scope(statement, schema, |scope| {
-        let mut visitor = Operands {
+        let parameters = if wanted.divisions || wanted.additions {
+            super::parameter_types(statement, scope)
+        } else {
+            Vec::new()
+        };
+        let mut typing = Typing {
+            wanted,
             scope,
             parameters,
-            chosen,
-            operands: Vec::new(),
+            types: OperatorTypes::default(),
         };
-        let _ = statement.visit(&mut visitor);
-        visitor.operands
+        let _ = statement.visit(&mut typing);
+        typing.types
     })
 }

@@ -41,8 +41,13 @@ impl VisitorMut for BooleanText {
     }
 }
 
+/// True when `target` stores booleans as numbers, so this pass needs the casts' types.
+pub(super) fn applies(target: &dyn TargetDialect) -> bool {
+    target.booleans_are_numbers()
+}
+
 pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect, to_text: Vec<bool>) {
-    if target.booleans_are_numbers() {
+    if applies(target) {
         let _ = statement.visit(&mut BooleanText {
             to_text: to_text.into_iter(),
         });

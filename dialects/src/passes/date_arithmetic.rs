@@ -65,12 +65,17 @@ impl VisitorMut for DateArithmetic<'_> {
     }
 }
 
+/// True when `target` has day functions, so this pass needs the types of `+` and `-` operands.
+pub(super) fn applies(target: &dyn TargetDialect) -> bool {
+    target.add_days_function().is_some()
+}
+
 pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
     operands: Vec<OperandTypes>,
 ) {
-    if target.add_days_function().is_none() {
+    if !applies(target) {
         return;
     }
     let _ = statement.visit(&mut DateArithmetic {

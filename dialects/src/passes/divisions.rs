@@ -75,15 +75,20 @@ impl VisitorMut for Divisions<'_> {
     }
 }
 
+/// True when `target` divides otherwise than PostgreSQL, so this pass needs the operand types
+/// of `/`.
+pub(super) fn applies(target: &dyn TargetDialect) -> bool {
+    target.integer_division_operator().is_some()
+        || target.division_by_zero_function().is_some()
+        || target.fractional_division_function().is_some()
+}
+
 pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
     operands: Vec<OperandTypes>,
 ) {
-    if target.integer_division_operator().is_none()
-        && target.division_by_zero_function().is_none()
-        && target.fractional_division_function().is_none()
-    {
+    if !applies(target) {
         return;
     }
     let _ = statement.visit(&mut Divisions {

@@ -9,9 +9,13 @@
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{CastKind, DataType, Expr, Statement, Value, VisitMut, VisitorMut};
+use sqlparser::ast::{
+    CastKind, DataType, Expr, Statement, Value, Visit, VisitMut, Visitor, VisitorMut,
+};
 
-use crate::{PgType, SchemaLookup, TargetDialect, infer};
+use super::placeholders::parse_index;
+use crate::infer::infer_on_stack;
+use crate::{PgType, SchemaLookup, TargetDialect};
 
 /// Walks the string literals that are not already the operand of a cast, in visiting order.
 struct Literals<F: FnMut(&mut Expr)> {
@@ -52,16 +56,58 @@ fn walk(statement: &mut Statement, on_literal: impl FnMut(&mut Expr)) {
     });
 }
 
-/// The PostgreSQL type each literal takes from its context, in visiting order.
+/// Counts what [`Literals`] would visit, and finds the highest `$n` already used, without
+/// changing anything: a statement without such literals needs no typing.
+#[derive(Default)]
+struct Survey {
+    cast_operand: bool,
+    literals: usize,
+    highest_parameter: usize,
+}
+
+impl Visitor for Survey {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if let Expr::Cast { expr: operand, .. } = expr
+            && is_string(operand)
+        {
+            self.cast_operand = true;
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if is_string(expr) && !std::mem::take(&mut self.cast_operand) {
+            self.literals += 1;
+        }
+        if let Expr::Value(value) = expr
+            && let Value::Placeholder(text) = &value.value
+        {
+            let index = parse_index(text).unwrap_or(0);
+            self.highest_parameter = self.highest_parameter.max(index);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// The PostgreSQL type each literal takes from its context, in visiting order; empty when the
+/// statement has no literal to type.
 fn literal_types(statement: &Statement, schema: &dyn SchemaLookup) -> Vec<Option<PgType>> {
+    let mut survey = Survey::default();
+    let _ = statement.visit(&mut survey);
+    if survey.literals == 0 {
+        return Vec::new();
+    }
     let mut copy = statement.clone();
-    let first = infer(statement, schema).parameters.len() + 1;
+    let first = survey.highest_parameter + 1;
     let mut next = first;
     walk(&mut copy, |literal| {
         *literal = Expr::value(Value::Placeholder(format!("${next}")));
         next += 1;
     });
-    let types = infer(&copy, schema).parameters;
+    // The passes run on a stack sized for the statement already.
+    let types = infer_on_stack(&copy, schema).parameters;
     (first..next)
         .map(|index| types.get(index - 1).copied().flatten())
         .collect()

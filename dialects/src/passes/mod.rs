@@ -65,9 +65,7 @@ mod value_series;
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{
-    BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
-};
+use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList};
 use sqlparser::ast::{FunctionArguments, Ident, ObjectName, Statement};
 
 use crate::{SchemaLookup, TargetDialect, TranslateError};
@@ -83,15 +81,16 @@ pub(crate) fn run(
     value_series::run(statement, target);
     // Typed on the statement as written, before any pass changes it; date arithmetic and
     // boolean casts go first as they move no division, while the divisions copy their divisors.
-    let boolean_text_casts = crate::infer::boolean_text_casts(statement, schema);
-    let integer_divisions =
-        crate::infer::operand_types(statement, schema, |op| matches!(op, BinaryOperator::Divide));
-    let additive_operands = crate::infer::operand_types(statement, schema, |op| {
-        matches!(op, BinaryOperator::Plus | BinaryOperator::Minus)
-    });
-    date_arithmetic::run(statement, target, additive_operands);
-    boolean_text::run(statement, target, boolean_text_casts);
-    divisions::run(statement, target, integer_divisions);
+    // One typing, of what the target's passes read.
+    let wanted = crate::infer::WantedTypes {
+        boolean_text_casts: boolean_text::applies(target),
+        divisions: divisions::applies(target),
+        additions: date_arithmetic::applies(target),
+    };
+    let types = crate::infer::operator_types(statement, schema, wanted);
+    date_arithmetic::run(statement, target, types.additions);
+    boolean_text::run(statement, target, types.boolean_text_casts);
+    divisions::run(statement, target, types.divisions);
     // Typed again, on a copy: only casts are added around literals, nothing moves.
     literal_types::run(statement, target, schema);
     assignment_casts::run(statement, target, schema);
