@@ -13,7 +13,8 @@
 # rows, then VACUUM and the primary keys), through pgbridge on one side.
 #
 # Not a test: scripts/test.sh does not run it. Needs psql, pgbench and python3; builds
-# `cargo build --release --bin pgbridge` (uses CARGO_TARGET_DIR when set).
+# `cargo build --release --bin pgbridge` (uses CARGO_TARGET_DIR when set) unless PGBRIDGE_BIN names
+# a pgbridge binary to run.
 
 set -euo pipefail
 
@@ -26,7 +27,7 @@ DURATION=${DURATION:-20}
 SCALE=${SCALE:-1}
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 [[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
-PGBRIDGE_BIN="$TARGET_DIR/release/pgbridge"
+PGBRIDGE_BIN="${PGBRIDGE_BIN:-}"
 RESULTS="$ROOT/bench/results/pgbench.md"
 BENCH_DB=pgbridge_bench
 
@@ -140,8 +141,11 @@ run_pgbench() {
 
 main() {
     command -v pgbench >/dev/null || { log "pgbench missing: apt-get install postgresql-client"; exit 1; }
-    log "cargo build --release --bin pgbridge"
-    cargo build --release --bin pgbridge
+    if [[ -z "$PGBRIDGE_BIN" ]]; then
+        log "cargo build --release --bin pgbridge"
+        cargo build --release --bin pgbridge
+        PGBRIDGE_BIN="$TARGET_DIR/release/pgbridge"
+    fi
     PGBRIDGE_PORT=$(free_port)
     LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 
