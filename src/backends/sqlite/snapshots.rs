@@ -53,9 +53,16 @@ impl Block {
             )
     }
 
-    /// Begins the open block again, holding the write lock.
+    /// Begins the open block again, holding the write lock. When the lock does not come within
+    /// the busy timeout, a deferred block is opened instead and the error returned: the engine
+    /// still has a block open, and its ROLLBACK must find one.
     pub fn restart(&mut self, connection: &Connection) -> rusqlite::Result<()> {
-        connection.execute_batch("ROLLBACK; BEGIN IMMEDIATE")
+        connection.execute_batch("ROLLBACK")?;
+        if let Err(error) = connection.execute_batch("BEGIN IMMEDIATE") {
+            let _ = connection.execute_batch("BEGIN DEFERRED");
+            return Err(error);
+        }
+        Ok(())
     }
 }
 
