@@ -234,3 +234,62 @@ async fn jsonb_is_shown_in_its_canonical_form() {
         .unwrap_err();
     assert_eq!(common::sqlstate(&error), "22P02");
 }
+
+#[tokio::test]
+async fn char_columns_compare_without_trailing_blanks() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    client
+        .batch_execute(
+            "CREATE TABLE codes (c CHAR(5) PRIMARY KEY, n int);
+             INSERT INTO codes VALUES ('ab', 1), ('abc  ', 2)",
+        )
+        .await
+        .unwrap();
+    for (probe, expected) in [("ab", 1), ("ab   ", 1), ("abc", 2), ("abc ", 2)] {
+        let row = client
+            .query_one("SELECT n, c FROM codes WHERE c = $1", &[&probe])
+            .await
+            .unwrap();
+        assert_eq!(row.get::<_, i32>(0), expected, "{probe:?}");
+        assert_eq!(row.get::<_, String>(1).len(), 5);
+    }
+    // As in PostgreSQL, 'ab' and 'ab  ' are the same key.
+    let error = client
+        .execute("INSERT INTO codes VALUES ('ab  ', 3)", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(common::sqlstate(&error), "23505");
+}
+
+#[tokio::test]
+async fn numerics_sqlite_cannot_hold_exactly_are_refused() {
+    let server = TestServer::start().await;
+    let client = server.client().await;
+    client
+        .batch_execute("CREATE TABLE amounts (n numeric(40, 9))")
+        .await
+        .unwrap();
+    client
+        .execute(
+            "INSERT INTO amounts VALUES ($1::text::numeric)",
+            &[&"1234.5"],
+        )
+        .await
+        .unwrap();
+    let error = client
+        .execute(
+            "INSERT INTO amounts VALUES ($1::text::numeric)",
+            &[&"12345678901234567890.123456789"],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(common::sqlstate(&error), "22003");
+    let message = error.as_db_error().map(|e| e.message().to_owned());
+    assert!(
+        message.is_some_and(|m| m.contains("12345678901234567890.123456789")),
+        "{error:?}"
+    );
+    let values = text_values(&client, "SELECT n FROM amounts").await;
+    assert_eq!(values, vec![Some("1234.500000000".to_owned())]);
+}

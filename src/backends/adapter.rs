@@ -99,6 +99,42 @@ pub const BATCH_ROWS: usize = 256;
 /// Batches a row channel buffers ahead of the client.
 pub const BATCHES_AHEAD: usize = 4;
 
+/// Gathers a statement's rows into batches of [`BATCH_ROWS`], sending each as it fills; the
+/// rows left at the end become the statement's last batch ([`Batcher::last`]).
+pub struct Batcher<'a> {
+    sink: &'a mpsc::Sender<Batch>,
+    rows: Vec<Row>,
+}
+
+impl<'a> Batcher<'a> {
+    pub fn new(sink: &'a mpsc::Sender<Batch>) -> Self {
+        Batcher {
+            sink,
+            rows: Vec::with_capacity(BATCH_ROWS),
+        }
+    }
+
+    /// Adds a row, sending the batch when it is full. Answers false once the receiver is gone
+    /// (the client went away or closed the portal): the caller stops reading rows.
+    pub async fn push(&mut self, row: Row) -> bool {
+        self.rows.push(row);
+        if self.rows.len() < BATCH_ROWS {
+            return true;
+        }
+        let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(BATCH_ROWS));
+        let batch = RowBatch { rows, last: false };
+        self.sink.send(Ok(batch)).await.is_ok()
+    }
+
+    /// The rows not sent yet, as the statement's last batch.
+    pub fn last(self) -> RowBatch {
+        RowBatch {
+            rows: self.rows,
+            last: true,
+        }
+    }
+}
+
 /// Session values that backend-side functions read (`version()`, `current_setting()`, ...);
 /// shared by the engine session, which changes the settings, and its connection.
 #[derive(Debug, Default)]

@@ -61,6 +61,11 @@ fn rewrite_column(
     {
         column.options.push(check);
     }
+    if let Some(collation) = target.blank_padded_collation()
+        && matches!(column.data_type, DataType::Char(_) | DataType::Character(_))
+    {
+        compare_without_trailing_blanks(column, collation);
+    }
     column.data_type = if primary_key {
         target.key_column_type(&column.data_type)?
     } else {
@@ -115,6 +120,27 @@ fn length_check(column: &ColumnDef) -> Option<ColumnOptionDef> {
             enforced: None,
         }),
     })
+}
+
+/// Gives a `char(n)` column the target's collation that ignores trailing blanks, in place of
+/// none or of the byte order (`COLLATE "C"`, already `BINARY` here), which it extends.
+fn compare_without_trailing_blanks(column: &mut ColumnDef, collation: &str) {
+    use sqlparser::ast::{Ident, ObjectName};
+    let byte_order = |name: &ObjectName| name.to_string().eq_ignore_ascii_case("binary");
+    let has_other = column
+        .options
+        .iter()
+        .any(|option| matches!(&option.option, ColumnOption::Collation(name) if !byte_order(name)));
+    if has_other {
+        return;
+    }
+    column
+        .options
+        .retain(|option| !matches!(option.option, ColumnOption::Collation(_)));
+    column.options.push(ColumnOptionDef {
+        name: None,
+        option: ColumnOption::Collation(ObjectName::from(vec![Ident::new(collation)])),
+    });
 }
 
 /// The integer type a `serial` stands for (`bigserial` is `bigint`); other types are kept.

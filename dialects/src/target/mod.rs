@@ -342,6 +342,13 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// The collation given to `char(n)` columns so that trailing blanks do not count when they
+    /// are compared, as with PostgreSQL's `bpchar` (`'ab' = 'ab   '`); `None` where the
+    /// target's own CHAR columns compare so.
+    fn blank_padded_collation(&self) -> Option<&'static str> {
+        None
+    }
+
     /// True when a derived table's alias may name its columns (`AS v(x, y)`).
     fn supports_derived_column_names(&self) -> bool {
         true

@@ -179,6 +179,11 @@ impl TargetDialect for Sqlite {
         })
     }
 
+    fn blank_padded_collation(&self) -> Option<&'static str> {
+        // RTRIM is BINARY with trailing spaces ignored.
+        Some("RTRIM")
+    }
+
     fn collation(&self, name: &str) -> Option<&'static str> {
         // "C", "POSIX" and "ucs_basic" order by code point; BINARY compares UTF-8 bytes, which
         // is the same order.

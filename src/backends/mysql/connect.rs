@@ -21,7 +21,7 @@ use super::errors::classify;
 use super::types::{arguments, convert_row, natives, type_of_result};
 use super::{registry, schema};
 use crate::backends::adapter::{
-    BATCH_ROWS, BATCHES_AHEAD, Batch, OutputType, Prepared, RowBatch, SessionValues, TableColumns,
+    BATCHES_AHEAD, Batch, Batcher, OutputType, Prepared, SessionValues, TableColumns,
 };
 #[cfg(feature = "sqlite")]
 use crate::backends::catalog_database::{CatalogDatabase, SchemaDescription};
@@ -334,28 +334,14 @@ async fn query(
         let mut stream =
             sqlx::query_with(AssertSqlSafe(sql), arguments(parameters)?).fetch(connection);
         let mut columns = None;
-        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        let mut batcher = Batcher::new(sink);
         while let Some(row) = stream.try_next().await.map_err(|e| classify(&e))? {
             let columns = columns.get_or_insert_with(|| natives(&row));
-            batch.push(convert_row(&row, columns, types)?);
-            if batch.len() == BATCH_ROWS {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                let batch = RowBatch {
-                    rows: full,
-                    last: false,
-                };
-                if sink.send(Ok(batch)).await.is_err() {
-                    // The client went away or closed the portal: stop reading.
-                    return Ok(());
-                }
+            if !batcher.push(convert_row(&row, columns, types)?).await {
+                return Ok(());
             }
         }
-        let _ = sink
-            .send(Ok(RowBatch {
-                rows: batch,
-                last: true,
-            }))
-            .await;
+        let _ = sink.send(Ok(batcher.last())).await;
         Ok::<(), SqlError>(())
     }
     .await;

@@ -24,10 +24,10 @@ use super::errors::classify;
 use super::functions::{SessionFunctions, register};
 use super::registry;
 use super::snapshots::{Block, classify_write_error};
-use super::types::{to_pg, to_sqlite, type_from_declaration};
-use crate::backends::adapter::{
-    BATCH_ROWS, BATCHES_AHEAD, Batch, OutputType, Prepared, RowBatch, TableColumns,
+use super::types::{
+    check_exact_numerics, check_exact_rows, to_pg, to_sqlite, type_from_declaration,
 };
+use crate::backends::adapter::{BATCHES_AHEAD, Batch, Batcher, OutputType, Prepared, TableColumns};
 
 enum Command {
     Prepare {
@@ -189,6 +189,7 @@ impl Worker {
     }
 
     pub async fn execute(&self, sql: String, parameters: Vec<Value>) -> Result<u64, SqlError> {
+        check_exact_numerics(&parameters)?;
         self.call(|reply| Command::Execute {
             sql,
             parameters,
@@ -203,6 +204,7 @@ impl Worker {
 
     /// Runs one prepared INSERT for each row (COPY FROM); returns the rows inserted.
     pub async fn insert_rows(&self, sql: String, rows: Vec<Vec<Value>>) -> Result<u64, SqlError> {
+        check_exact_rows(&rows)?;
         self.call(|reply| Command::InsertRows { sql, rows, reply })
             .await?
     }
@@ -230,6 +232,7 @@ impl Worker {
         parameters: Vec<Value>,
         types: Vec<OutputType>,
     ) -> Result<async_mpsc::Receiver<Batch>, SqlError> {
+        check_exact_numerics(&parameters)?;
         let (rows, receiver) = async_mpsc::channel(BATCHES_AHEAD);
         self.commands
             .send(Command::Query {
@@ -497,27 +500,18 @@ async fn query(
                 }
                 Err(error) => return Err(classify_write_error(connection, &error)),
             };
-            let mut batch = Vec::with_capacity(BATCH_ROWS);
+            let mut batcher = Batcher::new(sink);
             let mut next = first;
             while let Some(values) = next {
-                batch.push(values);
-                if batch.len() == BATCH_ROWS {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                    let batch = RowBatch {
-                        rows: full,
-                        last: false,
-                    };
-                    if sink.send(Ok(batch)).await.is_err() {
-                        // The client went away or closed the portal: stop stepping.
-                        return Ok(None);
-                    }
+                if !batcher.push(values).await {
+                    return Ok(None);
                 }
                 next = match rows.next().map_err(|e| classify(&e))? {
                     Some(row) => Some(convert_row(row, types)?),
                     None => None,
                 };
             }
-            return Ok::<_, SqlError>(Some(batch));
+            return Ok::<_, SqlError>(Some(batcher.last()));
         }
     }
     .await;
@@ -526,7 +520,7 @@ async fn query(
     captured(connection);
     let last = match result {
         Ok(None) => return,
-        Ok(Some(rows)) => Ok(RowBatch { rows, last: true }),
+        Ok(Some(batch)) => Ok(batch),
         Err(error) => Err(error),
     };
     let _ = sink.send(last).await;

@@ -238,6 +238,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
             ValueRef::Real(r) => SqliteValue::Real(r),
             other => {
                 let text = parse_numeric(&text_of(other)).map_err(pg_error)?;
+                super::types::check_exact_numeric(&text).map_err(pg_error)?;
                 match text.parse::<i64>() {
                     Ok(i) => SqliteValue::Integer(i),
                     Err(_) => SqliteValue::Real(text.parse().unwrap_or(f64::NAN)),

@@ -112,6 +112,65 @@ fn real_to_numeric(value: f64) -> String {
     }
 }
 
+/// Refuses numeric values SQLite would not keep exactly, before a statement runs: SQLite holds a
+/// number as a 64-bit integer or a double, so `12345678901234567890.123456789` would come back
+/// as `12345678901234567000`. PostgreSQL's own error for a value its column cannot hold, 22003,
+/// is the answer instead of a silently different number.
+pub fn check_exact_numerics<'a>(
+    values: impl IntoIterator<Item = &'a Value>,
+) -> Result<(), SqlError> {
+    for value in values {
+        if let Value::Numeric(text) = value {
+            check_exact_numeric(text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses one numeric's text, as [`check_exact_numerics`] (casts to numeric use it too).
+pub fn check_exact_numeric(text: &str) -> Result<(), SqlError> {
+    if stored_exactly(text) {
+        return Ok(());
+    }
+    Err(SqlError::new(
+        "22003",
+        format!(
+            "numeric value {text} cannot be stored exactly by SQLite, which keeps a number as a \
+             64-bit integer or a double (about 15 significant digits)"
+        ),
+    ))
+}
+
+/// Checks each row of a COPY FROM, as [`check_exact_numerics`].
+pub fn check_exact_rows(rows: &[Vec<Value>]) -> Result<(), SqlError> {
+    rows.iter().try_for_each(check_exact_numerics)
+}
+
+/// True when a numeric's text comes back unchanged from the INTEGER or REAL SQLite stores.
+fn stored_exactly(text: &str) -> bool {
+    if text.parse::<i64>().is_ok() {
+        return true;
+    }
+    let digits = significant_digits(text);
+    // Every decimal of up to 15 significant digits survives a double; longer ones only when
+    // the double's shortest form has the same digits.
+    if digits.len() <= 15 || digits.is_empty() {
+        return true;
+    }
+    text.parse::<f64>()
+        .is_ok_and(|real| real.is_finite() && significant_digits(&format!("{real:e}")) == digits)
+}
+
+/// The digits of a number's mantissa without leading and trailing zeros (`0012.50e3` -> `125`).
+fn significant_digits(text: &str) -> String {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or_default();
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .to_owned()
+}
+
 /// The SQLite value that stores a PostgreSQL value.
 pub fn to_sqlite(value: &Value) -> SqliteValue {
     match value {
@@ -147,6 +206,31 @@ pub fn to_sqlite(value: &Value) -> SqliteValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numerics_sqlite_cannot_hold_are_refused() {
+        let exact = [
+            "12.50",
+            "-0.000123",
+            "9223372036854775807",
+            "1234567890123456.5",
+            "100000000000000000000",
+            "NaN",
+        ];
+        for text in exact {
+            assert!(stored_exactly(text), "{text}");
+        }
+        let inexact = [
+            "12345678901234567890.123456789",
+            "9223372036854775808",
+            "0.12345678901234567",
+        ];
+        for text in inexact {
+            assert!(!stored_exactly(text), "{text}");
+            let values = [Value::Int4(1), Value::Numeric(text.to_owned())];
+            assert_eq!(check_exact_numerics(&values).unwrap_err().code, "22003");
+        }
+    }
 
     #[test]
     fn declared_types_follow_affinity() {
