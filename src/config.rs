@@ -151,6 +151,10 @@ pub struct Config {
     pub flight_compression: FlightCompression,
     /// Rows per Arrow record batch that Flight sends at most. Default 65536.
     pub flight_batch_rows: usize,
+    /// Milliseconds a Flight call may run, its result stream included; past it the backend
+    /// statement is interrupted and the call ends with DEADLINE_EXCEEDED (a client's shorter
+    /// `grpc-timeout` wins). Default 0: no limit.
+    pub flight_call_timeout_ms: u64,
     /// The `[observers]` section, read by `crate::observers` (feature `observers`); a pgbridge
     /// built without the feature refuses to start with one that is enabled.
     pub observers: Option<toml::Table>,
@@ -171,6 +175,7 @@ impl Default for Config {
             flight_listen: None,
             flight_compression: FlightCompression::None,
             flight_batch_rows: 65_536,
+            flight_call_timeout_ms: 0,
             observers: None,
         }
     }

@@ -164,6 +164,8 @@ fn flight_options(config: &Config) -> Result<pgbridge_proxy::flight::FlightOptio
         compression,
         tls,
         batch_rows: config.flight_batch_rows.max(1),
+        call_timeout: (config.flight_call_timeout_ms > 0)
+            .then(|| std::time::Duration::from_millis(config.flight_call_timeout_ms)),
         ..FlightOptions::default()
     })
 }

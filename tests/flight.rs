@@ -696,3 +696,118 @@ async fn the_tls_certificate_of_the_config_serves_flight_too() {
     let mut plain = server.client().await;
     assert!(plain.execute("SELECT 1".to_owned(), None).await.is_err());
 }
+
+/// A query SQLite works on for minutes before its one row: only a cancel ends it early.
+const ENDLESS_COUNT: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c \
+    WHERE x < 1000000000000) SELECT count(*) FROM c";
+
+#[tokio::test]
+async fn cancel_flight_info_stops_the_running_query() {
+    use pgbridge_proxy::flight::arrow_flight::{CancelFlightInfoRequest, CancelStatus};
+    let server = FlightServer::start().await;
+    let mut client = server.client().await;
+    let info = client
+        .execute(ENDLESS_COUNT.to_owned(), None)
+        .await
+        .unwrap();
+    let ticket = info.endpoint[0].ticket.clone().unwrap();
+    let mut reader = server.client().await;
+    let export = tokio::spawn(async move {
+        let stream = reader.do_get(ticket).await?;
+        stream.try_collect::<Vec<RecordBatch>>().await
+    });
+    let mut flight = FlightClient::new(server.channel().await);
+    // The DoGet registers its query when it starts: retry until the cancel finds it.
+    let mut cancelled = None;
+    for _ in 0..100 {
+        match flight
+            .cancel_flight_info(CancelFlightInfoRequest::new(info.clone()))
+            .await
+        {
+            Ok(result) => {
+                cancelled = Some(result);
+                break;
+            }
+            Err(error) => assert_eq!(status_of(error).code(), Code::NotFound),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(cancelled.unwrap().status(), CancelStatus::Cancelled);
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), export)
+        .await
+        .expect("the cancelled export ends at once, not when the count would finish")
+        .unwrap();
+    let status = status_of(ended.unwrap_err());
+    assert_eq!(status.code(), Code::Cancelled, "{}", status.message());
+    assert!(
+        status.message().contains("SQLSTATE 57014"),
+        "{}",
+        status.message()
+    );
+    // Nothing of that query is left running: a second cancel finds nothing.
+    let again = flight
+        .cancel_flight_info(CancelFlightInfoRequest::new(info))
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(again).code(), Code::NotFound);
+    // The server goes on serving.
+    let batches = query(&mut client, "SELECT 1 AS one").await;
+    assert_eq!(batches[0].num_rows(), 1);
+}
+
+#[tokio::test]
+async fn the_call_timeout_stops_queries_and_rolls_updates_back() {
+    let server = FlightServer::start_with(pgbridge::Config {
+        flight_call_timeout_ms: 300,
+        ..pgbridge::Config::default()
+    })
+    .await;
+    let mut client = server.client().await;
+    let info = client
+        .execute(ENDLESS_COUNT.to_owned(), None)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let stream = client
+        .do_get(info.endpoint[0].ticket.clone().unwrap())
+        .await;
+    let error = match stream {
+        Ok(stream) => stream.try_collect::<Vec<RecordBatch>>().await.unwrap_err(),
+        Err(error) => error,
+    };
+    let status = status_of(error);
+    assert_eq!(
+        status.code(),
+        Code::DeadlineExceeded,
+        "{}",
+        status.message()
+    );
+    assert!(
+        status.message().contains("statement timeout"),
+        "{}",
+        status.message()
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    client
+        .execute_update("CREATE TABLE numbers (x int8)".to_owned(), None)
+        .await
+        .unwrap();
+    let endless_insert = "INSERT INTO numbers WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL \
+        SELECT x + 1 FROM c WHERE x < 1000000000000) SELECT x FROM c";
+    let status = status_of(
+        client
+            .execute_update(endless_insert.to_owned(), None)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        status.code(),
+        Code::DeadlineExceeded,
+        "{}",
+        status.message()
+    );
+    let batches = query(&mut client, "SELECT count(*) AS n FROM numbers").await;
+    let count = batches[0].column(0).as_primitive::<Int64Type>().value(0);
+    assert_eq!(count, 0, "the stopped INSERT was rolled back");
+}

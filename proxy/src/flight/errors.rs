@@ -41,7 +41,12 @@ pub fn status(error: &SqlError) -> Status {
         message.push_str("\nHINT: ");
         message.push_str(hint);
     }
-    let mut status = Status::new(code_of(&error.code), message);
+    let code = if error.code == "57014" && error.message == super::running::STATEMENT_TIMEOUT {
+        Code::DeadlineExceeded
+    } else {
+        code_of(&error.code)
+    };
+    let mut status = Status::new(code, message);
     if let Ok(value) = error.code.parse() {
         status.metadata_mut().insert("x-sqlstate", value);
     }

@@ -6,6 +6,10 @@
 //! channel: a slow reader fills the channel and the task waits, which stops reading the
 //! backend; a reader that goes away closes the channel, the task drops the row stream, and
 //! dropping it stops the backend's work.
+//!
+//! Every call runs under a [`Control`]: when it is cancelled (CancelFlightInfo) or its deadline
+//! passes, the session's cancel token interrupts the backend statement and the call ends with
+//! 57014.
 
 use std::sync::Arc;
 
@@ -17,8 +21,9 @@ use tokio::sync::mpsc;
 use super::auth::Caller;
 use super::batches::BatchBuilder;
 use super::placeholders::number_placeholders;
+use super::running::Control;
 use super::schema::arrow_schema;
-use crate::{Backend, Field, Outcome, PgType, Session, SessionInfo, SqlError, Value};
+use crate::{Backend, CancelToken, Field, Outcome, PgType, Session, SessionInfo, SqlError, Value};
 
 /// The application name Flight sessions report (`current_setting('application_name')`).
 pub const APPLICATION_NAME: &str = "pgbridge-flight";
@@ -63,11 +68,19 @@ impl<B: Backend> Runner<B> {
     }
 
     /// Parses and describes one statement without running it.
-    pub async fn describe(&self, caller: &Caller, sql: &str) -> Result<Described, SqlError> {
+    pub async fn describe(
+        &self,
+        caller: &Caller,
+        sql: &str,
+        control: &Control,
+    ) -> Result<Described, SqlError> {
         let sql = number_placeholders(sql)?;
         let mut session = self.open_session(caller).await?;
         let statement = single_statement(&mut session, &sql)?;
-        let description = session.describe(&statement, &[]).await?;
+        let cancel = session.cancel_token();
+        let description = control
+            .run(session.describe(&statement, &[]), || cancel())
+            .await?;
         Ok(Described {
             sql,
             parameters: description.parameters,
@@ -82,11 +95,15 @@ impl<B: Backend> Runner<B> {
         caller: &Caller,
         sql: &str,
         parameter_rows: Vec<Vec<Value>>,
+        control: &Control,
     ) -> Result<(SchemaRef, BatchReceiver), SqlError> {
         let sql = number_placeholders(sql)?;
         let mut session = self.open_session(caller).await?;
         let statement = single_statement(&mut session, &sql)?;
-        let description = session.describe(&statement, &[]).await?;
+        let cancel = session.cancel_token();
+        let description = control
+            .run(session.describe(&statement, &[]), || cancel())
+            .await?;
         let fields = description.fields.unwrap_or_default();
         let schema = arrow_schema(&fields);
         let (sender, receiver) = mpsc::channel(self.buffered_batches);
@@ -96,9 +113,10 @@ impl<B: Backend> Runner<B> {
         } else {
             parameter_rows
         };
+        let control = control.clone();
         tokio::spawn(async move {
-            let result = stream_rows(&mut session, &statement, executions, builder, &sender).await;
-            let result = match result {
+            let rows = stream_rows(&mut session, &statement, executions, builder, &sender);
+            let result = match control.run(rows, || cancel()).await {
                 Ok(()) => session.end_implicit_transaction().await,
                 Err(error) => Err(error),
             };
@@ -117,6 +135,7 @@ impl<B: Backend> Runner<B> {
         caller: &Caller,
         sql: &str,
         parameter_rows: Vec<Vec<Value>>,
+        control: &Control,
     ) -> Result<i64, SqlError> {
         let sql = number_placeholders(sql)?;
         let mut session = self.open_session(caller).await?;
@@ -129,32 +148,44 @@ impl<B: Backend> Runner<B> {
         } else {
             parameter_rows
         };
-        let mut total: Option<i64> = None;
-        for statement in &statements {
-            for parameters in &executions {
-                let count = match session.execute(statement, parameters.clone()).await? {
-                    Outcome::Command { tag } => tag_count(&tag),
-                    Outcome::Rows { mut rows, .. } => {
-                        let mut count = 0i64;
-                        while let Some(row) = rows.next().await {
-                            row?;
-                            count += 1;
-                        }
-                        Some(count)
-                    }
-                    Outcome::Empty => None,
-                    Outcome::CopyIn { .. } | Outcome::CopyOut { .. } => {
-                        return Err(SqlError::unsupported("COPY through Arrow Flight SQL"));
-                    }
-                };
-                if let Some(count) = count {
-                    total = Some(total.unwrap_or(0) + count);
-                }
-            }
-        }
+        let cancel: CancelToken = session.cancel_token();
+        let work = run_updates(&mut session, &statements, &executions);
+        let total = control.run(work, || cancel()).await?;
         session.end_implicit_transaction().await?;
         Ok(total.unwrap_or(-1))
     }
+}
+
+/// Runs each statement once per parameter row; answers the rows affected, if any had a count.
+async fn run_updates<S: Session>(
+    session: &mut S,
+    statements: &[S::Statement],
+    executions: &[Vec<Value>],
+) -> Result<Option<i64>, SqlError> {
+    let mut total: Option<i64> = None;
+    for statement in statements {
+        for parameters in executions {
+            let count = match session.execute(statement, parameters.clone()).await? {
+                Outcome::Command { tag } => tag_count(&tag),
+                Outcome::Rows { mut rows, .. } => {
+                    let mut count = 0i64;
+                    while let Some(row) = rows.next().await {
+                        row?;
+                        count += 1;
+                    }
+                    Some(count)
+                }
+                Outcome::Empty => None,
+                Outcome::CopyIn { .. } | Outcome::CopyOut { .. } => {
+                    return Err(SqlError::unsupported("COPY through Arrow Flight SQL"));
+                }
+            };
+            if let Some(count) = count {
+                total = Some(total.unwrap_or(0) + count);
+            }
+        }
+    }
+    Ok(total)
 }
 
 fn multiple_statements() -> SqlError {

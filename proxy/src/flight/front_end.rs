@@ -4,10 +4,13 @@
 //! arrow-flight implements `FlightService` for any `FlightSqlService` and answers a ticket that
 //! is not a Flight SQL command with a decode error; this wrapper sits in front of it so that a
 //! ticket (or a FlightDescriptor command) holding UTF-8 SQL is run as a query, and so that the
-//! caller is checked in one place and attached to the request for the handlers.
+//! caller is checked in one place and attached to the request for the handlers, with the
+//! call's [`Control`]: its deadline is the configured call timeout or the client's own
+//! `grpc-timeout`, whichever comes first.
 
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use arrow_flight::flight_service_server::FlightService;
 use arrow_flight::sql::Any;
@@ -20,6 +23,7 @@ use prost::Message;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::Authenticator;
+use super::running::Control;
 use super::service::Service;
 use crate::Backend;
 
@@ -32,15 +36,43 @@ const FLIGHT_SQL_TYPE_PREFIX: &str = "type.googleapis.com/arrow.flight.protocol.
 pub struct FrontEnd<B: Backend> {
     pub(crate) service: Arc<Service<B>>,
     pub(crate) auth: Arc<Authenticator>,
+    /// The longest a call may run, its stream included (config `flight_call_timeout_ms`).
+    pub(crate) call_timeout: Option<Duration>,
 }
 
 impl<B: Backend> FrontEnd<B> {
-    /// Checks the caller and attaches it to the request.
-    fn admit<T>(&self, request: &mut Request<T>) -> Result<super::auth::Caller, Status> {
+    /// Checks the caller and attaches it to the request, with the call's control.
+    fn admit<T>(&self, request: &mut Request<T>) -> Result<(super::auth::Caller, Control), Status> {
         let caller = self.auth.authorize(request.metadata())?;
+        let asked = request
+            .metadata()
+            .get("grpc-timeout")
+            .and_then(|value| value.to_str().ok())
+            .and_then(grpc_timeout);
+        let timeout = match (self.call_timeout, asked) {
+            (Some(configured), Some(asked)) => Some(configured.min(asked)),
+            (configured, asked) => configured.or(asked),
+        };
+        let control = Control::new(timeout);
         request.extensions_mut().insert(caller.clone());
-        Ok(caller)
+        request.extensions_mut().insert(control.clone());
+        Ok((caller, control))
     }
+}
+
+/// A `grpc-timeout` header's duration: up to 8 digits and a unit (`H`, `M`, `S`, `m`, `u`, `n`).
+fn grpc_timeout(value: &str) -> Option<Duration> {
+    let unit = value.chars().last()?;
+    let amount: u64 = value[..value.len() - unit.len_utf8()].parse().ok()?;
+    Some(match unit {
+        'H' => Duration::from_secs(amount.saturating_mul(3600)),
+        'M' => Duration::from_secs(amount.saturating_mul(60)),
+        'S' => Duration::from_secs(amount),
+        'm' => Duration::from_millis(amount),
+        'u' => Duration::from_micros(amount),
+        'n' => Duration::from_nanos(amount),
+        _ => return None,
+    })
 }
 
 /// The SQL of a ticket or command that is not a Flight SQL command.
@@ -94,12 +126,13 @@ impl<B: Backend> FlightService for FrontEnd<B> {
         &self,
         mut request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        let caller = self.admit(&mut request)?;
+        let (caller, control) = self.admit(&mut request)?;
         if let Some(sql) = plain_sql(&request.get_ref().cmd) {
             let sql = sql.to_owned();
+            let descriptor = request.into_inner();
             return self
                 .service
-                .statement_info(&caller, &sql, request.into_inner(), |described| {
+                .statement_info(&caller, &sql, descriptor, &control, |described| {
                     described.sql.clone().into_bytes()
                 })
                 .await;
@@ -127,11 +160,14 @@ impl<B: Backend> FlightService for FrontEnd<B> {
         &self,
         mut request: Request<Ticket>,
     ) -> Result<Response<Self::DoGetStream>, Status> {
-        let caller = self.admit(&mut request)?;
-        if let Some(sql) = plain_sql(&request.get_ref().ticket) {
-            return Ok(Response::new(
-                self.service.query_stream(&caller, sql).await?,
-            ));
+        let (caller, control) = self.admit(&mut request)?;
+        let ticket = &request.get_ref().ticket;
+        if let Some(sql) = plain_sql(ticket) {
+            let stream = self
+                .service
+                .query_stream(&caller, sql, Vec::new(), &control, ticket)
+                .await?;
+            return Ok(Response::new(stream));
         }
         FlightService::do_get(self.service.as_ref(), request).await
     }
@@ -174,7 +210,18 @@ mod tests {
     use arrow_flight::sql::{CommandStatementQuery, ProstMessageExt};
     use prost::Message;
 
-    use super::plain_sql;
+    use super::{grpc_timeout, plain_sql};
+    use std::time::Duration;
+
+    #[test]
+    fn grpc_timeouts_are_read_in_every_unit() {
+        assert_eq!(grpc_timeout("2S"), Some(Duration::from_secs(2)));
+        assert_eq!(grpc_timeout("150m"), Some(Duration::from_millis(150)));
+        assert_eq!(grpc_timeout("1H"), Some(Duration::from_secs(3600)));
+        assert_eq!(grpc_timeout("7u"), Some(Duration::from_micros(7)));
+        assert_eq!(grpc_timeout("S"), None);
+        assert_eq!(grpc_timeout("5x"), None);
+    }
 
     #[test]
     fn sql_tickets_are_told_from_flight_sql_commands() {

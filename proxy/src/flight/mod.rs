@@ -21,7 +21,10 @@
 //!
 //! * [`ingest`] takes bulk uploads into tables; [`type_info`] answers GetXdbcTypeInfo.
 //!
-//! Not yet: CancelFlightInfo and Flight SQL transactions (see docs/arrow-flight-guide.md).
+//! * [`running`] keeps the queries being streamed, so that CancelFlightInfo stops them, and
+//!   gives every call its deadline.
+//!
+//! Not yet: Flight SQL transactions (see docs/arrow-flight-guide.md).
 
 pub mod auth;
 pub mod batches;
@@ -32,6 +35,7 @@ pub mod ingest;
 pub mod metadata;
 pub mod parameters;
 pub mod placeholders;
+pub mod running;
 pub mod schema;
 pub mod service;
 pub mod statements;
@@ -99,6 +103,10 @@ pub struct FlightOptions {
     pub max_prepared_statements: usize,
     /// TLS: with it, the listener accepts TLS connections only (`grpc+tls://`). Default none.
     pub tls: Option<FlightTls>,
+    /// The longest a call may run, its stream included; past it the backend statement is
+    /// interrupted and the call ends with DEADLINE_EXCEEDED. A client's shorter
+    /// `grpc-timeout` wins. Default none.
+    pub call_timeout: Option<Duration>,
 }
 
 impl Default for FlightOptions {
@@ -112,6 +120,7 @@ impl Default for FlightOptions {
             compression: None,
             max_prepared_statements: 10_000,
             tls: None,
+            call_timeout: None,
         }
     }
 }
@@ -149,6 +158,7 @@ pub async fn serve<B: Backend>(
     let front_end = FrontEnd {
         service: Arc::new(Service::new(runner, statements, ipc_options)),
         auth: Arc::new(auth::Authenticator::new(options.auth, options.token_ttl)),
+        call_timeout: options.call_timeout,
     };
     let server = FlightServiceServer::new(front_end)
         .max_decoding_message_size(options.max_message_bytes)

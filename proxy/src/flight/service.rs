@@ -6,7 +6,10 @@
 //! FlightInfo is asked for, and the FlightInfo has no endpoints.
 //! Statement tickets carry their SQL, so they need no server state; prepared statements live in
 //! [`Statements`] until closed. Calls arrive here only after [`super::front_end`] has checked
-//! who is calling.
+//! who is calling and attached the call's [`Control`] (its deadline).
+//!
+//! A DoGet's query stays in [`Running`] while its stream runs, so that CancelFlightInfo (and
+//! Flight SQL's CancelQuery) with the FlightInfo that named its ticket stops it.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -19,16 +22,17 @@ use arrow_flight::flight_service_server::FlightService;
 use arrow_flight::sql::metadata::{SqlInfoData, SqlInfoDataBuilder, XdbcTypeInfoData};
 use arrow_flight::sql::server::{FlightSqlService, PeekableFlightDataStream};
 use arrow_flight::sql::{
-    ActionClosePreparedStatementRequest, ActionCreatePreparedStatementRequest,
-    ActionCreatePreparedStatementResult, CommandGetCatalogs, CommandGetDbSchemas,
-    CommandGetPrimaryKeys, CommandGetSqlInfo, CommandGetTableTypes, CommandGetTables,
-    CommandGetXdbcTypeInfo, CommandPreparedStatementQuery, CommandPreparedStatementUpdate,
-    CommandStatementIngest, CommandStatementQuery, CommandStatementUpdate,
-    DoPutPreparedStatementResult, ProstMessageExt, SqlInfo, TicketStatementQuery,
+    ActionCancelQueryRequest, ActionCancelQueryResult, ActionClosePreparedStatementRequest,
+    ActionCreatePreparedStatementRequest, ActionCreatePreparedStatementResult, CommandGetCatalogs,
+    CommandGetDbSchemas, CommandGetPrimaryKeys, CommandGetSqlInfo, CommandGetTableTypes,
+    CommandGetTables, CommandGetXdbcTypeInfo, CommandPreparedStatementQuery,
+    CommandPreparedStatementUpdate, CommandStatementIngest, CommandStatementQuery,
+    CommandStatementUpdate, DoPutPreparedStatementResult, ProstMessageExt, SqlInfo,
+    TicketStatementQuery,
 };
 use arrow_flight::{
-    Action, FlightData, FlightDescriptor, FlightEndpoint, FlightInfo, IpcMessage, SchemaAsIpc,
-    Ticket,
+    Action, ActionType, CancelFlightInfoRequest, CancelFlightInfoResult, CancelStatus, FlightData,
+    FlightDescriptor, FlightEndpoint, FlightInfo, IpcMessage, SchemaAsIpc, Ticket,
 };
 use arrow_ipc::writer::IpcWriteOptions;
 use arrow_schema::{Field as ArrowField, Schema, SchemaRef};
@@ -41,6 +45,7 @@ use super::errors::{invalid, status};
 use super::execution::{BatchReceiver, Described, Runner};
 use super::metadata::{TABLE_TYPES, primary_keys_schema};
 use super::parameters::parameter_rows;
+use super::running::{Control, Registration, Running};
 use super::schema::{arrow_schema, data_type};
 use super::statements::Statements;
 use crate::{Backend, SqlError};
@@ -55,7 +60,11 @@ pub struct Service<B: Backend> {
     ipc_options: IpcWriteOptions,
     sql_info: SqlInfoData,
     type_info: XdbcTypeInfoData,
+    running: Arc<Running>,
 }
+
+/// The core Flight action that cancels the queries of a FlightInfo.
+const CANCEL_FLIGHT_INFO: &str = "CancelFlightInfo";
 
 fn sql_info() -> SqlInfoData {
     let mut builder = SqlInfoDataBuilder::new();
@@ -67,7 +76,7 @@ fn sql_info() -> SqlInfoData {
     builder.append(SqlInfo::FlightSqlServerSubstrait, false);
     // SqlSupportedTransaction::None: every call is its own transaction.
     builder.append(SqlInfo::FlightSqlServerTransaction, 0i32);
-    builder.append(SqlInfo::FlightSqlServerCancel, false);
+    builder.append(SqlInfo::FlightSqlServerCancel, true);
     builder.append(SqlInfo::FlightSqlServerBulkIngestion, true);
     builder.append(SqlInfo::FlightSqlServerIngestTransactionsSupported, false);
     builder.append(SqlInfo::SqlDdlTable, true);
@@ -85,6 +94,23 @@ fn caller<T>(request: &Request<T>) -> Result<Caller, Status> {
         .get::<Caller>()
         .cloned()
         .ok_or_else(|| Status::unauthenticated("the call was not authenticated"))
+}
+
+/// The control (deadline, cancellation) the front end attached to a request.
+fn control<T>(request: &Request<T>) -> Control {
+    request
+        .extensions()
+        .get::<Control>()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The tickets of a FlightInfo's endpoints.
+fn tickets(info: &FlightInfo) -> impl Iterator<Item = &[u8]> {
+    info.endpoint
+        .iter()
+        .filter_map(|endpoint| endpoint.ticket.as_ref())
+        .map(|ticket| ticket.ticket.as_ref())
 }
 
 fn arrow_status(error: impl std::fmt::Display) -> Status {
@@ -134,14 +160,23 @@ impl<B: Backend> Service<B> {
             ipc_options,
             sql_info: sql_info(),
             type_info: super::type_info::type_info(),
+            running: Arc::default(),
         }
     }
 
     /// Encodes batches as Flight data: the schema first (also for an empty result), then each
     /// batch, compressed as configured.
-    fn encode(&self, schema: SchemaRef, batches: BatchReceiver) -> DataStream {
-        let batches = futures::stream::unfold(batches, |mut receiver| async move {
-            receiver.recv().await.map(|item| (item, receiver))
+    /// The query stays registered as running until the stream ends or is dropped.
+    fn encode(
+        &self,
+        schema: SchemaRef,
+        batches: BatchReceiver,
+        registration: Registration,
+    ) -> DataStream {
+        let state = (batches, registration);
+        let batches = futures::stream::unfold(state, |(mut receiver, registration)| async move {
+            let item = receiver.recv().await?;
+            Some((item, (receiver, registration)))
         })
         .map(|item| item.map_err(|e| FlightError::Tonic(Box::new(status(&e)))));
         self.encode_stream(schema, batches)
@@ -169,14 +204,33 @@ impl<B: Backend> Service<B> {
         Ok(self.encode_stream(schema, futures::stream::once(async { Ok(batch) })))
     }
 
-    /// Runs SQL and streams its rows (DoGet of a statement ticket, or of plain SQL).
-    pub async fn query_stream(&self, caller: &Caller, sql: &str) -> Result<DataStream, Status> {
+    /// Runs a DoGet's query (SQL with its parameter rows) and streams its rows, registered
+    /// under the ticket that asked for it.
+    pub async fn query_stream(
+        &self,
+        caller: &Caller,
+        sql: &str,
+        parameter_rows: Vec<Vec<crate::Value>>,
+        control: &Control,
+        ticket: &[u8],
+    ) -> Result<DataStream, Status> {
+        let registration = self.running.register(ticket, &caller.user, control);
         let (schema, batches) = self
             .runner
-            .query(caller, sql, Vec::new())
+            .query(caller, sql, parameter_rows, control)
             .await
             .map_err(|e| status(&e))?;
-        Ok(self.encode(schema, batches))
+        Ok(self.encode(schema, batches, registration))
+    }
+
+    /// Stops the caller's running queries of a FlightInfo; NOT_FOUND when none is running.
+    fn cancel_queries(&self, caller: &Caller, info: &FlightInfo) -> Result<(), Status> {
+        match self.running.cancel(&caller.user, tickets(info)) {
+            0 => Err(Status::not_found(
+                "no query of this FlightInfo is running (it finished or was never started)",
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The FlightInfo of SQL: its schema and a ticket holding the SQL, or, for a statement
@@ -186,11 +240,12 @@ impl<B: Backend> Service<B> {
         caller: &Caller,
         sql: &str,
         descriptor: FlightDescriptor,
+        control: &Control,
         ticket_of: impl FnOnce(&Described) -> Vec<u8>,
     ) -> Result<Response<FlightInfo>, Status> {
         let described = self
             .runner
-            .describe(caller, sql)
+            .describe(caller, sql, control)
             .await
             .map_err(|e| status(&e))?;
         match &described.fields {
@@ -198,7 +253,7 @@ impl<B: Backend> Service<B> {
             None => {
                 let count = self
                     .runner
-                    .update(caller, &described.sql, Vec::new())
+                    .update(caller, &described.sql, Vec::new(), control)
                     .await
                     .map_err(|e| status(&e))?;
                 finished_info(count, descriptor)
@@ -239,7 +294,9 @@ impl<B: Backend> FlightSqlService for Service<B> {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let caller = caller(&request)?;
-        self.statement_info(&caller, &query.query, request.into_inner(), |described| {
+        let control = control(&request);
+        let descriptor = request.into_inner();
+        self.statement_info(&caller, &query.query, descriptor, &control, |described| {
             TicketStatementQuery {
                 statement_handle: described.sql.clone().into(),
             }
@@ -257,7 +314,17 @@ impl<B: Backend> FlightSqlService for Service<B> {
         let caller = caller(&request)?;
         let sql = std::str::from_utf8(&ticket.statement_handle)
             .map_err(|_| invalid("the statement ticket is not UTF-8 SQL"))?;
-        Ok(Response::new(self.query_stream(&caller, sql).await?))
+        let control = control(&request);
+        let stream = self
+            .query_stream(
+                &caller,
+                sql,
+                Vec::new(),
+                &control,
+                &request.get_ref().ticket,
+            )
+            .await?;
+        Ok(Response::new(stream))
     }
 
     async fn do_put_statement_update(
@@ -267,7 +334,7 @@ impl<B: Backend> FlightSqlService for Service<B> {
     ) -> Result<i64, Status> {
         let caller = caller(&request)?;
         self.runner
-            .update(&caller, &command.query, Vec::new())
+            .update(&caller, &command.query, Vec::new(), &control(&request))
             .await
             .map_err(sql_status)
     }
@@ -278,6 +345,7 @@ impl<B: Backend> FlightSqlService for Service<B> {
         request: Request<PeekableFlightDataStream>,
     ) -> Result<i64, Status> {
         let caller = caller(&request)?;
+        let control = control(&request);
         let data = request
             .into_inner()
             .try_filter(|data| futures::future::ready(!data.data_header.is_empty()))
@@ -293,10 +361,12 @@ impl<B: Backend> FlightSqlService for Service<B> {
         let schema = decoded.schema().map(|schema| schema.as_ref().clone());
         let batches = futures::stream::iter(first.map(Ok))
             .chain(decoded.map(move |batch| batch.map_err(unreadable)));
-        self.runner
-            .ingest(&caller, &command, Box::pin(batches), move || schema)
-            .await
-            .map_err(sql_status)
+        // Past the deadline the ingest is dropped: its session closes and the uncommitted
+        // rows are rolled back with it.
+        let ingest = self
+            .runner
+            .ingest(&caller, &command, Box::pin(batches), move || schema);
+        control.run(ingest, || ()).await.map_err(sql_status)
     }
 
     async fn do_action_create_prepared_statement(
@@ -307,7 +377,7 @@ impl<B: Backend> FlightSqlService for Service<B> {
         let caller = caller(&request)?;
         let described = self
             .runner
-            .describe(&caller, &query.query)
+            .describe(&caller, &query.query, &control(&request))
             .await
             .map_err(sql_status)?;
         let dataset = arrow_schema(described.fields.as_deref().map_or(&[], Vec::as_slice));
@@ -330,6 +400,57 @@ impl<B: Backend> FlightSqlService for Service<B> {
             dataset_schema: schema_bytes(&dataset)?,
             parameter_schema: schema_bytes(&parameters)?,
         })
+    }
+
+    async fn do_action_cancel_query(
+        &self,
+        query: ActionCancelQueryRequest,
+        request: Request<Action>,
+    ) -> Result<ActionCancelQueryResult, Status> {
+        let caller = caller(&request)?;
+        let info = FlightInfo::decode(query.info)
+            .map_err(|e| invalid(format!("CancelQuery: the FlightInfo does not decode: {e}")))?;
+        self.cancel_queries(&caller, &info)?;
+        // CancelQuery's CancelResult is not exported by arrow-flight; it numbers its values as
+        // CancelFlightInfo's CancelStatus does (CANCELLED = 1).
+        Ok(ActionCancelQueryResult {
+            result: CancelStatus::Cancelled.into(),
+        })
+    }
+
+    async fn do_action_fallback(
+        &self,
+        request: Request<Action>,
+    ) -> Result<Response<<Self as FlightService>::DoActionStream>, Status> {
+        let action = request.get_ref();
+        if action.r#type != CANCEL_FLIGHT_INFO {
+            return Err(invalid(format!("unknown action {:?}", action.r#type)));
+        }
+        let caller = caller(&request)?;
+        let info = CancelFlightInfoRequest::decode(action.body.clone())
+            .map_err(|e| {
+                invalid(format!(
+                    "CancelFlightInfo: the request does not decode: {e}"
+                ))
+            })?
+            .info
+            .ok_or_else(|| invalid("CancelFlightInfo: the request has no FlightInfo"))?;
+        self.cancel_queries(&caller, &info)?;
+        let result = CancelFlightInfoResult::new(CancelStatus::Cancelled);
+        let body = arrow_flight::Result {
+            body: result.encode_to_vec().into(),
+        };
+        Ok(Response::new(Box::pin(futures::stream::iter([Ok(body)]))))
+    }
+
+    async fn list_custom_actions(&self) -> Option<Vec<Result<ActionType, Status>>> {
+        Some(vec![Ok(ActionType {
+            r#type: CANCEL_FLIGHT_INFO.to_owned(),
+            description: "Cancels the running queries of a FlightInfo\n\
+                Request Message: CancelFlightInfoRequest\n\
+                Response Message: CancelFlightInfoResult"
+                .to_owned(),
+        })])
     }
 
     async fn do_action_close_prepared_statement(
@@ -373,6 +494,7 @@ impl<B: Backend> FlightSqlService for Service<B> {
             .statements
             .get(&caller.user, &query.prepared_statement_handle)
             .map_err(sql_status)?;
+        let control = control(&request);
         let descriptor = request.into_inner();
         match &prepared.described.fields {
             Some(fields) => flight_info(
@@ -383,7 +505,12 @@ impl<B: Backend> FlightSqlService for Service<B> {
             None => {
                 let count = self
                     .runner
-                    .update(&caller, &prepared.described.sql, prepared.parameter_rows)
+                    .update(
+                        &caller,
+                        &prepared.described.sql,
+                        prepared.parameter_rows,
+                        &control,
+                    )
                     .await
                     .map_err(sql_status)?;
                 finished_info(count, descriptor)
@@ -401,12 +528,16 @@ impl<B: Backend> FlightSqlService for Service<B> {
             .statements
             .get(&caller.user, &query.prepared_statement_handle)
             .map_err(sql_status)?;
-        let (schema, batches) = self
-            .runner
-            .query(&caller, &prepared.described.sql, prepared.parameter_rows)
-            .await
-            .map_err(sql_status)?;
-        Ok(Response::new(self.encode(schema, batches)))
+        let stream = self
+            .query_stream(
+                &caller,
+                &prepared.described.sql,
+                prepared.parameter_rows,
+                &control(&request),
+                &request.get_ref().ticket,
+            )
+            .await?;
+        Ok(Response::new(stream))
     }
 
     async fn do_put_prepared_statement_update(
@@ -415,6 +546,7 @@ impl<B: Backend> FlightSqlService for Service<B> {
         request: Request<PeekableFlightDataStream>,
     ) -> Result<i64, Status> {
         let caller = caller(&request)?;
+        let control = control(&request);
         let handle = query.prepared_statement_handle;
         let prepared = self
             .statements
@@ -427,7 +559,7 @@ impl<B: Backend> FlightSqlService for Service<B> {
             sent
         };
         self.runner
-            .update(&caller, &prepared.described.sql, rows)
+            .update(&caller, &prepared.described.sql, rows, &control)
             .await
             .map_err(sql_status)
     }
