@@ -160,6 +160,9 @@ pub fn parse_bool(text: &str) -> Result<bool, SqlError> {
 /// (ignored, as PostgreSQL does for `timestamp`).
 pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, SqlError> {
     let trimmed = text.trim();
+    if let Some(value) = parse_iso_timestamp(trimmed) {
+        return Ok(value);
+    }
     for format in [
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -177,6 +180,40 @@ pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, SqlError> {
         return Ok(date.and_time(NaiveTime::MIN));
     }
     Err(date_error("timestamp", text))
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.ffffff]` (or with `T`), the form PostgreSQL prints and pgbridge
+/// stores, read without chrono's format interpreter: a row of timestamps read from SQLite
+/// would otherwise spend most of its time there. `None` for any other form (and for
+/// impossible dates), which the general parsers then decide.
+fn parse_iso_timestamp(text: &str) -> Option<NaiveDateTime> {
+    let bytes = text.as_bytes();
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if bytes.len() < 19
+        || !matches!(bytes[10], b' ' | b'T')
+        || separators.iter().any(|&(at, byte)| bytes[at] != byte)
+    {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |value, &digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| value * 10 + u32::from(digit - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&bytes[0..4])?).ok()?;
+    let [month, day, hour, minute, second] =
+        [5, 8, 11, 14, 17].map(|at| number(&bytes[at..at + 2]));
+    let micros = match &bytes[19..] {
+        [] => 0,
+        [b'.', fraction @ ..] if (1..=6).contains(&fraction.len()) => {
+            let padding = u32::try_from(6 - fraction.len()).ok()?;
+            number(fraction)? * 10u32.pow(padding)
+        }
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(year, month?, day?)?.and_hms_micro_opt(hour?, minute?, second?, micros)
 }
 
 /// Why date or timestamp text was refused: fields that are well-formed numbers but out of range
@@ -210,6 +247,13 @@ fn date_error(type_name: &str, text: &str) -> SqlError {
 /// TimeZone pgbridge reports).
 pub fn parse_timestamptz(text: &str) -> Result<DateTime<Utc>, SqlError> {
     let trimmed = text.trim();
+    if let Some(value) = ["+00", "+00:00", "Z"]
+        .iter()
+        .find_map(|zone| trimmed.strip_suffix(zone))
+        .and_then(parse_iso_timestamp)
+    {
+        return Ok(value.and_utc());
+    }
     let normalized = normalize_offset(trimmed);
     for format in [
         "%Y-%m-%d %H:%M:%S%.f%:z",
@@ -485,6 +529,48 @@ pub fn parse_bytea(text: &str) -> Result<Vec<u8>, SqlError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_iso_fast_path_reads_what_the_general_parser_reads() {
+        use super::{parse_iso_timestamp, parse_timestamp, parse_timestamptz};
+        for text in [
+            "2024-02-29 13:45:10",
+            "2024-02-29T13:45:10.25",
+            "1999-12-31 23:59:59.999999",
+            "0001-01-01 00:00:00.000001",
+        ] {
+            let fast = parse_iso_timestamp(text).unwrap();
+            let general = chrono::NaiveDateTime::parse_from_str(
+                &text.replace('T', " "),
+                "%Y-%m-%d %H:%M:%S%.f",
+            )
+            .unwrap();
+            assert_eq!(fast, general, "{text}");
+            assert_eq!(
+                parse_timestamptz(&format!("{text}+00"))
+                    .unwrap()
+                    .naive_utc(),
+                fast
+            );
+        }
+        for other in [
+            "2023-02-29 00:00:00",
+            "2024-01-01 24:00:00",
+            "2024-01-01 00:00:00.1234567",
+            "2024-01-01 00:00",
+            "2024-1-01 00:00:00",
+            "24-01-01 00:00:00",
+        ] {
+            assert_eq!(parse_iso_timestamp(other), None, "{other}");
+        }
+        assert!(parse_timestamp("2023-02-29 00:00:00").is_err());
+        assert_eq!(
+            parse_timestamptz("2024-01-01 10:00:00+02")
+                .unwrap()
+                .to_string(),
+            "2024-01-01 08:00:00 UTC"
+        );
+    }
+
     use super::*;
 
     #[test]
