@@ -65,6 +65,15 @@ async fn emulator_reads_a_table_typed_by_information_schema() {
         seen,
         [(1, "ada".to_owned(), 99.5), (2, "grace".to_owned(), 87.25)]
     );
+    // A wildcard: the columns come from the metadata of the prepare-time run.
+    let all = client
+        .query_one("SELECT * FROM people WHERE id = $1", &[&3i32])
+        .await
+        .unwrap();
+    let names: Vec<&str> = all.columns().iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["id", "name", "score"]);
+    assert_eq!(all.get::<_, &str>(1), "edsger");
+    assert_eq!(all.get::<_, f64>(2), 78.0);
     let limited = client
         .query("SELECT name FROM people ORDER BY id LIMIT 1 OFFSET 1", &[])
         .await
