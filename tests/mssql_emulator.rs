@@ -145,6 +145,23 @@ async fn emulator_transaction_pooling_shares_one_connection() {
     assert_eq!(three, 3);
 }
 
+/// The ADO.NET connection string form logs in too.
+#[tokio::test]
+async fn emulator_ado_connection_string() {
+    let Some(emulator) = Emulator::start() else {
+        return;
+    };
+    let ado = format!(
+        "mssql:Server=tcp:127.0.0.1,{};Database=pysqlbridge;User Id=pgbridge;\
+         Password=Emulated-Secret-1;Encrypt=true;TrustServerCertificate=true",
+        emulator.port
+    );
+    let server = mssql::pgbridge(ado, 2).await;
+    let client = server.client().await;
+    let two: i32 = client.query_one("SELECT 1 + 1", &[]).await.unwrap().get(0);
+    assert_eq!(two, 2);
+}
+
 /// A wrong password fails the client's connection with 28P01 at pgbridge's start.
 #[tokio::test]
 async fn emulator_refuses_a_wrong_password() {

@@ -8,6 +8,10 @@
 //! | `instance` | a named instance, found through the SQL Browser (UDP 1434) | none |
 //! | `application_name` | shown by SQL Server in `sys.dm_exec_sessions` | `pgbridge` |
 //! | `pooling` | `transaction` / `session` (docs/database-adapters.md) | `transaction` |
+//!
+//! Or an ADO.NET connection string after `mssql:` (tiberius reads it:
+//! `mssql:Server=tcp:HOST,PORT;Database=DB;User Id=USER;Password=PASSWORD;Encrypt=true`), with
+//! transaction pooling.
 
 use pgbridge_proxy::SqlError;
 use tiberius::{AuthMethod, Config, EncryptionLevel};
@@ -82,8 +86,19 @@ fn encryption(value: &str) -> Result<EncryptionLevel, SqlError> {
     })
 }
 
-/// Reads a `mssql://` URL.
+/// Reads a `mssql://` URL or a `mssql:` ADO.NET connection string.
 pub fn parse(url: &str) -> Result<Target, SqlError> {
+    if let Some(ado) = url
+        .strip_prefix("mssql:")
+        .filter(|rest| !rest.starts_with("//"))
+    {
+        let mut config = Config::from_ado_string(ado).map_err(invalid)?;
+        config.application_name("pgbridge");
+        return Ok(Target {
+            config,
+            pooling: Pooling::Transaction,
+        });
+    }
     let rest = url
         .strip_prefix("mssql://")
         .or_else(|| url.strip_prefix("sqlserver://"))
@@ -168,6 +183,17 @@ mod tests {
         let default_port = parse("sqlserver://sa:x@localhost/master").unwrap();
         assert_eq!(default_port.config.get_addr(), "localhost:1433");
         assert_eq!(default_port.pooling, Pooling::Transaction);
+    }
+
+    #[test]
+    fn ado_connection_strings_are_read_by_tiberius() {
+        let target = parse(
+            "mssql:Server=tcp:db.example,14330;Database=shop;User Id=sa;Password=x;Encrypt=true",
+        )
+        .unwrap();
+        assert_eq!(target.config.get_addr(), "db.example:14330");
+        assert_eq!(target.pooling, Pooling::Transaction);
+        assert_eq!(parse("mssql:Encrypt=maybe").unwrap_err().code, "08001");
     }
 
     #[test]
