@@ -145,6 +145,24 @@ async fn emulator_transaction_pooling_shares_one_connection() {
     assert_eq!(three, 3);
 }
 
+/// COPY (query) TO STDOUT streams the emulator's rows in PostgreSQL's text format.
+#[tokio::test]
+async fn emulator_copy_out() {
+    let Some((_emulator, _server, client)) = session("", 2).await else {
+        return;
+    };
+    let stream = client
+        .copy_out("COPY (SELECT id, name, score FROM people ORDER BY id) TO STDOUT")
+        .await
+        .unwrap();
+    let chunks: Vec<bytes::Bytes> = futures::TryStreamExt::try_collect(stream).await.unwrap();
+    let text: String = chunks
+        .iter()
+        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+        .collect();
+    assert_eq!(text, "1\tada\t99.5\n2\tgrace\t87.25\n3\tedsger\t78\n");
+}
+
 /// The ADO.NET connection string form logs in too.
 #[tokio::test]
 async fn emulator_ado_connection_string() {
