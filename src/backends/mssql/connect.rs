@@ -29,8 +29,8 @@ use super::schema;
 use super::types::{Native, Parameter, convert, native, read, type_of_result};
 use super::url::Pooling;
 use crate::backends::adapter::{
-    BATCH_ROWS, BATCHES_AHEAD, BackendConnection, Batch, OutputType, Prepared, RowBatch,
-    SessionValues, TableColumns, quote_identifier,
+    BATCHES_AHEAD, BackendConnection, Batch, Batcher, OutputType, Prepared, SessionValues,
+    TableColumns, quote_identifier,
 };
 use crate::backends::catalog_database::CatalogReads;
 #[cfg(not(feature = "sqlite"))]
@@ -471,7 +471,7 @@ async fn query(
         .await
         .map_err(|e| classify(&e))?;
     let mut natives: Vec<Native> = Vec::new();
-    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let mut batcher = Batcher::new(sink);
     let mut open = true;
     while let Some(item) = stream.try_next().await.map_err(|e| classify(&e))? {
         match item {
@@ -490,30 +490,15 @@ async fn query(
                     .zip(types)
                     .map(|((data, native), output)| convert(read(data, *native), output))
                     .collect();
-                batch.push(values?);
-                if batch.len() == BATCH_ROWS {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                    let sent = sink
-                        .send(Ok(RowBatch {
-                            rows: full,
-                            last: false,
-                        }))
-                        .await;
-                    // The client went away or closed the portal: read on without sending, so
-                    // the connection is free for the next request.
-                    open = sent.is_ok();
-                }
+                // Once the client is gone (or closed the portal) the rest is read without
+                // sending, so that the connection is free for the next request.
+                open = batcher.push(values?).await;
             }
             _ => {}
         }
     }
     if open {
-        let _ = sink
-            .send(Ok(RowBatch {
-                rows: batch,
-                last: true,
-            }))
-            .await;
+        let _ = sink.send(Ok(batcher.last())).await;
     }
     Ok(())
 }
