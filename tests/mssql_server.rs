@@ -161,6 +161,30 @@ async fn server_returning_constraints_and_rollback() {
         .unwrap()
         .get(0);
     assert_eq!(kept, 1, "ROLLBACK undid the DELETE");
+    // COPY FROM runs one prepared INSERT per row (insert_rows).
+    let sink = client
+        .copy_in(&format!("COPY {kids} (name, age) FROM STDIN"))
+        .await
+        .unwrap();
+    futures::pin_mut!(sink);
+    futures::SinkExt::send(&mut sink, bytes::Bytes::from_static(b"bob\t7\ncid\t\\N\n"))
+        .await
+        .unwrap();
+    assert_eq!(sink.finish().await.unwrap(), 2);
+    let copied: Vec<(String, Option<i32>)> = client
+        .query(
+            &format!("SELECT name, age FROM {kids} WHERE id > 1 ORDER BY id"),
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(
+        copied,
+        [("bob".to_owned(), Some(7)), ("cid".to_owned(), None)]
+    );
     client
         .batch_execute(&format!("DROP TABLE {kids}; DROP TABLE {parents}"))
         .await
