@@ -10,7 +10,7 @@
 # Works on a fresh Debian 12 machine, as root or as a normal user, with the Rust toolchain on
 # PATH. It installs what it needs when missing: Debian's postgresql-client (psql, pgbench; as
 # root, or through passwordless sudo) and a Python venv at .venv with psycopg and pytest from
-# PyPI. Then it runs `cargo test --workspace` (features observers and arrow), builds the debug binary, and runs each suite
+# PyPI. Then it runs `cargo test --workspace` (features observers, arrow and mssql), builds the debug binary, and runs each suite
 # against its own pgbridge (a temporary SQLite file, a free port chosen by the kernel), which it
 # stops afterwards. It exits non-zero if anything failed; every suite runs even after a failure.
 #
@@ -22,7 +22,9 @@
 #
 # The cargo tests of the MySQL backend (tests/mysql.rs, tests/mysql_catalog.rs) need a real
 # MariaDB too: the one found or started as for the harness below, exported as
-# PGBRIDGE_MARIADB_URL.
+# PGBRIDGE_MARIADB_URL. The SQL Server backend's (tests/mssql_emulator.rs) start the pysqlbridge
+# T-SQL emulator from .venv (PGBRIDGE_PYSQLBRIDGE_PYTHON) and must run
+# (PGBRIDGE_REQUIRE_MSSQL_EMULATOR=1); tests/mssql_server.rs runs only with PGBRIDGE_MSSQL_URL.
 #
 # The differential harness (conformance/differential) runs after the cargo tests and regenerates
 # docs/dialect-report.md. It needs a real PostgreSQL (the oracle) and a real MariaDB: the ones at
@@ -93,7 +95,8 @@ ensure_postgresql_client() {
     fi
 }
 
-# .venv with psycopg 3 and pytest, and aiosmtpd (the SMTP sink of tests/observer_targets.rs).
+# .venv with psycopg 3 and pytest, aiosmtpd (the SMTP sink of tests/observer_targets.rs) and
+# pysqlbridge (the T-SQL emulator of tests/mssql_emulator.rs).
 ensure_python_venv() {
     if [[ ! -x "$VENV/bin/python" ]]; then
         log "creating Python venv at $VENV"
@@ -107,10 +110,11 @@ ensure_python_venv() {
             python3 -m venv "$VENV" || return 1
         fi
     fi
-    if ! "$VENV/bin/python" -c 'import psycopg, pytest, aiosmtpd' 2>/dev/null; then
-        log "installing psycopg, pytest and aiosmtpd into $VENV"
+    if ! "$VENV/bin/python" -c 'import psycopg, pytest, aiosmtpd, pysqlbridge' 2>/dev/null; then
+        log "installing psycopg, pytest, aiosmtpd and pysqlbridge into $VENV"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-            -r conformance/psycopg/requirements.txt -r tests/smtp/requirements.txt || return 1
+            -r conformance/psycopg/requirements.txt -r tests/smtp/requirements.txt \
+            -r tests/mssql/requirements.txt || return 1
     fi
 }
 
@@ -124,8 +128,9 @@ run_cargo_tests() {
         start_own_mariadb || warn "no MariaDB: tests/mysql.rs will fail"
     fi
     export PGBRIDGE_MARIADB_URL="$MARIADB_URL"
-    log "cargo test --workspace --features pgbridge/observers,pgbridge/arrow --no-fail-fast (PGBRIDGE_MARIADB_URL=$PGBRIDGE_MARIADB_URL)"
-    cargo test --workspace --features pgbridge/observers,pgbridge/arrow --no-fail-fast
+    export PGBRIDGE_PYSQLBRIDGE_PYTHON="$VENV/bin/python" PGBRIDGE_REQUIRE_MSSQL_EMULATOR=1
+    log "cargo test --workspace --features pgbridge/observers,pgbridge/arrow,pgbridge/mssql --no-fail-fast (PGBRIDGE_MARIADB_URL=$PGBRIDGE_MARIADB_URL)"
+    cargo test --workspace --features pgbridge/observers,pgbridge/arrow,pgbridge/mssql --no-fail-fast
 }
 
 build_pgbridge() {

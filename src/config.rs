@@ -125,11 +125,13 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Backend URL: `sqlite://PATH`, `sqlite::memory:` or
     /// `mysql://USER:PASSWORD@HOST:PORT/DATABASE` (MySQL / MariaDB, feature `mysql`; also
-    /// `mariadb://`). Default `sqlite://pgbridge.db`.
+    /// `mariadb://`) or `mssql://USER:PASSWORD@HOST:PORT/DATABASE?encrypt=..` (SQL Server,
+    /// feature `mssql`; docs/database-adapters.md). Default `sqlite://pgbridge.db`.
     pub backend: String,
     /// MySQL / MariaDB: backend connections the pool opens at most; each client session keeps
-    /// one for its whole life (docs/mysql.md), so this bounds concurrent sessions. Ignored by
-    /// SQLite. Default 100.
+    /// one for its whole life (docs/mysql.md), so this bounds concurrent sessions. SQL Server:
+    /// the same limit, but a session holds a connection only inside a transaction block (by
+    /// default). Ignored by SQLite. Default 100.
     pub backend_max_connections: u32,
     /// Log filter (`error`, `warn`, `info`, `debug`, `trace` or a tracing directive). Default `info`.
     pub log_level: String,

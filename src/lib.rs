@@ -14,6 +14,7 @@
 //!           translate with pgbridge_dialects, infer types, keep transaction state
 //!        -> backends::adapter seam -> backends::sqlite (worker thread per session, rusqlite)
 //!                                      or backends::mysql (pooled sqlx connection per session)
+//!                                      or backends::mssql (tiberius clients, transaction pooling)
 //!        -> rows stream back through the seam, encoded by the wire front end
 //! ```
 //!

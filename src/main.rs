@@ -21,7 +21,7 @@ struct Cli {
     /// Address to listen on for PostgreSQL clients [default: 127.0.0.1:6432; config key `listen`]
     #[arg(long, env = "PGBRIDGE_LISTEN", value_name = "HOST:PORT")]
     listen: Option<SocketAddr>,
-    /// Backend database URL: sqlite://PATH, sqlite::memory: or mysql://USER:PASSWORD@HOST:PORT/DATABASE [default: sqlite://pgbridge.db; config key `backend`]
+    /// Backend database URL: sqlite://PATH, sqlite::memory:, mysql://USER:PASSWORD@HOST:PORT/DATABASE or mssql://USER:PASSWORD@HOST:PORT/DATABASE [default: sqlite://pgbridge.db; config key `backend`]
     #[arg(long, env = "PGBRIDGE_BACKEND", value_name = "URL")]
     backend: Option<String>,
     /// TOML configuration file (see pgbridge.example.toml); flags override it

@@ -10,10 +10,10 @@ use pgbridge_proxy::wire::{
 use tokio::net::TcpListener;
 
 use crate::Config;
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
+#[cfg(any(feature = "sqlite", feature = "mysql", feature = "mssql"))]
 use crate::backends::adapter::Adapter;
 use crate::config::AuthMethod;
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
+#[cfg(any(feature = "sqlite", feature = "mysql", feature = "mssql"))]
 use crate::engine::Engine;
 
 /// Why the server could not run.
@@ -196,10 +196,12 @@ async fn serve_front_ends(
     match config.backend.split(':').next().unwrap_or_default() {
         "sqlite" => serve_sqlite(&config, front_ends, shutdown).await,
         "mysql" | "mariadb" => serve_mysql(&config, front_ends, shutdown).await,
+        "mssql" | "sqlserver" => serve_mssql(&config, front_ends, shutdown).await,
         _ => Err(backend_error(
             &config,
-            "unknown backend URL scheme: expected sqlite://PATH, sqlite::memory: or \
-             mysql://USER:PASSWORD@HOST:PORT/DATABASE"
+            "unknown backend URL scheme: expected sqlite://PATH, sqlite::memory:, \
+             mysql://USER:PASSWORD@HOST:PORT/DATABASE or \
+             mssql://USER:PASSWORD@HOST:PORT/DATABASE"
                 .to_owned(),
         )),
     }
@@ -207,7 +209,10 @@ async fn serve_front_ends(
 
 /// The listeners and settings of the front ends to serve.
 // Without a backend feature nothing is served, so nothing reads them.
-#[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "mysql", feature = "mssql")),
+    allow(dead_code)
+)]
 struct FrontEnds {
     listener: TcpListener,
     options: WireOptions,
@@ -221,7 +226,7 @@ fn backend_error(config: &Config, message: String) -> RunError {
     }
 }
 
-#[cfg(not(all(feature = "sqlite", feature = "mysql")))]
+#[cfg(not(all(feature = "sqlite", feature = "mysql", feature = "mssql")))]
 fn not_built(config: &Config, feature: &str) -> RunError {
     backend_error(
         config,
@@ -269,8 +274,27 @@ async fn serve_mysql(
     }
 }
 
+async fn serve_mssql(
+    config: &Config,
+    front_ends: FrontEnds,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RunError> {
+    #[cfg(feature = "mssql")]
+    {
+        let engine = Engine::open_mssql(&config.backend, config.backend_max_connections)
+            .await
+            .map_err(|e| backend_error(config, e.message))?;
+        serve_engine(config, engine, front_ends, shutdown).await
+    }
+    #[cfg(not(feature = "mssql"))]
+    {
+        let _ = (front_ends, shutdown);
+        Err(not_built(config, "mssql"))
+    }
+}
+
 /// Serves one engine until shutdown.
-#[cfg(any(feature = "sqlite", feature = "mysql"))]
+#[cfg(any(feature = "sqlite", feature = "mysql", feature = "mssql"))]
 async fn serve_engine<A: Adapter>(
     config: &Config,
     engine: Engine<A>,
@@ -316,7 +340,10 @@ async fn serve_engine<A: Adapter>(
 }
 
 /// Starts the observer pipeline the config describes, and its metrics endpoint.
-#[cfg(all(feature = "observers", any(feature = "sqlite", feature = "mysql")))]
+#[cfg(all(
+    feature = "observers",
+    any(feature = "sqlite", feature = "mysql", feature = "mssql")
+))]
 async fn attach_observers<A: Adapter>(
     config: &Config,
     engine: Engine<A>,
@@ -349,7 +376,10 @@ async fn attach_observers<A: Adapter>(
 }
 
 /// Without the `observers` feature an enabled `[observers]` section is refused.
-#[cfg(all(not(feature = "observers"), any(feature = "sqlite", feature = "mysql")))]
+#[cfg(all(
+    not(feature = "observers"),
+    any(feature = "sqlite", feature = "mysql", feature = "mssql")
+))]
 async fn attach_observers<A: Adapter>(
     config: &Config,
     engine: Engine<A>,

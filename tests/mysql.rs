@@ -13,7 +13,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::mariadb::{Database, session};
-use common::sqlstate;
+use common::{sqlstate, text_row};
 use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Connection};
 use tokio_postgres::NoTls;
@@ -26,22 +26,6 @@ fn column_types(statement: &tokio_postgres::Statement) -> Vec<Type> {
         .iter()
         .map(|c| c.type_().clone())
         .collect()
-}
-
-/// The first row of a simple query, as PostgreSQL's text.
-async fn text_row(client: &tokio_postgres::Client, sql: &str) -> Vec<Option<String>> {
-    let messages = client.simple_query(sql).await.unwrap();
-    messages
-        .iter()
-        .find_map(|message| match message {
-            tokio_postgres::SimpleQueryMessage::Row(row) => Some(
-                (0..row.len())
-                    .map(|i| row.get(i).map(str::to_owned))
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .expect("a row")
 }
 
 async fn raw(connection: &mut MySqlConnection, sql: &str) {

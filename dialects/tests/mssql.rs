@@ -67,6 +67,20 @@ fn quoted_identifiers_and_keywords() {
 }
 
 #[test]
+fn temporary_table_names_are_sent_bare() {
+    translates_to(
+        "INSERT INTO \"#items\" (id) VALUES ($1)",
+        "INSERT INTO #items (id) VALUES (@P1)",
+    );
+    translates_to(
+        "SELECT \"#items\".id FROM \"#items\" WHERE id > 1",
+        "SELECT #items.id FROM #items WHERE id > 1",
+    );
+    // Not a regular identifier: stays quoted.
+    translates_to("SELECT 1 FROM \"#a b\"", "SELECT 1 FROM \"#a b\"");
+}
+
+#[test]
 fn ddl_types_identity_defaults_and_checks() {
     translates_to(
         "CREATE TABLE users (id SERIAL PRIMARY KEY, big BIGSERIAL, name TEXT NOT NULL, email VARCHAR(200) UNIQUE, code CHAR(3), active BOOLEAN DEFAULT true, score NUMERIC(10,2), ratio FLOAT8, r4 REAL, created TIMESTAMPTZ DEFAULT now(), born DATE, at TIMESTAMP, t TIME, uid UUID, doc JSONB, data BYTEA, s SMALLINT, CHECK (score >= 0))",

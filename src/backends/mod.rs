@@ -3,6 +3,8 @@
 
 pub mod adapter;
 pub mod catalog_database;
+#[cfg(feature = "mssql")]
+pub mod mssql;
 #[cfg(feature = "mysql")]
 pub mod mysql;
 #[cfg(feature = "sqlite")]

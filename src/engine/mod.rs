@@ -59,6 +59,17 @@ impl Engine<crate::backends::mysql::MySqlAdapter> {
     }
 }
 
+#[cfg(feature = "mssql")]
+impl Engine<crate::backends::mssql::MsSqlAdapter> {
+    /// Connects to the SQL Server database behind a `mssql://` URL, with a pool of at most
+    /// `max_connections` connections (held by a session only inside a transaction block).
+    pub async fn open_mssql(url: &str, max_connections: u32) -> Result<Self, SqlError> {
+        Ok(Engine::new(
+            crate::backends::mssql::MsSqlAdapter::open(url, max_connections).await?,
+        ))
+    }
+}
+
 impl<A: Adapter> Engine<A> {
     /// The engine over an opened adapter.
     pub fn new(adapter: A) -> Engine<A> {

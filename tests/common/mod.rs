@@ -4,6 +4,8 @@
 
 #[cfg(feature = "mysql")]
 pub mod mariadb;
+#[cfg(feature = "mssql")]
+pub mod mssql;
 pub mod oracle;
 
 use std::net::SocketAddr;
@@ -104,4 +106,23 @@ pub async fn count(client: &Client, table: &str) -> i64 {
         .await
         .expect("count")
         .get(0)
+}
+
+/// The first row of a simple query, as PostgreSQL's text.
+pub async fn text_row(client: &Client, sql: &str) -> Vec<Option<String>> {
+    let messages = client
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    messages
+        .iter()
+        .find_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_owned))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .expect("a row")
 }

@@ -1,5 +1,6 @@
 //! Identifiers that are keywords of the target are quoted (`SELECT x AS isnull` is valid
-//! PostgreSQL but a syntax error in SQLite). Only names of columns, tables and aliases are
+//! PostgreSQL but a syntax error in SQLite), and quoted names the target reads bare are
+//! unquoted (`"#t"`, a T-SQL temporary table). Only names of columns, tables and aliases are
 //! touched; function names keep their spelling.
 
 use std::ops::ControlFlow;
@@ -19,6 +20,8 @@ impl Identifiers<'_> {
     fn quote(&self, ident: &mut Ident) {
         if ident.quote_style.is_none() && self.target.is_keyword(&ident.value) {
             ident.quote_style = Some('"');
+        } else if ident.quote_style == Some('"') && self.target.unquotes_identifier(&ident.value) {
+            ident.quote_style = None;
         }
     }
 

@@ -295,6 +295,13 @@ pub trait TargetDialect: Send + Sync {
         false
     }
 
+    /// True when a double-quoted name must be sent bare: it means the same unquoted, and the
+    /// target reads something into the bare form (T-SQL's `#temp` table names).
+    fn unquotes_identifier(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
+
     /// True when `CREATE TABLE .. WITH (storage parameters)` and UNLOGGED are accepted.
     fn supports_storage_parameters(&self) -> bool {
         true

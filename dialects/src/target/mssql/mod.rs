@@ -249,6 +249,32 @@ impl TargetDialect for MsSql {
             .is_ok()
     }
 
+    fn unquotes_identifier(&self, name: &str) -> bool {
+        // `"#t"` from a client names the session's temporary table `#t`; sent bare, as every
+        // T-SQL client writes it (a regular identifier may start with `#`).
+        name.strip_prefix('#').is_some_and(|rest| {
+            rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    }
+
+    fn session_setup(&self) -> Vec<String> {
+        // What SQL Server's own drivers set at login, said again: the translation relies on
+        // each (double-quoted identifiers, NULL comparisons, errors on overflow and division
+        // by zero, NULL + text is NULL), and no transaction opens by itself.
+        [
+            "SET QUOTED_IDENTIFIER ON",
+            "SET ANSI_NULLS ON",
+            "SET ANSI_WARNINGS ON",
+            "SET ANSI_PADDING ON",
+            "SET ARITHABORT ON",
+            "SET CONCAT_NULL_YIELDS_NULL ON",
+            "SET IMPLICIT_TRANSACTIONS OFF",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+
     fn supports_derived_column_names(&self) -> bool {
         true
     }
