@@ -12,6 +12,7 @@ pub const CATALOG_RELATIONS: &[&str] = &[
     "pg_description",
     "pg_index",
     "pg_namespace",
+    "pg_opclass",
     "pg_roles",
     "pg_type",
     "pg_user",
@@ -58,6 +59,7 @@ pub fn is_catalog_relation(name: &str) -> bool {
 /// and, where the catalog is a database apart from the backend's, as on MySQL, runs there).
 pub const CATALOG_FUNCTIONS: &[&str] = &[
     "pg_table_is_visible",
+    "pg_type_is_visible",
     "pg_get_indexdef",
     "pg_get_constraintdef",
     "pg_get_expr",

@@ -31,26 +31,76 @@ pub enum PgType {
     Json,
     Jsonb,
     Oid,
+    /// `int2vector`: int2 elements, printed space-separated, subscripts from 0 (`pg_index.indkey`).
+    Int2Vector,
+    /// `oidvector`: oid elements, printed space-separated, subscripts from 0.
+    OidVector,
+    BoolArray,
+    NameArray,
+    Int2Array,
+    Int4Array,
+    TextArray,
+    Int8Array,
+    OidArray,
+    Float8Array,
+    VarcharArray,
+    CharArray,
+    ByteaArray,
+    BpcharArray,
+    Float4Array,
+    TimestampArray,
+    DateArray,
+    TimeArray,
+    TimestamptzArray,
+    IntervalArray,
+    NumericArray,
+    UuidArray,
+    JsonArray,
+    JsonbArray,
     /// A literal whose type is not known yet (`'abc'` before context decides).
     Unknown,
 }
 
 impl PgType {
     /// Every type, in OID order; used for `pg_type` and for lookups by OID.
-    pub const ALL: [PgType; 23] = [
+    pub const ALL: [PgType; 47] = [
         PgType::Bool,
         PgType::Bytea,
         PgType::Char,
         PgType::Name,
         PgType::Int8,
         PgType::Int2,
+        PgType::Int2Vector,
         PgType::Int4,
         PgType::Text,
         PgType::Oid,
+        PgType::OidVector,
         PgType::Json,
         PgType::Float4,
         PgType::Float8,
         PgType::Unknown,
+        PgType::BoolArray,
+        PgType::NameArray,
+        PgType::Int2Array,
+        PgType::Int4Array,
+        PgType::TextArray,
+        PgType::VarcharArray,
+        PgType::Int8Array,
+        PgType::Float8Array,
+        PgType::OidArray,
+        PgType::CharArray,
+        PgType::ByteaArray,
+        PgType::BpcharArray,
+        PgType::Float4Array,
+        PgType::TimestampArray,
+        PgType::DateArray,
+        PgType::TimeArray,
+        PgType::TimestamptzArray,
+        PgType::IntervalArray,
+        PgType::NumericArray,
+        PgType::UuidArray,
+        PgType::JsonArray,
+        PgType::JsonbArray,
         PgType::Bpchar,
         PgType::Varchar,
         PgType::Date,
@@ -75,6 +125,30 @@ impl PgType {
             PgType::Int4 => 23,
             PgType::Text => 25,
             PgType::Oid => 26,
+            PgType::Int2Vector => 22,
+            PgType::OidVector => 30,
+            PgType::BoolArray => 1000,
+            PgType::NameArray => 1003,
+            PgType::Int2Array => 1005,
+            PgType::Int4Array => 1007,
+            PgType::TextArray => 1009,
+            PgType::VarcharArray => 1015,
+            PgType::Int8Array => 1016,
+            PgType::Float8Array => 1022,
+            PgType::OidArray => 1028,
+            PgType::CharArray => 1002,
+            PgType::ByteaArray => 1001,
+            PgType::BpcharArray => 1014,
+            PgType::Float4Array => 1021,
+            PgType::TimestampArray => 1115,
+            PgType::DateArray => 1182,
+            PgType::TimeArray => 1183,
+            PgType::TimestamptzArray => 1185,
+            PgType::IntervalArray => 1187,
+            PgType::NumericArray => 1231,
+            PgType::UuidArray => 2951,
+            PgType::JsonArray => 199,
+            PgType::JsonbArray => 3807,
             PgType::Json => 114,
             PgType::Float4 => 700,
             PgType::Float8 => 701,
@@ -117,6 +191,30 @@ impl PgType {
             PgType::Json => "json",
             PgType::Jsonb => "jsonb",
             PgType::Oid => "oid",
+            PgType::Int2Vector => "int2vector",
+            PgType::OidVector => "oidvector",
+            PgType::BoolArray => "_bool",
+            PgType::NameArray => "_name",
+            PgType::Int2Array => "_int2",
+            PgType::Int4Array => "_int4",
+            PgType::TextArray => "_text",
+            PgType::VarcharArray => "_varchar",
+            PgType::Int8Array => "_int8",
+            PgType::Float8Array => "_float8",
+            PgType::OidArray => "_oid",
+            PgType::CharArray => "_char",
+            PgType::ByteaArray => "_bytea",
+            PgType::BpcharArray => "_bpchar",
+            PgType::Float4Array => "_float4",
+            PgType::TimestampArray => "_timestamp",
+            PgType::DateArray => "_date",
+            PgType::TimeArray => "_time",
+            PgType::TimestamptzArray => "_timestamptz",
+            PgType::IntervalArray => "_interval",
+            PgType::NumericArray => "_numeric",
+            PgType::UuidArray => "_uuid",
+            PgType::JsonArray => "_json",
+            PgType::JsonbArray => "_jsonb",
             PgType::Unknown => "unknown",
         }
     }
@@ -136,6 +234,28 @@ impl PgType {
             PgType::Time => "time without time zone",
             PgType::Timestamp => "timestamp without time zone",
             PgType::Timestamptz => "timestamp with time zone",
+            PgType::BoolArray => "boolean[]",
+            PgType::NameArray => "name[]",
+            PgType::Int2Array => "smallint[]",
+            PgType::Int4Array => "integer[]",
+            PgType::TextArray => "text[]",
+            PgType::VarcharArray => "character varying[]",
+            PgType::Int8Array => "bigint[]",
+            PgType::Float8Array => "double precision[]",
+            PgType::OidArray => "oid[]",
+            PgType::CharArray => "\"char\"[]",
+            PgType::ByteaArray => "bytea[]",
+            PgType::BpcharArray => "character[]",
+            PgType::Float4Array => "real[]",
+            PgType::TimestampArray => "timestamp without time zone[]",
+            PgType::DateArray => "date[]",
+            PgType::TimeArray => "time without time zone[]",
+            PgType::TimestamptzArray => "timestamp with time zone[]",
+            PgType::IntervalArray => "interval[]",
+            PgType::NumericArray => "numeric[]",
+            PgType::UuidArray => "uuid[]",
+            PgType::JsonArray => "json[]",
+            PgType::JsonbArray => "jsonb[]",
             other => other.name(),
         }
     }
@@ -155,6 +275,75 @@ impl PgType {
         }
     }
 
+    /// The element type of an array type (and of `int2vector` / `oidvector`).
+    pub fn element(self) -> Option<PgType> {
+        Some(match self {
+            PgType::BoolArray => PgType::Bool,
+            PgType::NameArray => PgType::Name,
+            PgType::Int2Array | PgType::Int2Vector => PgType::Int2,
+            PgType::Int4Array => PgType::Int4,
+            PgType::TextArray => PgType::Text,
+            PgType::VarcharArray => PgType::Varchar,
+            PgType::Int8Array => PgType::Int8,
+            PgType::Float8Array => PgType::Float8,
+            PgType::OidArray | PgType::OidVector => PgType::Oid,
+            PgType::CharArray => PgType::Char,
+            PgType::ByteaArray => PgType::Bytea,
+            PgType::BpcharArray => PgType::Bpchar,
+            PgType::Float4Array => PgType::Float4,
+            PgType::TimestampArray => PgType::Timestamp,
+            PgType::DateArray => PgType::Date,
+            PgType::TimeArray => PgType::Time,
+            PgType::TimestamptzArray => PgType::Timestamptz,
+            PgType::IntervalArray => PgType::Interval,
+            PgType::NumericArray => PgType::Numeric,
+            PgType::UuidArray => PgType::Uuid,
+            PgType::JsonArray => PgType::Json,
+            PgType::JsonbArray => PgType::Jsonb,
+            _ => return None,
+        })
+    }
+
+    /// True for the array types and the vector types.
+    pub fn is_array(self) -> bool {
+        self.element().is_some()
+    }
+
+    /// The array type whose elements are `element` (`pg_type.typarray`), if pgbridge has it.
+    pub fn array_of(element: PgType) -> Option<PgType> {
+        [
+            PgType::BoolArray,
+            PgType::NameArray,
+            PgType::Int2Array,
+            PgType::Int4Array,
+            PgType::TextArray,
+            PgType::VarcharArray,
+            PgType::Int8Array,
+            PgType::Float8Array,
+            PgType::OidArray,
+            PgType::CharArray,
+            PgType::ByteaArray,
+            PgType::BpcharArray,
+            PgType::Float4Array,
+            PgType::TimestampArray,
+            PgType::DateArray,
+            PgType::TimeArray,
+            PgType::TimestamptzArray,
+            PgType::IntervalArray,
+            PgType::NumericArray,
+            PgType::UuidArray,
+            PgType::JsonArray,
+            PgType::JsonbArray,
+        ]
+        .into_iter()
+        .find(|array| array.element() == Some(element))
+    }
+
+    /// The first subscript of a value of this type: 0 for `int2vector` / `oidvector`, else 1.
+    pub fn lower_bound(self) -> i32 {
+        i32::from(!matches!(self, PgType::Int2Vector | PgType::OidVector))
+    }
+
     /// Looks a type up by OID.
     pub fn from_oid(oid: u32) -> Option<PgType> {
         PgType::ALL.into_iter().find(|t| t.oid() == oid)
@@ -164,6 +353,9 @@ impl PgType {
     pub fn from_name(name: &str) -> Option<PgType> {
         let name = name.trim().to_ascii_lowercase();
         let name = name.strip_prefix("pg_catalog.").unwrap_or(&name);
+        if let Some(element) = name.strip_suffix("[]") {
+            return PgType::array_of(PgType::from_name(element)?);
+        }
         Some(match name {
             "bool" | "boolean" => PgType::Bool,
             "int2" | "smallint" | "smallserial" | "serial2" => PgType::Int2,
@@ -188,8 +380,20 @@ impl PgType {
             "jsonb" => PgType::Jsonb,
             "oid" | "regclass" | "regtype" | "regproc" => PgType::Oid,
             "unknown" => PgType::Unknown,
+            "int2vector" => PgType::Int2Vector,
+            "oidvector" => PgType::OidVector,
+            internal if internal.starts_with('_') => {
+                return PgType::from_internal_name(internal);
+            }
             _ => return None,
         })
+    }
+
+    /// An array type by its internal `pg_type` name (`_int4`).
+    fn from_internal_name(internal: &str) -> Option<PgType> {
+        PgType::ALL
+            .into_iter()
+            .find(|t| t.element().is_some() && t.name() == internal)
     }
 
     /// The PostgreSQL type a parsed data type denotes, if pgbridge supports it.
@@ -223,6 +427,10 @@ impl PgType {
             DataType::JSON => PgType::Json,
             DataType::JSONB => PgType::Jsonb,
             DataType::Regclass => PgType::Oid,
+            DataType::Array(
+                sqlparser::ast::ArrayElemTypeDef::SquareBracket(element, _)
+                | sqlparser::ast::ArrayElemTypeDef::AngleBracket(element),
+            ) => return PgType::array_of(PgType::from_data_type(element)?),
             DataType::Custom(name, _) => return PgType::from_name(&name.to_string()),
             _ => return None,
         })

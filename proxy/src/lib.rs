@@ -21,6 +21,7 @@
 //! Unsupported requests are answered with SQLSTATE 0A000 and a message that names what was
 //! refused and where.
 
+pub mod array;
 pub mod backend;
 pub mod copy_binary;
 pub mod copy_format;

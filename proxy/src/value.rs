@@ -66,6 +66,9 @@ pub enum Value {
     Uuid([u8; 16]),
     /// json or jsonb, as text.
     Json(String),
+    /// A one-dimensional array; its column's type names the element type (NULL elements are
+    /// `Value::Null`).
+    Array(Vec<Value>),
 }
 
 /// PostgreSQL's timestamp text without a zone (`2024-01-02 03:04:05.123456`).
@@ -378,6 +381,7 @@ impl Value {
             Value::Timestamptz(ts) => format!("{}+00", format_timestamp(&ts.naive_utc())),
             Value::Interval(i) => i.to_postgres(),
             Value::Uuid(u) => format_uuid(u),
+            Value::Array(elements) => crate::array::format_text(elements, PgType::TextArray),
         })
     }
 
@@ -403,6 +407,7 @@ impl Value {
             PgType::Uuid => Value::Uuid(parse_uuid(text)?),
             PgType::Json => Value::Json(text.to_owned()),
             PgType::Jsonb => Value::Json(crate::jsonb::canonical(text)?),
+            array if array.element().is_some() => crate::array::parse_text(text, array)?,
             _ => Value::Text(text.to_owned()),
         })
     }

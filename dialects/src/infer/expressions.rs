@@ -1,7 +1,8 @@
 //! The PostgreSQL type of an expression: literals, columns, operators, functions, casts.
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator, Value,
+    AccessExpr, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
+    UnaryOperator, Value,
 };
 
 use super::Scope;
@@ -109,7 +110,12 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
             _ => PgType::Timestamptz,
         },
         "gen_random_uuid" | "uuid_generate_v4" => PgType::Uuid,
-        "bool_and" | "bool_or" | "every" | "starts_with" | "pg_table_is_visible" => PgType::Bool,
+        "bool_and"
+        | "bool_or"
+        | "every"
+        | "starts_with"
+        | "pg_table_is_visible"
+        | "pg_type_is_visible" => PgType::Bool,
         privilege if privilege.starts_with("has_") && privilege.ends_with("_privilege") => {
             PgType::Bool
         }
@@ -128,6 +134,12 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
             }
         }
         "decode" => PgType::Bytea,
+        "array_agg" => PgType::array_of(first()?)?,
+        "unnest" => first()?.element()?,
+        "generate_subscripts" | "array_upper" | "array_lower" | "array_length" | "cardinality" => {
+            PgType::Int4
+        }
+        "current_schemas" => PgType::NameArray,
         _ => PgType::Text,
     })
 }
@@ -237,6 +249,39 @@ pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
             _ => Some(PgType::Timestamp),
         },
         Expr::Interval(_) => Some(PgType::Interval),
+        Expr::CompoundFieldAccess { root, access_chain } => access_type(root, access_chain, scope),
+        _ => None,
+    }
+}
+
+/// The type of `array[i]` (the element type) and of a field of
+/// `information_schema._pg_expandarray(array)`'s record (`x` the element, `n` its position).
+fn access_type(root: &Expr, access_chain: &[AccessExpr], scope: &Scope) -> Option<PgType> {
+    match access_chain {
+        [.., AccessExpr::Subscript(_)] => {
+            let (array, _) = crate::passes::arrays::subscripted(root, access_chain)?;
+            expr_type(&array, scope)?.element()
+        }
+        [AccessExpr::Dot(Expr::Identifier(field))] => {
+            let mut record = root;
+            while let Expr::Nested(inner) = record {
+                record = inner;
+            }
+            let Expr::Function(function) = record else {
+                return None;
+            };
+            if crate::passes::function_name(function) != "_pg_expandarray" {
+                return None;
+            }
+            match field.value.to_ascii_lowercase().as_str() {
+                "x" => function_args(function)
+                    .first()
+                    .and_then(|array| expr_type(array, scope))?
+                    .element(),
+                "n" => Some(PgType::Int4),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -425,6 +425,12 @@ pub fn column_name(expr: &Expr) -> String {
             name => name.to_owned(),
         },
         Expr::Nested(inner) => column_name(inner),
+        // `indkey[0]` is `indkey`; `(record).field` is `field`.
+        Expr::CompoundFieldAccess { root, access_chain } => match access_chain.last() {
+            Some(sqlparser::ast::AccessExpr::Dot(Expr::Identifier(field))) => field.value.clone(),
+            _ => crate::passes::arrays::subscripted(root, access_chain)
+                .map_or_else(|| column_name(root), |(array, _)| column_name(&array)),
+        },
         // PostgreSQL reads `true` and `false` as `'t'::bool`.
         Expr::Value(value) if matches!(value.value, sqlparser::ast::Value::Boolean(_)) => {
             "bool".to_owned()

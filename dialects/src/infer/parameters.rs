@@ -132,6 +132,14 @@ impl Visitor for Parameters<'_> {
                     }
                 }
             }
+            // `$1::regclass` takes the object's name: its input is text.
+            Expr::Cast {
+                expr: inner,
+                data_type,
+                ..
+            } if crate::passes::object_references::reference_type(data_type).is_some() => {
+                self.assign(inner, Some(PgType::Text));
+            }
             Expr::Cast {
                 expr: inner,
                 data_type,

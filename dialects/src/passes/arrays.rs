@@ -4,12 +4,15 @@
 //! `x NOT IN (SELECT ..)`, NULL handling included; the same for a literal list,
 //! `x = ANY (ARRAY[a, b])` (what SQLAlchemy sends for `IN`) is `x IN (a, b)`. Against a column,
 //! `x = ANY (col)` is kept on targets with a membership function for array text (SQLite's
-//! emulated catalog stores `pg_index.indkey` and `pg_constraint.conkey` that way).
+//! emulated catalog stores `pg_index.indkey` and `pg_constraint.conkey` that way). On targets
+//! that store array text, `array_agg(..)` becomes the target's aggregate into array text and a
+//! subscript `a[i]` its element function.
 
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, BinaryOperator, DataType, Expr, InTarget, Statement, Value, VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, DataType, Expr, Ident, InTarget, ObjectName, Statement, Subscript,
+    Value, VisitMut, VisitorMut,
 };
 
 use super::{finish, function_name};
@@ -137,11 +140,78 @@ impl Arrays<'_> {
     }
 }
 
+impl Arrays<'_> {
+    /// Renames `array_agg` to the target's aggregate into array text, keeping its arguments,
+    /// DISTINCT, ORDER BY and FILTER.
+    fn rewrite_aggregate(&self, expr: &mut Expr) -> bool {
+        let Some(aggregate) = self.target.array_aggregate_function() else {
+            return false;
+        };
+        match expr {
+            Expr::Function(function)
+                if function_name(function) == "array_agg" && function.over.is_none() =>
+            {
+                function.name = ObjectName::from(vec![Ident::new(aggregate)]);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Rewrites `array[i]` (one index, no slice) to the target's element function.
+    fn rewrite_subscript(&self, expr: &mut Expr) -> bool {
+        let Some(element) = self.target.array_element_function() else {
+            return false;
+        };
+        let Expr::CompoundFieldAccess { root, access_chain } = expr else {
+            return false;
+        };
+        let Some((array, index)) = subscripted(root, access_chain) else {
+            return false;
+        };
+        let index = index.clone();
+        *expr = super::call(element, vec![array, index]);
+        true
+    }
+}
+
+/// `array[i]` with one index: the array and the index. The parser reads `t.column[i]` as
+/// `t` with the chain `.column[i]`; the array is then `t.column`.
+pub(crate) fn subscripted<'e>(
+    root: &Expr,
+    access_chain: &'e [AccessExpr],
+) -> Option<(Expr, &'e Expr)> {
+    let (AccessExpr::Subscript(Subscript::Index { index }), path) = access_chain.split_last()?
+    else {
+        return None;
+    };
+    if path.is_empty() {
+        return Some((root.clone(), index));
+    }
+    let mut parts = match root {
+        Expr::Identifier(ident) => vec![ident.clone()],
+        Expr::CompoundIdentifier(parts) => parts.clone(),
+        _ => return None,
+    };
+    for access in path {
+        let AccessExpr::Dot(Expr::Identifier(part)) = access else {
+            return None;
+        };
+        parts.push(part.clone());
+    }
+    Some((Expr::CompoundIdentifier(parts), index))
+}
+
 impl VisitorMut for Arrays<'_> {
     type Break = TranslateError;
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
-        if rewrite_in_subquery(expr) || rewrite_in_list(expr) || self.rewrite_membership(expr) {
+        if rewrite_in_subquery(expr)
+            || rewrite_in_list(expr)
+            || self.rewrite_membership(expr)
+            || self.rewrite_aggregate(expr)
+            || self.rewrite_subscript(expr)
+        {
             return ControlFlow::Continue(());
         }
         match expr {
@@ -182,5 +252,6 @@ pub(super) fn run(
     if target.supports_arrays() {
         return Ok(());
     }
+    super::set_returning::run(statement, target)?;
     finish(statement.visit(&mut Arrays { target }))
 }

@@ -6,7 +6,7 @@
 
 mod aggregate_filters;
 mod arithmetic;
-mod arrays;
+pub(crate) mod arrays;
 mod assignment_casts;
 mod boolean_text;
 mod booleans;
@@ -55,6 +55,7 @@ mod relations;
 mod returning;
 mod row_comparisons;
 mod row_locks;
+mod set_returning;
 mod statement_forms;
 mod strings;
 mod target_functions;

@@ -7,6 +7,7 @@ mod mssql;
 mod mysql;
 mod mysql_functions;
 mod sqlite;
+mod sqlite_arrays;
 
 pub use mssql::MsSql;
 pub use mysql::MySql;
@@ -15,6 +16,17 @@ pub use sqlite::Sqlite;
 use sqlparser::ast::{BinaryOperator, ColumnDef, DataType, DateTimeField, Expr, Function};
 
 use crate::{PgType, TranslateError};
+
+/// A table of arrays' elements (see [`TargetDialect::array_elements`]): the FROM item, and,
+/// for its current row, each array's element and subscript (NULL past its end) and the
+/// 1-based position.
+#[derive(Debug, Clone)]
+pub struct ArrayElements {
+    pub factor: sqlparser::ast::TableFactor,
+    pub values: Vec<Expr>,
+    pub subscripts: Vec<Expr>,
+    pub position: Expr,
+}
 
 /// The database a statement is translated for.
 #[non_exhaustive]
@@ -175,6 +187,41 @@ pub trait TargetDialect: Send + Sync {
     /// A function `f(array_text, value)` that tells whether an array, stored as PostgreSQL's
     /// array text, holds a value (for `value = ANY (column)`); `None` refuses that form.
     fn array_membership_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// An aggregate `f(value [ORDER BY ..])`, NULL over no rows, that collects values into an
+    /// array in PostgreSQL's array text (for `array_agg`); `None` refuses `array_agg`.
+    fn array_aggregate_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A function `f(array, subscript)` reading one element of an array stored as array text
+    /// (`{..}`, or `1 2` for the vector types, whose subscripts start at 0), NULL out of range;
+    /// `None` refuses `a[i]`.
+    fn array_element_function(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// One row per position of arrays stored as array text, as many as the longest has, for
+    /// set-returning functions in a select list (`unnest`, `generate_subscripts`,
+    /// `information_schema._pg_expandarray`); `None` leaves them to the target (which refuses
+    /// them).
+    fn array_elements(&self, arrays: &[Expr], alias: &str) -> Option<ArrayElements> {
+        let _ = (arrays, alias);
+        None
+    }
+
+    /// The target's spelling of a record `(field => value, ..)` that `record_field` reads,
+    /// or `None` when it has none.
+    fn record(&self, fields: Vec<(&str, Expr)>) -> Option<Expr> {
+        let _ = fields;
+        None
+    }
+
+    /// `(record).field` for a record made by [`TargetDialect::record`].
+    fn record_field(&self, record: Expr, field: &str) -> Option<Expr> {
+        let _ = (record, field);
         None
     }
 

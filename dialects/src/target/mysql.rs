@@ -87,6 +87,13 @@ impl TargetDialect for MySql {
             })),
             PgType::Json | PgType::Jsonb => DataType::JSON,
             PgType::Interval => return Err(TranslateError::unsupported("interval", NAME)),
+            // Arrays: no array columns on this target.
+            _ => {
+                return Err(TranslateError::unsupported(
+                    format!("column type {data_type}"),
+                    NAME,
+                ));
+            }
         })
     }
 

@@ -26,7 +26,9 @@ impl TargetDialect for Sqlite {
     }
 
     fn column_type(&self, data_type: &DataType) -> Result<DataType, TranslateError> {
+        // No target stores array columns.
         let pg = PgType::from_data_type(data_type)
+            .filter(|pg| !pg.is_array())
             .ok_or_else(|| TranslateError::unsupported(format!("column type {data_type}"), NAME))?;
         Ok(storage_type(pg))
     }
@@ -193,6 +195,27 @@ impl TargetDialect for Sqlite {
     fn array_membership_function(&self) -> Option<&'static str> {
         // Registered by the backend; the catalog's arrays are `{1,2}` or `1 2` text.
         Some("pgbridge_array_contains")
+    }
+
+    fn array_aggregate_function(&self) -> Option<&'static str> {
+        // Registered by the backend: collects array text, ORDER BY applied by SQLite.
+        Some("pgbridge_array_agg")
+    }
+
+    fn array_element_function(&self) -> Option<&'static str> {
+        Some("pgbridge_array_element")
+    }
+
+    fn array_elements(&self, arrays: &[Expr], alias: &str) -> Option<super::ArrayElements> {
+        Some(super::sqlite_arrays::elements(arrays, alias))
+    }
+
+    fn record(&self, fields: Vec<(&str, Expr)>) -> Option<Expr> {
+        Some(super::sqlite_arrays::record(fields))
+    }
+
+    fn record_field(&self, record: Expr, field: &str) -> Option<Expr> {
+        Some(super::sqlite_arrays::record_field(record, field))
     }
 
     fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {

@@ -50,6 +50,9 @@ fn put_text(out: &mut BytesMut, value: &Value, pg_type: PgType) {
         (Value::Int8(v), _) => out.put_slice(itoa(*v).as_bytes()),
         (Value::Int4(v), _) => out.put_slice(itoa(i64::from(*v)).as_bytes()),
         (Value::Text(v) | Value::Json(v) | Value::Numeric(v), _) => out.put_slice(v.as_bytes()),
+        (Value::Array(elements), _) => {
+            out.put_slice(crate::array::format_text(elements, pg_type).as_bytes());
+        }
         _ => {
             if let Some(text) = value.to_text() {
                 out.put_slice(text.as_bytes());
@@ -96,6 +99,21 @@ fn out_of_range(pg_type: PgType) -> SqlError {
 }
 
 fn put_binary(out: &mut BytesMut, value: &Value, pg_type: PgType) -> Result<(), SqlError> {
+    if pg_type.element().is_some() {
+        let parsed;
+        let elements = match value {
+            Value::Array(elements) => elements,
+            // Array text from the backend (the catalog's `indkey`, `current_schemas()`).
+            other => {
+                let text = other.to_text().unwrap_or_default();
+                parsed = crate::array::split_elements(&text, pg_type)?;
+                &parsed
+            }
+        };
+        return crate::array::put_binary(out, elements, pg_type, |out, element, element_type| {
+            put_field(out, element, element_type, true)
+        });
+    }
     match pg_type {
         PgType::Bool => {
             let truth = match value {

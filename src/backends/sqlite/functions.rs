@@ -183,7 +183,7 @@ fn text_argument(ctx: &Context<'_>) -> Option<String> {
     }
 }
 
-fn pg_error(error: pgbridge_proxy::SqlError) -> Error {
+pub(super) fn pg_error(error: pgbridge_proxy::SqlError) -> Error {
     sql_error(&error.code, error.message)
 }
 
@@ -192,6 +192,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let volatile = FunctionFlags::SQLITE_UTF8;
     super::builtins::register(connection)?;
+    super::arrays::register(connection)?;
     super::date_parts::register(connection)?;
     super::patterns::register(connection)?;
     // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.

@@ -13,6 +13,7 @@
 //! * `capture.rs`: the rows each statement changes, for observers (feature `observers`).
 
 mod adapter;
+mod arrays;
 mod builtins;
 #[cfg(feature = "observers")]
 mod capture;

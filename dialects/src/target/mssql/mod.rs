@@ -74,6 +74,13 @@ impl TargetDialect for MsSql {
             PgType::Timestamptz => named("DATETIMEOFFSET", &["6"]),
             PgType::Uuid => named("UNIQUEIDENTIFIER", &[]),
             PgType::Interval => return Err(TranslateError::unsupported("interval", NAME)),
+            // Arrays: no array columns on this target.
+            _ => {
+                return Err(TranslateError::unsupported(
+                    format!("column type {data_type}"),
+                    NAME,
+                ));
+            }
         })
     }
 

@@ -93,6 +93,8 @@ pub(super) fn columns(connection: &Connection, table: &str) -> rusqlite::Result<
 
 fn type_category(pg_type: PgType) -> &'static str {
     match pg_type {
+        PgType::Int2Vector | PgType::OidVector => "A",
+        t if t.element().is_some() => "A",
         PgType::Bool => "B",
         t if t.is_numeric() || t == PgType::Oid => "N",
         PgType::Date | PgType::Time | PgType::Timestamp | PgType::Timestamptz => "D",
@@ -117,11 +119,17 @@ fn fill_types(connection: &Connection) -> rusqlite::Result<()> {
             typcategory, typispreferred, typisdefined, typdelim, typrelid, typelem, typarray, typinput,
             typoutput, typreceive, typsend, typalign, typstorage, typnotnull, typbasetype, typtypmod,
             typndims, typcollation, typdefault)
-         VALUES (?1, ?2, 11, 10, ?3, ?4, 'b', ?5, 0, 1, ',', 0, 0, 0, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, -1, 0, ?12, NULL)",
+         VALUES (?1, ?2, 11, 10, ?3, ?4, 'b', ?5, 0, 1, ',', 0, ?13, ?14, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, -1, 0, ?12, NULL)",
     )?;
     for pg_type in PgType::ALL {
         let name = pg_type.name();
         let size = pg_type.size();
+        // Arrays read and write through array_in / array_out, as in PostgreSQL.
+        let functions = if name.starts_with('_') {
+            "array_"
+        } else {
+            name
+        };
         let align = match size {
             1 | -2 => "c",
             2 => "s",
@@ -134,13 +142,37 @@ fn fill_types(connection: &Connection) -> rusqlite::Result<()> {
             size,
             matches!(size, 1 | 2 | 4 | 8),
             type_category(pg_type),
-            format!("{name}in"),
-            format!("{name}out"),
-            format!("{name}recv"),
-            format!("{name}send"),
+            format!("{functions}in"),
+            format!("{functions}out"),
+            format!("{functions}recv"),
+            format!("{functions}send"),
             align,
             if size == -1 { "x" } else { "p" },
             collation_of(pg_type),
+            pg_type.element().map_or(0, PgType::oid),
+            PgType::array_of(pg_type).map_or(0, PgType::oid),
+        ])?;
+    }
+    Ok(())
+}
+
+/// The OID of a type's default btree operator class (pgbridge makes one per type, above the
+/// type OIDs and below the user objects').
+fn operator_class_oid(pg_type: PgType) -> i64 {
+    10_000 + i64::from(pg_type.oid())
+}
+
+fn fill_operator_classes(connection: &Connection) -> rusqlite::Result<()> {
+    let mut insert = connection
+        .prepare("INSERT INTO pg_catalog.pg_opclass VALUES (?1, 403, ?2, 11, 10, ?1, ?3, 1, 0)")?;
+    for pg_type in PgType::ALL
+        .into_iter()
+        .filter(|t| !t.is_array() && *t != PgType::Unknown)
+    {
+        insert.execute(params![
+            operator_class_oid(pg_type),
+            format!("{}_ops", pg_type.name()),
+            pg_type.oid()
         ])?;
     }
     Ok(())
@@ -176,6 +208,7 @@ pub(super) fn fill(
         [version],
     )?;
     fill_types(connection)?;
+    fill_operator_classes(connection)?;
     fill_session_rows(connection, session)?;
     let mut snapshot = Snapshot::default();
     let mut objects = connection.prepare(
@@ -217,6 +250,16 @@ pub(super) fn fill(
         "UPDATE pg_catalog.pg_class SET relhastriggers = 1 WHERE oid IN (
             SELECT conrelid FROM pg_catalog.pg_constraint WHERE contype = 'f'
             UNION SELECT confrelid FROM pg_catalog.pg_constraint WHERE contype = 'f')",
+    )?;
+    // indclass: each key's default btree operator class (one per type, see fill_types); an
+    // expression key has none (0).
+    connection.execute_batch(
+        "UPDATE pg_catalog.pg_index SET indclass = (
+            SELECT group_concat(coalesce(c.oid, 0), ' ' ORDER BY k.key)
+            FROM json_each('[' || replace(pg_index.indkey, ' ', ',') || ']') k
+            LEFT JOIN pg_catalog.pg_attribute a
+                ON a.attrelid = pg_index.indrelid AND a.attnum = k.value
+            LEFT JOIN pg_catalog.pg_opclass c ON c.opcintype = a.atttypid)",
     )?;
     super::listings::fill(connection, &snapshot, session)?;
     super::information_schema::fill(connection, session)?;

@@ -77,6 +77,7 @@ const CATALOG_RELATION_OIDS: &[(&str, i64)] = &[
     ("pg_index", 2610),
     ("pg_inherits", 2611),
     ("pg_namespace", 2615),
+    ("pg_opclass", 2616),
     ("pg_extension", 3079),
     ("pg_collation", 3456),
     ("pg_enum", 3501),
@@ -227,6 +228,11 @@ pub fn register(
     let state = Arc::clone(snapshot);
     connection.create_scalar_function("pg_table_is_visible", 1, volatile, move |ctx| {
         Ok(oid(ctx.get_raw(0)).map(|oid| read(&state, |s| s.relation_names.contains_key(&oid))))
+    })?;
+    // Every type pgbridge knows lives in pg_catalog, which is always on the search path.
+    connection.create_scalar_function("pg_type_is_visible", 1, deterministic, |ctx| {
+        Ok(oid(ctx.get_raw(0))
+            .map(|oid| u32::try_from(oid).ok().and_then(PgType::from_oid).is_some()))
     })?;
     connection.create_scalar_function("pg_get_userbyid", 1, volatile, move |ctx| {
         Ok(oid(ctx.get_raw(0)).map(|oid| match oid {

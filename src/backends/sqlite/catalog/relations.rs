@@ -145,8 +145,17 @@ fn insert_index(
     let numbers = attribute_numbers(&index.columns, names);
     let count = i64::try_from(numbers.len()).unwrap_or(i64::MAX);
     connection.execute(
-        "INSERT INTO pg_catalog.pg_index VALUES (?1, ?2, ?3, ?3, ?4, 0, ?5, 0, 1, 0, 1, 0, 1, 1, 0, ?6, NULL, NULL)",
-        params![index.oid, table_oid, count, index.unique, index.primary, numbers_text(&numbers, " ")],
+        "INSERT INTO pg_catalog.pg_index VALUES (?1, ?2, ?3, ?3, ?4, 0, ?5, 0, 1, 0, 1, 0, 1, 1, 0, ?6, NULL, ?7, NULL, NULL)",
+        params![
+            index.oid,
+            table_oid,
+            count,
+            index.unique,
+            index.primary,
+            numbers_text(&numbers, " "),
+            // indoption: every key ascending, NULLs last (SQLite's schema keeps no more).
+            vec!["0"; numbers.len()].join(" "),
+        ],
     )?;
     let unique = if index.unique { "UNIQUE " } else { "" };
     let definition = format!(

@@ -33,12 +33,12 @@ CREATE TABLE pg_catalog.pg_index (
     indexrelid oid, indrelid oid, indnatts int2, indnkeyatts int2, indisunique bool,
     indnullsnotdistinct bool, indisprimary bool, indisexclusion bool, indimmediate bool,
     indisclustered bool, indisvalid bool, indcheckxmin bool, indisready bool, indislive bool,
-    indisreplident bool, indkey text, indexprs text, indpred text);
+    indisreplident bool, indkey int2vector, indclass oidvector, indoption int2vector, indexprs text, indpred text);
 CREATE TABLE pg_catalog.pg_constraint (
     oid oid, conname name, connamespace oid, contype char, condeferrable bool,
     condeferred bool, convalidated bool, conrelid oid, contypid oid, conindid oid,
     conparentid oid, confrelid oid, confupdtype char, confdeltype char, confmatchtype char,
-    conislocal bool, coninhcount int4, connoinherit bool, conkey text, confkey text,
+    conislocal bool, coninhcount int4, connoinherit bool, conkey _int2, confkey _int2,
     conbin text);
 CREATE TABLE pg_catalog.pg_attrdef (oid oid, adrelid oid, adnum int2, adbin text);
 CREATE TABLE pg_catalog.pg_description (objoid oid, classoid oid, objsubid int4, description text);
@@ -53,6 +53,9 @@ CREATE TABLE pg_catalog.pg_user (
     usename name, usesysid oid, usecreatedb bool, usesuper bool, userepl bool,
     usebypassrls bool, passwd text, valuntil timestamptz, useconfig text);
 CREATE TABLE pg_catalog.pg_am (oid oid, amname name, amhandler text, amtype char);
+CREATE TABLE pg_catalog.pg_opclass (
+    oid oid, opcmethod oid, opcname name, opcnamespace oid, opcowner oid, opcfamily oid,
+    opcintype oid, opcdefault bool, opckeytype oid);
 CREATE TABLE pg_catalog.pg_proc (
     oid oid, proname name, pronamespace oid, proowner oid, prolang oid, procost float4,
     prorows float4, provariadic oid, prosupport text, prokind char, prosecdef bool,
@@ -178,6 +181,7 @@ pub const SCHEMA_TABLES: &[&str] = &[
     "pg_catalog.pg_class",
     "pg_catalog.pg_attribute",
     "pg_catalog.pg_type",
+    "pg_catalog.pg_opclass",
     "pg_catalog.pg_database",
     "pg_catalog.pg_index",
     "pg_catalog.pg_constraint",
