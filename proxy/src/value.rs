@@ -28,7 +28,48 @@ impl Interval {
                 days: i.days,
                 microseconds: i.microseconds,
             })
-            .map_err(|_| SqlError::invalid_text("interval", text))
+            .ok()
+            .or_else(|| Interval::parse_units(trimmed))
+            .ok_or_else(|| SqlError::invalid_text("interval", text))
+    }
+
+    /// PostgreSQL's verbose input, number and unit pairs (`0 years 0 mons 1 days 2 hours
+    /// 3 mins 4.0 secs`, as pgjdbc sends a PGInterval), with an optional leading `@`.
+    fn parse_units(text: &str) -> Option<Interval> {
+        let mut words = text.trim_start_matches('@').split_ascii_whitespace();
+        let mut interval = Interval {
+            months: 0,
+            days: 0,
+            microseconds: 0,
+        };
+        let mut seen = false;
+        while let Some(number) = words.next() {
+            let unit = words.next()?.to_ascii_lowercase();
+            let unit = unit.trim_end_matches('s');
+            let whole = || number.parse::<i32>().ok();
+            match unit {
+                "year" => {
+                    interval.months = interval.months.checked_add(whole()?.checked_mul(12)?)?
+                }
+                "mon" | "month" => interval.months = interval.months.checked_add(whole()?)?,
+                "day" => interval.days = interval.days.checked_add(whole()?)?,
+                "hour" | "min" | "minute" | "sec" | "second" => {
+                    let seconds_per_unit = match unit {
+                        "hour" => 3600.0,
+                        "min" | "minute" => 60.0,
+                        _ => 1.0,
+                    };
+                    let seconds: f64 = number.parse().ok()?;
+                    // Rounded to the microsecond, as PostgreSQL stores it.
+                    #[allow(clippy::cast_possible_truncation)]
+                    let micros = (seconds * seconds_per_unit * 1e6).round() as i64;
+                    interval.microseconds = interval.microseconds.checked_add(micros)?;
+                }
+                _ => return None,
+            }
+            seen = true;
+        }
+        seen.then_some(interval)
     }
 
     /// PostgreSQL's output (IntervalStyle postgres).
@@ -612,6 +653,18 @@ mod tests {
             Value::Timestamptz(parsed).to_text().unwrap(),
             "2024-01-01 12:00:00.5+00"
         );
+    }
+
+    #[test]
+    fn verbose_intervals_read_as_postgres_does() {
+        let parsed = Interval::parse("0 years 0 mons 1 days 2 hours 3 mins 4.0 secs").unwrap();
+        assert_eq!(parsed.to_postgres(), "1 day 02:03:04");
+        let parsed = Interval::parse("@ 1 year 2 mons -3 days 0.5 secs").unwrap();
+        assert_eq!(
+            (parsed.months, parsed.days, parsed.microseconds),
+            (14, -3, 500_000)
+        );
+        assert!(Interval::parse("3 fortnights").is_err());
     }
 
     #[test]

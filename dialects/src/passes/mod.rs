@@ -60,6 +60,7 @@ mod statement_forms;
 mod strings;
 mod target_functions;
 mod text_collation;
+mod trim_from;
 mod truncate;
 mod upsert;
 mod value_series;
@@ -127,6 +128,7 @@ pub(crate) fn run(
     distinct_from::run(statement, target);
     json_paths::run(statement, target)?;
     strings::run(statement, target);
+    trim_from::run(statement, target);
     like_escapes::run(statement, target);
     ilike::run(statement, target);
     nulls_order::run(statement, target)?;

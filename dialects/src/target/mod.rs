@@ -429,6 +429,11 @@ pub trait TargetDialect: Send + Sync {
         false
     }
 
+    /// True when `trim(BOTH 'x' FROM text)` is accepted as written.
+    fn supports_trim_from(&self) -> bool {
+        true
+    }
+
     /// True when the target stores arrays (`ARRAY[..]`, `int[]`, `= ANY (array)`, `a[1]`).
     fn supports_arrays(&self) -> bool {
         false

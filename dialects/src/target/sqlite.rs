@@ -177,6 +177,7 @@ impl TargetDialect for Sqlite {
             ("regnamespace", true) => "pgbridge_regnamespace_name",
             ("to_regtype", false) => "pgbridge_to_regtype",
             ("to_regtype", true) => "pgbridge_to_regtype_name",
+            ("regproc", _) => "pgbridge_regproc",
             _ => return None,
         })
     }
@@ -195,6 +196,11 @@ impl TargetDialect for Sqlite {
     fn array_membership_function(&self) -> Option<&'static str> {
         // Registered by the backend; the catalog's arrays are `{1,2}` or `1 2` text.
         Some("pgbridge_array_contains")
+    }
+
+    fn supports_trim_from(&self) -> bool {
+        // SQLite spells it trim(text, characters), ltrim and rtrim.
+        false
     }
 
     fn array_aggregate_function(&self) -> Option<&'static str> {

@@ -250,9 +250,30 @@ pub fn register(
         Ok(text(ctx.get_raw(0)))
     })?;
     let state = Arc::clone(snapshot);
+    // pg_get_indexdef(index [, column, pretty]): column 0 (or none) is the whole definition,
+    // column k the k-th key column.
     connection.create_scalar_function("pg_get_indexdef", -1, volatile, move |ctx| {
-        Ok(oid(ctx.get_raw(0))
-            .and_then(|oid| read(&state, |s| s.index_definitions.get(&oid).cloned())))
+        let column = if ctx.len() > 1 {
+            oid(ctx.get_raw(1))
+        } else {
+            None
+        };
+        Ok(oid(ctx.get_raw(0)).and_then(|oid| {
+            read(&state, |s| match column.filter(|k| *k > 0) {
+                None => s.index_definitions.get(&oid).cloned(),
+                Some(k) => s
+                    .index_columns
+                    .get(&oid)
+                    .and_then(|columns| columns.get(usize::try_from(k - 1).ok()?).cloned()),
+            })
+        }))
+    })?;
+    // `'pg_catalog.array_in'::regproc`: the catalog stores functions by bare name.
+    connection.create_scalar_function("pgbridge_regproc", 1, deterministic, |ctx| {
+        Ok(text(ctx.get_raw(0)).map(|written| {
+            let name = object_name(&written);
+            name.rsplit('.').next().unwrap_or(&name).to_owned()
+        }))
     })?;
     let state = Arc::clone(snapshot);
     connection.create_scalar_function("pg_get_constraintdef", -1, volatile, move |ctx| {

@@ -39,6 +39,9 @@ pub struct Snapshot {
     relation_oids: HashMap<String, i64>,
     /// `pg_get_indexdef` by index OID.
     index_definitions: HashMap<i64, String>,
+    /// An index's key columns, quoted as in its definition, by index OID
+    /// (`pg_get_indexdef(oid, column, pretty)`).
+    index_columns: HashMap<i64, Vec<String>>,
     /// `pg_get_constraintdef` by constraint OID.
     constraint_definitions: HashMap<i64, String>,
 }

@@ -165,6 +165,10 @@ fn insert_index(
         column_list(&index.columns)
     );
     snapshot.index_definitions.insert(index.oid, definition);
+    snapshot.index_columns.insert(
+        index.oid,
+        index.columns.iter().map(|c| quote_ident(c)).collect(),
+    );
     snapshot
         .relation_names
         .insert(index.oid, index.name.clone());
