@@ -181,6 +181,22 @@ const CONSTRUCTS: &[(&str, &str)] = &[
     ),
     ("array_agg", "SELECT array_agg(name) FROM users"),
     (
+        "array_agg .. ORDER BY",
+        "SELECT array_agg(name ORDER BY id DESC) FROM users",
+    ),
+    (
+        "array subscript (catalog)",
+        "SELECT indkey[0] FROM pg_catalog.pg_index",
+    ),
+    (
+        "unnest / generate_subscripts in a select list",
+        "SELECT unnest(indkey), generate_subscripts(indkey, 1) FROM pg_catalog.pg_index",
+    ),
+    (
+        "trim(BOTH .. FROM ..)",
+        "SELECT trim(both '\"' from name) FROM users",
+    ),
+    (
         "json ->, ->>",
         "SELECT data -> 'a', data ->> 'b' FROM users",
     ),

@@ -561,8 +561,17 @@ fn distinct_on() {
 fn arrays() {
     refuses("SELECT ARRAY[1, 2, 3]", "ARRAY[..] constructor");
     refuses("SELECT ARRAY(SELECT 1)", "array(..)");
-    refuses("SELECT array_agg(a) FROM t", "array_agg(..)");
-    refuses("SELECT a[1] FROM t", "array subscript");
+    // array_agg collects array text with the backend's aggregate; a subscript reads array text.
+    translates_to(
+        "SELECT array_agg(a ORDER BY b DESC) FILTER (WHERE b > 0) FROM t",
+        "SELECT pgbridge_array_agg(a ORDER BY b DESC NULLS FIRST) FILTER (WHERE b > 0) FROM t",
+    );
+    refuses("SELECT array_agg(a) OVER () FROM t", "array_agg(..)");
+    translates_to(
+        "SELECT a[1], t.b[i - 1] FROM t",
+        "SELECT pgbridge_array_element(a, 1), pgbridge_array_element(t.b, pgbridge_sub(i, 1)) FROM t",
+    );
+    refuses("SELECT a[1:2] FROM t", "array subscript");
     // A list written as an array is an IN list; an empty one is false (ANY) or true (ALL).
     translates_to(
         "SELECT * FROM t WHERE id = ANY(ARRAY[1, 2])",
@@ -599,6 +608,40 @@ fn arrays() {
         "LIKE ANY",
     );
     refuses("SELECT * FROM unnest($1::int[])", "array type INT[]");
+}
+
+#[test]
+fn set_returning_functions_over_arrays_in_a_select_list() {
+    translates_to(
+        "SELECT i.indrelid, unnest(i.indkey) AS attnum, generate_subscripts(i.indkey, 1) AS ord FROM pg_index i",
+        "SELECT i.indrelid, json_extract(pgbridge_elements_0.value, '$[0]') AS attnum, \
+         pgbridge_array_subscript(i.indkey, pgbridge_elements_0.\"key\") AS ord \
+         FROM pg_index i, json_each(pgbridge_array_zip(i.indkey)) AS pgbridge_elements_0",
+    );
+    // Two arrays advance together, up to the longer one.
+    translates_to(
+        "SELECT unnest(indkey), unnest(indclass) FROM pg_index",
+        "SELECT json_extract(pgbridge_elements_0.value, '$[0]'), \
+         json_extract(pgbridge_elements_0.value, '$[1]') \
+         FROM pg_index, json_each(pgbridge_array_zip(indkey, indclass)) AS pgbridge_elements_0",
+    );
+    // pgjdbc's getPrimaryKeys: a record of (element, position) and its fields.
+    translates_to(
+        "SELECT r.k FROM (SELECT (information_schema._pg_expandarray(indkey)).n AS k, \
+         information_schema._pg_expandarray(indkey) AS keys FROM pg_index) r WHERE (r.keys).x = 1",
+        "SELECT r.k FROM (SELECT json_extract((json_object('x', json_extract(pgbridge_elements_0.value, '$[0]'), 'n', (pgbridge_add(pgbridge_elements_0.\"key\", 1)))), '$.n') AS k, \
+         json_object('x', json_extract(pgbridge_elements_0.value, '$[0]'), 'n', (pgbridge_add(pgbridge_elements_0.\"key\", 1))) AS keys \
+         FROM pg_index, json_each(pgbridge_array_zip(indkey)) AS pgbridge_elements_0) r \
+         WHERE json_extract((r.keys), '$.x') = 1",
+    );
+}
+
+#[test]
+fn trim_from_becomes_sqlite_trim_functions() {
+    translates_to(
+        "SELECT trim(both '\"' from a), trim(leading 'x' from a), trim(trailing from a), trim(a) FROM t",
+        "SELECT trim(a, '\"'), ltrim(a, 'x'), rtrim(a), TRIM(a) FROM t",
+    );
 }
 
 #[test]
