@@ -615,7 +615,7 @@ fn set_returning_functions_over_arrays_in_a_select_list() {
     translates_to(
         "SELECT i.indrelid, unnest(i.indkey) AS attnum, generate_subscripts(i.indkey, 1) AS ord FROM pg_index i",
         "SELECT i.indrelid, json_extract(pgbridge_elements_0.value, '$[0]') AS attnum, \
-         pgbridge_array_subscript(i.indkey, pgbridge_elements_0.\"key\") AS ord \
+         pgbridge_array_subscript(i.indkey, pgbridge_elements_0.\"key\", 1) AS ord \
          FROM pg_index i, json_each(pgbridge_array_zip(i.indkey)) AS pgbridge_elements_0",
     );
     // Two arrays advance together, up to the longer one.

@@ -25,6 +25,20 @@ fn projection_exprs(select: &mut Select) -> impl Iterator<Item = &mut Expr> {
     })
 }
 
+/// The second argument of `generate_subscripts(array, dimension)`.
+fn dimension(expr: &Expr) -> Option<Expr> {
+    let Expr::Function(function) = expr else {
+        return None;
+    };
+    let FunctionArguments::List(list) = &function.args else {
+        return None;
+    };
+    match list.args.get(1)? {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(dimension)) => Some(dimension.clone()),
+        _ => None,
+    }
+}
+
 /// The array argument of a set-returning function this pass rewrites, and which one it is.
 fn set_returning_call(expr: &Expr) -> Option<(&'static str, &Expr)> {
     let Expr::Function(function) = expr else {
@@ -86,7 +100,7 @@ impl SetReturning<'_> {
                 };
                 let replacement = match kind {
                     "unnest" => Some(elements.values[at].clone()),
-                    "generate_subscripts" => Some(elements.subscripts[at].clone()),
+                    "generate_subscripts" => Some(elements.subscript(at, dimension(expr))),
                     _ => self.target.record(vec![
                         ("x", elements.values[at].clone()),
                         ("n", elements.position.clone()),

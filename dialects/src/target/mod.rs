@@ -24,8 +24,24 @@ use crate::{PgType, TranslateError};
 pub struct ArrayElements {
     pub factor: sqlparser::ast::TableFactor,
     pub values: Vec<Expr>,
+    /// Function calls, to which [`ArrayElements::subscript`] appends the dimension asked for.
     pub subscripts: Vec<Expr>,
     pub position: Expr,
+}
+
+impl ArrayElements {
+    /// The subscript of the array at `at` in `dimension` (`generate_subscripts(a, dimension)`).
+    pub fn subscript(&self, at: usize, dimension: Option<Expr>) -> Expr {
+        let mut subscript = self.subscripts[at].clone();
+        if let (Expr::Function(function), Some(dimension)) = (&mut subscript, dimension)
+            && let sqlparser::ast::FunctionArguments::List(list) = &mut function.args
+        {
+            list.args.push(sqlparser::ast::FunctionArg::Unnamed(
+                sqlparser::ast::FunctionArgExpr::Expr(dimension),
+            ));
+        }
+        subscript
+    }
 }
 
 /// The database a statement is translated for.

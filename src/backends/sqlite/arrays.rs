@@ -5,9 +5,9 @@
 //!
 //! Functions registered on every connection (see pgbridge-dialects' SQLite target):
 //! `pgbridge_array_agg(x [ORDER BY ..])`, `pgbridge_array_element(a, i)` for `a[i]`,
-//! `pgbridge_array_zip(a, ..)` and `pgbridge_array_subscript(a, position)` for `json_each` over
-//! arrays (set-returning functions in a select list), and PostgreSQL's `array_lower`,
-//! `array_upper`, `array_length` and `cardinality`.
+//! `pgbridge_array_zip(a, ..)` and `pgbridge_array_subscript(a, position [, dimension])` for
+//! `json_each` over arrays (set-returning functions in a select list), and PostgreSQL's
+//! `array_lower`, `array_upper`, `array_length` and `cardinality`.
 
 use pgbridge_proxy::array::{format_text, split_text};
 use pgbridge_proxy::value::format_float;
@@ -135,12 +135,16 @@ pub fn register(connection: &Connection) -> rusqlite::Result<()> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(zip(&arrays))
     })?;
-    // The subscript at a 0-based position of a zipped row; NULL past the array's end.
-    connection.create_scalar_function("pgbridge_array_subscript", 2, flags, |ctx| {
+    // The subscript at a 0-based position of a zipped row, in the dimension asked for (only
+    // the first exists); NULL past the array's end.
+    connection.create_scalar_function("pgbridge_array_subscript", -1, flags, |ctx| {
         let (Some(array), ValueRef::Integer(position)) = (stored_array(ctx, 0)?, ctx.get_raw(1))
         else {
             return Ok(None);
         };
+        if ctx.len() > 2 && !matches!(ctx.get_raw(2), ValueRef::Integer(1)) {
+            return Ok(None);
+        }
         Ok(length(&array)
             .filter(|n| position < *n)
             .map(|_| array.lower + position))
