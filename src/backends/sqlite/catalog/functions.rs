@@ -293,10 +293,28 @@ pub fn register(
         }
         .to_owned())
     })?;
-    // No arrays are stored (the catalog's array columns hold NULL or plain text), so an
-    // "array" joined to a string is the value itself.
+    // array_to_string(array, delimiter [, null_string]) over array text (`{a,b}`, as
+    // array_agg and the catalog's arrays are stored); other text is taken as one element.
     connection.create_scalar_function("array_to_string", -1, deterministic, |ctx| {
-        Ok(text(ctx.get_raw(0)))
+        let Some(array) = text(ctx.get_raw(0)) else {
+            return Ok(None);
+        };
+        if !array.trim_start().starts_with('{') {
+            return Ok(Some(array));
+        }
+        let delimiter = text(ctx.get_raw(1)).unwrap_or_default();
+        let null_text = if ctx.len() > 2 {
+            text(ctx.get_raw(2))
+        } else {
+            None
+        };
+        let elements = pgbridge_proxy::array::split_text(&array)
+            .map_err(|error| sql_error(&error.code, &error.message))?;
+        let joined: Vec<String> = elements
+            .into_iter()
+            .filter_map(|element| element.or_else(|| null_text.clone()))
+            .collect();
+        Ok(Some(joined.join(&delimiter)))
     })?;
     // No table is partitioned: a relation's only ancestor is itself.
     connection.create_scalar_function("pg_partition_ancestors", 1, deterministic, |ctx| {
