@@ -29,6 +29,7 @@ pub mod dedicated;
 pub mod error;
 #[cfg(feature = "arrow")]
 pub mod flight;
+mod interval_text;
 pub mod jsonb;
 pub mod value;
 #[cfg(feature = "wire")]

@@ -20,6 +20,9 @@ impl Interval {
     /// Reads PostgreSQL's interval input (`1 day 02:00:00`, `3 hours`, `P1D`, ...).
     pub fn parse(text: &str) -> Result<Interval, SqlError> {
         let trimmed = text.trim();
+        if let Some(interval) = crate::interval_text::parse_postgres_interval(trimmed) {
+            return Ok(interval);
+        }
         pg_interval::Interval::from_postgres(trimmed)
             .or_else(|_| pg_interval::Interval::from_iso(trimmed))
             .or_else(|_| pg_interval::Interval::from_sql(trimmed))
@@ -33,13 +36,7 @@ impl Interval {
 
     /// PostgreSQL's output (IntervalStyle postgres).
     pub fn to_postgres(self) -> String {
-        let formatted =
-            pg_interval::Interval::new(self.months, self.days, self.microseconds).to_postgres();
-        if formatted.is_empty() {
-            "00:00:00".to_owned()
-        } else {
-            formatted
-        }
+        crate::interval_text::format_postgres_interval(self)
     }
 }
 
