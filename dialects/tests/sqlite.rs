@@ -170,8 +170,28 @@ fn typed_literals() {
 fn unsupported_casts() {
     refuses("SELECT x::int[]", "array type INT[]");
     refuses("SELECT x::point", "cast to point");
-    refuses("SELECT x::interval", "interval");
-    refuses("SELECT now() - INTERVAL '1 day'", "interval");
+    refuses("SELECT INTERVAL '1-2' YEAR TO MONTH", "interval literal");
+}
+
+#[test]
+fn intervals_are_text_moved_by_pgbridge_functions() {
+    translates_to("SELECT x::interval", "SELECT pgbridge_interval(x)");
+    translates_to(
+        "SELECT now() - INTERVAL '1 day'",
+        "SELECT pgbridge_datetime_moved(pgbridge_now(), pgbridge_interval('1 day'), 1, 1)",
+    );
+    translates_to(
+        "SELECT INTERVAL '3' HOUR + DATE '2024-01-01'",
+        "SELECT pgbridge_datetime_moved(pgbridge_date('2024-01-01'), pgbridge_interval('3 HOUR'), 0, 0)",
+    );
+    translates_to(
+        "SELECT TIMESTAMP '2024-01-02' - TIMESTAMP '2024-01-01'",
+        "SELECT pgbridge_datetime_between(pgbridge_timestamp('2024-01-02'), pgbridge_timestamp('2024-01-01'))",
+    );
+    translates_to(
+        "SELECT '1 day'::interval - '1 hour'::interval",
+        "SELECT pgbridge_interval_combined(pgbridge_interval('1 day'), pgbridge_interval('1 hour'), 1)",
+    );
 }
 
 // Strings and operators

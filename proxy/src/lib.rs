@@ -30,6 +30,7 @@ pub mod dedicated;
 pub mod error;
 #[cfg(feature = "arrow")]
 pub mod flight;
+mod interval_text;
 pub mod jsonb;
 pub mod value;
 #[cfg(feature = "wire")]

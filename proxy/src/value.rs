@@ -20,6 +20,9 @@ impl Interval {
     /// Reads PostgreSQL's interval input (`1 day 02:00:00`, `3 hours`, `P1D`, ...).
     pub fn parse(text: &str) -> Result<Interval, SqlError> {
         let trimmed = text.trim();
+        if let Some(interval) = crate::interval_text::parse_postgres_interval(trimmed) {
+            return Ok(interval);
+        }
         pg_interval::Interval::from_postgres(trimmed)
             .or_else(|_| pg_interval::Interval::from_iso(trimmed))
             .or_else(|_| pg_interval::Interval::from_sql(trimmed))
@@ -28,59 +31,12 @@ impl Interval {
                 days: i.days,
                 microseconds: i.microseconds,
             })
-            .ok()
-            .or_else(|| Interval::parse_units(trimmed))
-            .ok_or_else(|| SqlError::invalid_text("interval", text))
-    }
-
-    /// PostgreSQL's verbose input, number and unit pairs (`0 years 0 mons 1 days 2 hours
-    /// 3 mins 4.0 secs`, as pgjdbc sends a PGInterval), with an optional leading `@`.
-    fn parse_units(text: &str) -> Option<Interval> {
-        let mut words = text.trim_start_matches('@').split_ascii_whitespace();
-        let mut interval = Interval {
-            months: 0,
-            days: 0,
-            microseconds: 0,
-        };
-        let mut seen = false;
-        while let Some(number) = words.next() {
-            let unit = words.next()?.to_ascii_lowercase();
-            let unit = unit.trim_end_matches('s');
-            let whole = || number.parse::<i32>().ok();
-            match unit {
-                "year" => {
-                    interval.months = interval.months.checked_add(whole()?.checked_mul(12)?)?
-                }
-                "mon" | "month" => interval.months = interval.months.checked_add(whole()?)?,
-                "day" => interval.days = interval.days.checked_add(whole()?)?,
-                "hour" | "min" | "minute" | "sec" | "second" => {
-                    let seconds_per_unit = match unit {
-                        "hour" => 3600.0,
-                        "min" | "minute" => 60.0,
-                        _ => 1.0,
-                    };
-                    let seconds: f64 = number.parse().ok()?;
-                    // Rounded to the microsecond, as PostgreSQL stores it.
-                    #[allow(clippy::cast_possible_truncation)]
-                    let micros = (seconds * seconds_per_unit * 1e6).round() as i64;
-                    interval.microseconds = interval.microseconds.checked_add(micros)?;
-                }
-                _ => return None,
-            }
-            seen = true;
-        }
-        seen.then_some(interval)
+            .map_err(|_| SqlError::invalid_text("interval", text))
     }
 
     /// PostgreSQL's output (IntervalStyle postgres).
     pub fn to_postgres(self) -> String {
-        let formatted =
-            pg_interval::Interval::new(self.months, self.days, self.microseconds).to_postgres();
-        if formatted.is_empty() {
-            "00:00:00".to_owned()
-        } else {
-            formatted
-        }
+        crate::interval_text::format_postgres_interval(self)
     }
 }
 

@@ -40,6 +40,29 @@ fn arithmetic(left: Option<PgType>, right: Option<PgType>) -> Option<PgType> {
     }
 }
 
+/// The type of `+` / `-` with intervals: a point in time moved by an interval keeps its type
+/// (a date becomes a timestamp), two points in time are an interval apart, and intervals add.
+fn interval_arithmetic(
+    left: Option<PgType>,
+    right: Option<PgType>,
+    op: &BinaryOperator,
+) -> Option<PgType> {
+    use PgType::{Date, Interval, Timestamp, Timestamptz};
+    let minus = matches!(op, BinaryOperator::Minus);
+    if !minus && !matches!(op, BinaryOperator::Plus) {
+        return None;
+    }
+    match (left?, right?) {
+        (Date, Interval) => Some(Timestamp),
+        (Interval, Date) if !minus => Some(Timestamp),
+        (time @ (Timestamp | Timestamptz), Interval) => Some(time),
+        (Interval, time @ (Timestamp | Timestamptz)) if !minus => Some(time),
+        (Timestamp | Timestamptz, Timestamp | Timestamptz) if minus => Some(Interval),
+        (Interval, Interval) => Some(Interval),
+        _ => None,
+    }
+}
+
 fn function_args(function: &sqlparser::ast::Function) -> Vec<&Expr> {
     match &function.args {
         FunctionArguments::List(list) => list
@@ -191,6 +214,7 @@ pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
                     (Some(PgType::Date), Some(PgType::Date), BinaryOperator::Minus) => {
                         Some(PgType::Int4)
                     }
+                    _ if interval_arithmetic(l, r, op).is_some() => interval_arithmetic(l, r, op),
                     _ => arithmetic(l, r),
                 }
             }

@@ -22,7 +22,7 @@ use sqlparser::ast::{
 
 use crate::PgType;
 use expressions::expr_type;
-pub(crate) use operand_types::{OperandTypes, WantedTypes, operator_types};
+pub(crate) use operand_types::{OperandTypes, WantedTypes, is_comparison, operator_types};
 use parameters::Parameters;
 
 /// Where inference reads table definitions from.

@@ -27,11 +27,13 @@ pub(crate) struct WantedTypes {
     pub(crate) divisions: bool,
     /// The operand types of each `+` and `-` (`date_arithmetic.rs`).
     pub(crate) additions: bool,
+    /// The operand types of each comparison too, in the same list (`date_arithmetic.rs`).
+    pub(crate) comparisons: bool,
 }
 
 impl WantedTypes {
     fn any(self) -> bool {
-        self.boolean_text_casts || self.divisions || self.additions
+        self.boolean_text_casts || self.divisions || self.additions || self.comparisons
     }
 
     fn cast(self, expr: &Expr) -> bool {
@@ -43,7 +45,8 @@ impl WantedTypes {
     }
 
     fn addition(self, op: &BinaryOperator) -> bool {
-        self.additions && matches!(op, BinaryOperator::Plus | BinaryOperator::Minus)
+        (self.additions && matches!(op, BinaryOperator::Plus | BinaryOperator::Minus))
+            || (self.comparisons && is_comparison(op))
     }
 
     /// True when `expr` is a node some wanted typing is about.
@@ -63,8 +66,21 @@ pub(crate) struct OperatorTypes {
     pub(crate) boolean_text_casts: Vec<bool>,
     /// For each `/`, the types of its operands.
     pub(crate) divisions: Vec<OperandTypes>,
-    /// For each `+` and `-`, the types of its operands.
+    /// For each `+` and `-` (and comparison, when wanted), the types of its operands.
     pub(crate) additions: Vec<OperandTypes>,
+}
+
+/// `=`, `<>`, `<`, `<=`, `>`, `>=`.
+pub(crate) fn is_comparison(op: &BinaryOperator) -> bool {
+    matches!(
+        op,
+        BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+    )
 }
 
 /// Stops at the first node a wanted typing is about.

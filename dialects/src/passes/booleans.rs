@@ -57,17 +57,10 @@ fn boolean_literal(expr: &Expr) -> Option<bool> {
 /// True when `expr` is a condition rather than a value.
 fn is_predicate(expr: &Expr) -> bool {
     match expr {
-        Expr::BinaryOp { op, .. } => matches!(
-            op,
-            BinaryOperator::Eq
-                | BinaryOperator::NotEq
-                | BinaryOperator::Lt
-                | BinaryOperator::LtEq
-                | BinaryOperator::Gt
-                | BinaryOperator::GtEq
-                | BinaryOperator::And
-                | BinaryOperator::Or
-        ),
+        Expr::BinaryOp { op, .. } => {
+            crate::infer::is_comparison(op)
+                || matches!(op, BinaryOperator::And | BinaryOperator::Or)
+        }
         Expr::UnaryOp {
             op: UnaryOperator::Not,
             ..

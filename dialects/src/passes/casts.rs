@@ -69,6 +69,22 @@ impl VisitorMut for Casts<'_> {
             Expr::Interval(_) if !self.target.supports_intervals() => {
                 Err(TranslateError::unsupported("interval", self.target.name()))
             }
+            Expr::Interval(interval) => match interval_text(interval) {
+                Some(text) => {
+                    let literal = Expr::value(Value::SingleQuotedString(text));
+                    self.rewrite(
+                        literal,
+                        &DataType::Interval {
+                            fields: None,
+                            precision: None,
+                        },
+                    )
+                }
+                None => Err(TranslateError::unsupported(
+                    format!("interval literal {interval}"),
+                    self.target.name(),
+                )),
+            },
             Expr::TypedString(typed) => {
                 let operand = Expr::Value(typed.value.clone());
                 self.rewrite(operand, &typed.data_type)
@@ -83,6 +99,27 @@ impl VisitorMut for Casts<'_> {
             Err(error) => ControlFlow::Break(error),
         }
     }
+}
+
+/// The text of `INTERVAL '1 day'` or `INTERVAL '3' HOUR`, as interval input reads it; `None`
+/// for forms with a precision or a range of fields (`'1-2' YEAR TO MONTH`).
+fn interval_text(interval: &sqlparser::ast::Interval) -> Option<String> {
+    let Expr::Value(value) = interval.value.as_ref() else {
+        return None;
+    };
+    let Value::SingleQuotedString(text) = &value.value else {
+        return None;
+    };
+    if interval.last_field.is_some()
+        || interval.leading_precision.is_some()
+        || interval.fractional_seconds_precision.is_some()
+    {
+        return None;
+    }
+    Some(match &interval.leading_field {
+        None => text.clone(),
+        Some(field) => format!("{text} {field}"),
+    })
 }
 
 /// A text literal read as bytea, as PostgreSQL reads it: `'\x0a1b'` is the bytes 0a 1b, written

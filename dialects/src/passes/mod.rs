@@ -88,6 +88,7 @@ pub(crate) fn run(
         boolean_text_casts: boolean_text::applies(target),
         divisions: divisions::applies(target),
         additions: date_arithmetic::applies(target),
+        comparisons: date_arithmetic::compares_intervals(target),
     };
     let types = crate::infer::operator_types(statement, schema, wanted);
     date_arithmetic::run(statement, target, types.additions);

@@ -77,6 +77,20 @@ impl Target {
     }
 }
 
+/// Functions of a target that keep intervals as PostgreSQL's interval text.
+#[derive(Debug, Clone, Copy)]
+pub struct IntervalFunctions {
+    /// `f(point, interval, subtract, with_zone)`: a date, timestamp or timestamptz moved by an
+    /// interval (`subtract` 1 for `-`), as a timestamp (`with_zone` 0) or timestamptz (1).
+    pub moved: &'static str,
+    /// `f(a, b)`: the interval from timestamp `b` to timestamp `a` (`a - b`).
+    pub between: &'static str,
+    /// `f(a, b, subtract)`: `a + b` or `a - b` of two intervals.
+    pub combined: &'static str,
+    /// `f(interval)`: a number that orders intervals as PostgreSQL compares them.
+    pub span: &'static str,
+}
+
 /// What a target database can express, and how.
 pub trait TargetDialect: Send + Sync {
     /// The target's name as it appears in error messages (`SQLite`).
@@ -486,6 +500,12 @@ pub trait TargetDialect: Send + Sync {
     /// `x::interval`, timestamp arithmetic with them).
     fn supports_intervals(&self) -> bool {
         false
+    }
+
+    /// The functions that compute `+` and `-` with intervals, on a target whose intervals are
+    /// PostgreSQL's text kept by pgbridge's own functions; `None` where intervals are refused.
+    fn interval_functions(&self) -> Option<IntervalFunctions> {
+        None
     }
 
     // Added for the MySQL target.

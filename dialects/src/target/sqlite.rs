@@ -7,7 +7,7 @@
 
 use sqlparser::ast::{BinaryOperator, DataType, DateTimeField, ExactNumberInfo, Expr, Value};
 
-use super::TargetDialect;
+use super::{IntervalFunctions, TargetDialect};
 use crate::{PgType, TranslateError};
 
 /// The SQLite target.
@@ -53,6 +53,7 @@ impl TargetDialect for Sqlite {
             PgType::Uuid => "pgbridge_uuid",
             PgType::Bytea => "pgbridge_bytea",
             PgType::Jsonb => "pgbridge_jsonb",
+            PgType::Interval => "pgbridge_interval",
             _ => return None,
         })
     }
@@ -179,6 +180,21 @@ impl TargetDialect for Sqlite {
             ("to_regtype", true) => "pgbridge_to_regtype_name",
             ("regproc", _) => "pgbridge_regproc",
             _ => return None,
+        })
+    }
+
+    fn supports_intervals(&self) -> bool {
+        true
+    }
+
+    fn interval_functions(&self) -> Option<IntervalFunctions> {
+        // Registered by the backend: intervals are PostgreSQL's interval text, and timestamps
+        // pgbridge's stored text, on both sides of them.
+        Some(IntervalFunctions {
+            moved: "pgbridge_datetime_moved",
+            between: "pgbridge_datetime_between",
+            combined: "pgbridge_interval_combined",
+            span: "pgbridge_interval_span",
         })
     }
 

@@ -193,6 +193,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     let volatile = FunctionFlags::SQLITE_UTF8;
     super::builtins::register(connection)?;
     super::arrays::register(connection)?;
+    super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
     super::patterns::register(connection)?;
     // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.

@@ -22,6 +22,7 @@ mod connect;
 mod date_parts;
 mod errors;
 pub mod functions;
+mod intervals;
 mod patterns;
 mod registry;
 mod snapshots;
