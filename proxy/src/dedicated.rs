@@ -10,7 +10,6 @@
 //! [`is_dedicated_thread`] tells a backend where it runs; [`spawn`] starts such a thread.
 
 use std::cell::Cell;
-use std::future::Future;
 
 thread_local! {
     static DEDICATED: Cell<bool> = const { Cell::new(false) };
