@@ -311,32 +311,10 @@ impl PgType {
 
     /// The array type whose elements are `element` (`pg_type.typarray`), if pgbridge has it.
     pub fn array_of(element: PgType) -> Option<PgType> {
-        [
-            PgType::BoolArray,
-            PgType::NameArray,
-            PgType::Int2Array,
-            PgType::Int4Array,
-            PgType::TextArray,
-            PgType::VarcharArray,
-            PgType::Int8Array,
-            PgType::Float8Array,
-            PgType::OidArray,
-            PgType::CharArray,
-            PgType::ByteaArray,
-            PgType::BpcharArray,
-            PgType::Float4Array,
-            PgType::TimestampArray,
-            PgType::DateArray,
-            PgType::TimeArray,
-            PgType::TimestamptzArray,
-            PgType::IntervalArray,
-            PgType::NumericArray,
-            PgType::UuidArray,
-            PgType::JsonArray,
-            PgType::JsonbArray,
-        ]
-        .into_iter()
-        .find(|array| array.element() == Some(element))
+        // The vector types hold the same elements but are not their typarray.
+        PgType::ALL
+            .into_iter()
+            .find(|array| array.element() == Some(element) && array.lower_bound() == 1)
     }
 
     /// The first subscript of a value of this type: 0 for `int2vector` / `oidvector`, else 1.
@@ -464,6 +442,17 @@ impl std::fmt::Display for PgType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_array_type_is_the_typarray_of_its_element() {
+        for array in PgType::ALL.into_iter().filter(|t| t.lower_bound() == 1) {
+            if let Some(element) = array.element() {
+                assert_eq!(PgType::array_of(element), Some(array), "{array:?}");
+            }
+        }
+        assert_eq!(PgType::array_of(PgType::Int2), Some(PgType::Int2Array));
+        assert_eq!(PgType::array_of(PgType::Oid), Some(PgType::OidArray));
+    }
 
     #[test]
     fn oids_round_trip() {
