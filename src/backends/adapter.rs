@@ -265,6 +265,23 @@ pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// `INSERT INTO "t" ("a", "b") VALUES (<slot 1>, <slot 2>)`: the INSERT that COPY FROM runs for
+/// each row, with the backend's placeholder for parameter `n` (1-based) from `slot`.
+pub fn insert_with_placeholders(
+    table: &str,
+    columns: &[String],
+    slot: impl Fn(usize) -> String,
+) -> String {
+    let names: Vec<String> = columns.iter().map(|c| quote_identifier(c)).collect();
+    let slots: Vec<String> = (1..=columns.len()).map(slot).collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        quote_identifier(table),
+        names.join(", "),
+        slots.join(", ")
+    )
+}
+
 /// `DELETE FROM "t"`: TRUNCATE inside a transaction (a DELETE without WHERE; SQLite optimises
 /// it, and MySQL's TRUNCATE would commit the transaction).
 pub fn delete_all_statement(table: &str) -> String {

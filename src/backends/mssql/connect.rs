@@ -30,7 +30,7 @@ use super::types::{Native, Parameter, convert, native, read, type_of_result};
 use super::url::Pooling;
 use crate::backends::adapter::{
     BATCHES_AHEAD, BackendConnection, Batch, Batcher, OutputType, Prepared, SessionValues,
-    TableColumns, quote_identifier,
+    TableColumns, insert_with_placeholders, quote_identifier,
 };
 use crate::backends::catalog_database::CatalogReads;
 #[cfg(not(feature = "sqlite"))]
@@ -219,14 +219,7 @@ impl BackendConnection for Worker {
     }
 
     fn insert_statement(&self, table: &str, columns: &[String]) -> String {
-        let names: Vec<String> = columns.iter().map(|c| quote_identifier(c)).collect();
-        let slots: Vec<String> = (1..=columns.len()).map(|i| format!("@P{i}")).collect();
-        format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote_identifier(table),
-            names.join(", "),
-            slots.join(", ")
-        )
+        insert_with_placeholders(table, columns, |n| format!("@P{n}"))
     }
 
     fn analyze_statement(&self, table: Option<&str>) -> Option<String> {

@@ -35,7 +35,7 @@ pub use connect::Worker;
 
 use crate::backends::adapter::{
     Adapter, BackendConnection, Batch, OutputType, Prepared, SessionValues, TableColumns,
-    quote_identifier,
+    insert_with_placeholders, quote_identifier,
 };
 use crate::backends::catalog_database::CatalogReads;
 #[cfg(not(feature = "sqlite"))]
@@ -180,14 +180,7 @@ impl BackendConnection for Worker {
     }
 
     fn insert_statement(&self, table: &str, columns: &[String]) -> String {
-        let names: Vec<String> = columns.iter().map(|c| quote_identifier(c)).collect();
-        let slots = vec!["?"; columns.len()];
-        format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote_identifier(table),
-            names.join(", "),
-            slots.join(", ")
-        )
+        insert_with_placeholders(table, columns, |_| "?".to_owned())
     }
 
     fn analyze_statement(&self, table: Option<&str>) -> Option<String> {

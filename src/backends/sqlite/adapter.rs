@@ -12,7 +12,7 @@ use super::connect::{OpenOptions, Worker};
 use super::{SqliteLocation, sqlite_version};
 use crate::backends::adapter::{
     Adapter, BackendConnection, Batch, OutputType, Prepared, SessionValues, TableColumns,
-    quote_identifier,
+    insert_with_placeholders, quote_identifier,
 };
 
 /// One SQLite database (a file, or a private in-memory database) served to every session.
@@ -178,14 +178,7 @@ impl BackendConnection for Worker {
     }
 
     fn insert_statement(&self, table: &str, columns: &[String]) -> String {
-        let names: Vec<String> = columns.iter().map(|c| quote_identifier(c)).collect();
-        let slots: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote_identifier(table),
-            names.join(", "),
-            slots.join(", ")
-        )
+        insert_with_placeholders(table, columns, |n| format!("?{n}"))
     }
 
     fn analyze_statement(&self, table: Option<&str>) -> Option<String> {
