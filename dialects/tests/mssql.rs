@@ -316,7 +316,7 @@ fn refusals_name_the_construct_and_sql_server() {
     refuses("DROP TABLE users CASCADE", "DROP .. CASCADE");
     refuses(
         "SELECT DISTINCT ON (a) * FROM t ORDER BY a, b",
-        "DISTINCT ON with an unnamed or * column",
+        "DISTINCT ON with * over a CTE, a subquery or an unknown table",
     );
     refuses("SELECT * FROM generate_series(1, 10)", "generate_series");
     refuses(
@@ -601,11 +601,12 @@ fn constraints_added_and_dropped_and_storage_options() {
 fn distinct_on_numbers_rows() {
     translates_to(
         "SELECT DISTINCT ON (user_id) user_id, created_at AS at FROM orders ORDER BY user_id, created_at DESC",
-        "SELECT user_id, at FROM (SELECT user_id, created_at AS at, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY CASE WHEN user_id IS NULL THEN 1 ELSE 0 END, user_id, CASE WHEN created_at IS NULL THEN 0 ELSE 1 END, created_at DESC) AS pgbridge_row FROM orders) AS distinct_on WHERE pgbridge_row = 1 ORDER BY CASE WHEN user_id IS NULL THEN 1 ELSE 0 END, user_id, CASE WHEN at IS NULL THEN 0 ELSE 1 END, at DESC",
+        "SELECT pgbridge_c1 AS user_id, pgbridge_c2 AS at FROM (SELECT user_id AS pgbridge_c1, created_at AS pgbridge_c2, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY CASE WHEN user_id IS NULL THEN 1 ELSE 0 END, user_id, CASE WHEN created_at IS NULL THEN 0 ELSE 1 END, created_at DESC) AS pgbridge_row FROM orders) AS distinct_on WHERE pgbridge_row = 1 ORDER BY CASE WHEN pgbridge_c1 IS NULL THEN 1 ELSE 0 END, pgbridge_c1, CASE WHEN pgbridge_c2 IS NULL THEN 0 ELSE 1 END, pgbridge_c2 DESC",
     );
-    refuses(
+    // A sort key that is not selected is carried as a hidden column.
+    translates_to(
         "SELECT DISTINCT ON (a) a FROM t ORDER BY a, b",
-        "ordered by a key not selected",
+        "SELECT pgbridge_c1 AS a FROM (SELECT a AS pgbridge_c1, b AS pgbridge_k1, ROW_NUMBER() OVER (PARTITION BY a ORDER BY CASE WHEN a IS NULL THEN 1 ELSE 0 END, a, CASE WHEN b IS NULL THEN 1 ELSE 0 END, b) AS pgbridge_row FROM t) AS distinct_on WHERE pgbridge_row = 1 ORDER BY CASE WHEN pgbridge_c1 IS NULL THEN 1 ELSE 0 END, pgbridge_c1, CASE WHEN pgbridge_k1 IS NULL THEN 1 ELSE 0 END, pgbridge_k1",
     );
 }
 

@@ -570,9 +570,15 @@ fn similar_to() {
 
 #[test]
 fn distinct_on() {
+    // Output names and positions stand for their expressions inside the window; an unnamed
+    // expression keeps PostgreSQL's output name.
+    translates_to(
+        "SELECT DISTINCT ON (1) lower(name), id AS n FROM t ORDER BY 1, n DESC",
+        "SELECT pgbridge_c1 AS \"lower\", pgbridge_c2 AS n FROM (SELECT lower(name) AS pgbridge_c1, id AS pgbridge_c2, ROW_NUMBER() OVER (PARTITION BY lower(name) ORDER BY lower(name) NULLS LAST, id DESC NULLS FIRST) AS pgbridge_row FROM t) AS distinct_on WHERE pgbridge_row = 1 ORDER BY pgbridge_c1 NULLS LAST, pgbridge_c2 DESC NULLS FIRST",
+    );
     refuses(
-        "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
-        "SELECT DISTINCT ON",
+        "SELECT DISTINCT ON (a) * FROM t ORDER BY a",
+        "SELECT DISTINCT ON with * over a CTE, a subquery or an unknown table",
     );
     translates_to("SELECT DISTINCT a FROM t", "SELECT DISTINCT a FROM t");
 }
@@ -831,6 +837,22 @@ fn translates_with_schema_to(pg_sql: &str, expected: &str) {
     let translated =
         pgbridge_dialects::translate_with_schema(&statements[0], Target::Sqlite, &Flags).unwrap();
     assert_eq!(translated.sql, expected, "translating {pg_sql}");
+}
+
+#[test]
+fn distinct_on_spells_out_star_from_the_schema() {
+    translates_with_schema_to(
+        "SELECT DISTINCT ON (f.enabled) * FROM flags AS f ORDER BY f.enabled, at",
+        "SELECT pgbridge_c1 AS \"id\", pgbridge_c2 AS \"enabled\", pgbridge_c3 AS \"price\", pgbridge_c4 AS \"at\", pgbridge_c5 AS \"note\" FROM (SELECT f.\"id\" AS pgbridge_c1, f.\"enabled\" AS pgbridge_c2, f.\"price\" AS pgbridge_c3, f.\"at\" AS pgbridge_c4, f.\"note\" AS pgbridge_c5, ROW_NUMBER() OVER (PARTITION BY f.\"enabled\" ORDER BY f.\"enabled\" NULLS LAST, f.\"at\" NULLS LAST) AS pgbridge_row FROM flags AS f) AS distinct_on WHERE pgbridge_row = 1 ORDER BY pgbridge_c2 NULLS LAST, pgbridge_c4 NULLS LAST",
+    );
+}
+
+#[test]
+fn distinct_on_spells_out_a_qualified_star() {
+    translates_with_schema_to(
+        "SELECT DISTINCT ON (id) F.* FROM flags f",
+        "SELECT pgbridge_c1 AS \"id\", pgbridge_c2 AS \"enabled\", pgbridge_c3 AS \"price\", pgbridge_c4 AS \"at\", pgbridge_c5 AS \"note\" FROM (SELECT f.\"id\" AS pgbridge_c1, f.\"enabled\" AS pgbridge_c2, f.\"price\" AS pgbridge_c3, f.\"at\" AS pgbridge_c4, f.\"note\" AS pgbridge_c5, ROW_NUMBER() OVER (PARTITION BY f.\"id\" ORDER BY (SELECT NULL) NULLS LAST) AS pgbridge_row FROM flags f) AS distinct_on WHERE pgbridge_row = 1",
+    );
 }
 
 #[test]

@@ -108,7 +108,7 @@ pub(crate) fn run(
     multi_table_dml::run(statement, target)?;
     truncate::run(statement, target)?;
     default_values::run(statement, target);
-    distinct_on_rows::run(statement, target)?;
+    distinct_on_rows::run(statement, target, schema)?;
     distinct_on::run(statement, target)?;
     lateral_apply::run(statement, target);
     lateral::run(statement, target)?;

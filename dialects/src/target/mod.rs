@@ -333,9 +333,10 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
-    /// True when `SELECT DISTINCT ON` is written with `ROW_NUMBER()` (`distinct_on_rows.rs`).
+    /// True when `SELECT DISTINCT ON` is written with `ROW_NUMBER()` (`distinct_on_rows.rs`);
+    /// every target has window functions (SQLite 3.25, MariaDB 10.2, MySQL 8, SQL Server).
     fn distinct_on_as_row_number(&self) -> bool {
-        false
+        true
     }
 
     /// True when `LATERAL` subqueries are spelled `CROSS APPLY` / `OUTER APPLY`.

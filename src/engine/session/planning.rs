@@ -139,8 +139,8 @@ impl<C: BackendConnection> EngineSession<C> {
         let target = if apart {
             Target::Sqlite
         } else {
-            // Refusals do not depend on the schema; a translation may (column types).
-            statement.translation().as_ref().map_err(translate_error)?;
+            // The translation is made again with the schema: it may depend on column types,
+            // and a refusal may too (`DISTINCT ON .. *` needs the table's columns).
             self.translations.target()
         };
         let tables = self.load_schema_from(statement.ast(), apart).await?;

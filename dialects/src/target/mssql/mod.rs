@@ -219,10 +219,6 @@ impl TargetDialect for MsSql {
         false
     }
 
-    fn distinct_on_as_row_number(&self) -> bool {
-        true
-    }
-
     fn lateral_as_apply(&self) -> bool {
         true
     }
