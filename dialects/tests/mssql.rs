@@ -656,3 +656,47 @@ fn lateral_becomes_apply() {
         "LATERAL",
     );
 }
+
+#[test]
+fn session_functions_read_the_session_table() {
+    // SQLAlchemy's first queries, DBeaver's, psql's `current_user`.
+    translates_to(
+        "SELECT pg_catalog.version()",
+        "SELECT (SELECT pg_version FROM #pgbridge_session)",
+    );
+    translates_to(
+        "SELECT current_database(), current_catalog, current_schema(), current_schema",
+        "SELECT (SELECT pg_database FROM #pgbridge_session), (SELECT pg_database FROM #pgbridge_session), N'public', N'public'",
+    );
+    translates_to(
+        "SELECT current_user, session_user, user",
+        "SELECT (SELECT pg_user FROM #pgbridge_session), (SELECT pg_user FROM #pgbridge_session), (SELECT pg_user FROM #pgbridge_session)",
+    );
+    translates_to(
+        "SELECT name FROM users WHERE owner = current_user",
+        "SELECT name FROM users WHERE owner = (SELECT pg_user FROM #pgbridge_session)",
+    );
+}
+
+#[test]
+fn session_setup_creates_the_session_table_the_adapter_fills() {
+    let setup = Target::MsSql.dialect().session_setup();
+    assert!(
+        setup.contains(
+            &"CREATE TABLE #pgbridge_session (pg_version NVARCHAR(4000), pg_user NVARCHAR(4000), pg_database NVARCHAR(4000))"
+                .to_owned()
+        ),
+        "{setup:?}"
+    );
+    let fill = pgbridge_dialects::MsSql::set_session_values();
+    assert_eq!(
+        fill,
+        "UPDATE #pgbridge_session SET pg_version = @P1, pg_user = @P2, pg_database = @P3"
+    );
+    for statement in setup.iter().chain([&fill]) {
+        assert!(
+            Parser::parse_sql(&MsSqlDialect {}, statement).is_ok(),
+            "{statement}"
+        );
+    }
+}
