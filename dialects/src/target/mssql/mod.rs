@@ -14,8 +14,9 @@
 
 mod functions;
 mod keywords;
+mod literals;
 
-use sqlparser::ast::{DataType, ExactNumberInfo, Expr, Ident, ObjectName, TypeModifier};
+use sqlparser::ast::{DataType, ExactNumberInfo, Expr, Ident, ObjectName, TypeModifier, Value};
 
 use super::TargetDialect;
 use crate::{PgType, TranslateError};
@@ -363,6 +364,20 @@ impl TargetDialect for MsSql {
 
     fn supports_conflict_on_constraint(&self) -> bool {
         false
+    }
+
+    fn binary_literal(&self, hex: &str) -> Option<Value> {
+        Some(literals::binary(hex))
+    }
+
+    fn timestamptz_literal(&self, text: &str) -> Option<String> {
+        literals::timestamptz(text)
+    }
+
+    fn casts_literals_to(&self, pg_type: PgType) -> bool {
+        // SQL Server converts NVARCHAR to VARBINARY only explicitly, and reads `+01` as no
+        // offset: such literals get the casts that write them as SQL Server reads them.
+        matches!(pg_type, PgType::Bytea | PgType::Timestamptz)
     }
 
     fn collation(&self, name: &str) -> Option<&'static str> {
