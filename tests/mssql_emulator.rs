@@ -218,6 +218,26 @@ async fn emulator_catalog_lists_tables_and_columns() {
     );
     assert_eq!(columns[0].1, "integer");
     assert_eq!(columns[2].1, "double precision");
+    // The emulator's table has no defaults, keys or indexes (its INFORMATION_SCHEMA says so,
+    // and its sys.indexes holds one heap): the catalog reads them from there and shows none.
+    let defaults: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns \
+             WHERE table_name = 'people' AND column_default IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(defaults, 0);
+    for sql in [
+        "SELECT count(*) FROM pg_indexes WHERE tablename = 'people'",
+        "SELECT count(*) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
+         WHERE t.relname = 'people'",
+    ] {
+        let found: i64 = client.query_one(sql, &[]).await.unwrap().get(0);
+        assert_eq!(found, 0, "{sql}");
+    }
 }
 
 /// A client of `server` logged in as `user` to database `database` (trust authentication).
