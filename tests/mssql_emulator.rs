@@ -17,8 +17,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::TestServer;
 use common::mssql::{self, Emulator};
+use common::{TestServer, text_row};
 use tokio_postgres::Client;
 use tokio_postgres::types::Type;
 
@@ -218,4 +218,120 @@ async fn emulator_catalog_lists_tables_and_columns() {
     );
     assert_eq!(columns[0].1, "integer");
     assert_eq!(columns[2].1, "double precision");
+    // The emulator's table has no defaults, keys or indexes (its INFORMATION_SCHEMA says so,
+    // and its sys.indexes holds one heap): the catalog reads them from there and shows none.
+    let defaults: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns \
+             WHERE table_name = 'people' AND column_default IS NOT NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(defaults, 0);
+    for sql in [
+        "SELECT count(*) FROM pg_indexes WHERE tablename = 'people'",
+        "SELECT count(*) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid \
+         WHERE t.relname = 'people'",
+    ] {
+        let found: i64 = client.query_one(sql, &[]).await.unwrap().get(0);
+        assert_eq!(found, 0, "{sql}");
+    }
+}
+
+/// A client of `server` logged in as `user` to database `database` (trust authentication).
+async fn client_as(server: &TestServer, user: &str, database: &str) -> Client {
+    let dsn = server
+        .dsn()
+        .replace("user=postgres", &format!("user={user}"))
+        .replace("dbname=test", &format!("dbname={database}"));
+    let (client, connection) = tokio_postgres::connect(&dsn, tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    client
+}
+
+/// What `current_user`, `session_user`, `current_database()` and `current_schema()` answer.
+async fn session_functions(client: &Client) -> Vec<String> {
+    let row = client
+        .query_one(
+            "SELECT current_user, session_user, current_database(), current_schema()",
+            &[],
+        )
+        .await
+        .unwrap();
+    (0..4).map(|i| row.get(i)).collect()
+}
+
+/// SQLAlchemy's first queries on a connection, and the session's own values from SQL Server:
+/// with one backend connection shared by two sessions (transaction pooling), each session
+/// reads its own user and database, inside a block and out, however the turns alternate.
+#[tokio::test]
+async fn emulator_session_functions_follow_the_session_across_pooled_connections() {
+    let Some(emulator) = Emulator::start() else {
+        return;
+    };
+    let server = mssql::pgbridge(emulator.url(""), 1).await;
+    let alice = client_as(&server, "alice", "shop").await;
+    let bob = client_as(&server, "bob", "books").await;
+
+    // SQLAlchemy's dialect initialisation, in its order.
+    let version: String = alice
+        .query_one("select pg_catalog.version()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        version.starts_with("PostgreSQL 16.") && version.contains("pgbridge"),
+        "{version}"
+    );
+    let schema: String = alice
+        .query_one("select current_schema()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(schema, "public");
+    let conforming = text_row(&alice, "show standard_conforming_strings").await;
+    assert_eq!(conforming, [Some("on".to_owned())]);
+    let simple_version = text_row(&bob, "SELECT version()").await;
+    assert_eq!(simple_version, [Some(version.clone())]);
+
+    let expect = |user: &str, database: &str| {
+        vec![
+            user.to_owned(),
+            user.to_owned(),
+            database.to_owned(),
+            "public".to_owned(),
+        ]
+    };
+    for _ in 0..2 {
+        assert_eq!(session_functions(&alice).await, expect("alice", "shop"));
+        assert_eq!(session_functions(&bob).await, expect("bob", "books"));
+    }
+    // Inside a block the session keeps the connection; its values hold throughout.
+    alice.batch_execute("BEGIN").await.unwrap();
+    assert_eq!(session_functions(&alice).await, expect("alice", "shop"));
+    alice
+        .query_one("SELECT name FROM people WHERE id = 1", &[])
+        .await
+        .unwrap();
+    assert_eq!(session_functions(&alice).await, expect("alice", "shop"));
+    alice.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(session_functions(&bob).await, expect("bob", "books"));
+    // Beside a table's columns, with a parameter.
+    let row = bob
+        .query_one(
+            "SELECT name, current_user AS who FROM people WHERE id = $1",
+            &[&2i32],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (row.get::<_, &str>(0), row.get::<_, &str>(1)),
+        ("grace", "bob")
+    );
 }

@@ -657,3 +657,103 @@ fn lateral_becomes_apply() {
         "LATERAL",
     );
 }
+
+#[test]
+fn session_functions_read_the_session_table() {
+    // SQLAlchemy's first queries, DBeaver's, psql's `current_user`.
+    translates_to(
+        "SELECT pg_catalog.version()",
+        "SELECT (SELECT pg_version FROM #pgbridge_session)",
+    );
+    translates_to(
+        "SELECT current_database(), current_catalog, current_schema(), current_schema",
+        "SELECT (SELECT pg_database FROM #pgbridge_session), (SELECT pg_database FROM #pgbridge_session), N'public', N'public'",
+    );
+    translates_to(
+        "SELECT current_user, session_user, user",
+        "SELECT (SELECT pg_user FROM #pgbridge_session), (SELECT pg_user FROM #pgbridge_session), (SELECT pg_user FROM #pgbridge_session)",
+    );
+    translates_to(
+        "SELECT name FROM users WHERE owner = current_user",
+        "SELECT name FROM users WHERE owner = (SELECT pg_user FROM #pgbridge_session)",
+    );
+}
+
+#[test]
+fn session_setup_creates_the_session_table_the_adapter_fills() {
+    let setup = Target::MsSql.dialect().session_setup();
+    assert!(
+        setup.contains(
+            &"CREATE TABLE #pgbridge_session (pg_version NVARCHAR(4000), pg_user NVARCHAR(4000), pg_database NVARCHAR(4000))"
+                .to_owned()
+        ),
+        "{setup:?}"
+    );
+    let fill = pgbridge_dialects::MsSql::set_session_values();
+    assert_eq!(
+        fill,
+        "UPDATE #pgbridge_session SET pg_version = @P1, pg_user = @P2, pg_database = @P3"
+    );
+    for statement in setup.iter().chain([&fill]) {
+        assert!(
+            Parser::parse_sql(&MsSqlDialect {}, statement).is_ok(),
+            "{statement}"
+        );
+    }
+}
+
+#[test]
+fn bytea_literals_become_binary_literals() {
+    translates_to(r"SELECT '\x00ff'::bytea", "SELECT 0x00FF");
+    translates_to(r"SELECT '\x'::bytea, bytea '\xDEAD'", "SELECT 0x, 0xDEAD");
+    // Text without backslashes is its UTF-8 bytes, not the UTF-16 of an NVARCHAR.
+    translates_to("SELECT 'hé'::bytea", "SELECT 0x68C3A9");
+    refuses(r"SELECT 'a\000b'::bytea", "bytea literal in escape format");
+}
+
+#[test]
+fn timestamptz_offsets_become_hours_and_minutes() {
+    translates_to(
+        "SELECT '2024-01-02 03:04:05+01'::timestamptz",
+        "SELECT CAST(N'2024-01-02 03:04:05+01:00' AS DATETIMEOFFSET(6))",
+    );
+    translates_to(
+        "SELECT timestamptz '2024-01-02 03:04:05.5-0530', '2024-01-02 03:04:05Z'::timestamptz",
+        "SELECT CAST(N'2024-01-02 03:04:05.5-05:30' AS DATETIMEOFFSET(6)), CAST(N'2024-01-02 03:04:05+00:00' AS DATETIMEOFFSET(6))",
+    );
+    translates_to(
+        "SELECT '2024-01-02 03:04:05+01:00'::timestamptz, '2024-01-02'::timestamptz",
+        "SELECT CAST(N'2024-01-02 03:04:05+01:00' AS DATETIMEOFFSET(6)), CAST(N'2024-01-02' AS DATETIMEOFFSET(6))",
+    );
+}
+
+/// `events(id int, at timestamptz, payload bytea)`.
+struct EventsSchema;
+
+impl pgbridge_dialects::SchemaLookup for EventsSchema {
+    fn table_columns(&self, table: &str) -> Option<Vec<(String, pgbridge_dialects::PgType)>> {
+        use pgbridge_dialects::PgType;
+        (table == "events").then(|| {
+            vec![
+                ("id".to_owned(), PgType::Int4),
+                ("at".to_owned(), PgType::Timestamptz),
+                ("payload".to_owned(), PgType::Bytea),
+            ]
+        })
+    }
+}
+
+#[test]
+fn literals_stored_into_bytea_and_timestamptz_columns_are_converted() {
+    let pg_sql =
+        r"INSERT INTO events (id, at, payload) VALUES (1, '2024-01-02 03:04:05+01', '\x00ff')";
+    let statements = parse(pg_sql).unwrap();
+    let translation =
+        pgbridge_dialects::translate_with_schema(&statements[0], Target::MsSql, &EventsSchema)
+            .unwrap();
+    assert_eq!(
+        translation.sql,
+        "INSERT INTO events (id, at, payload) VALUES (1, CAST(N'2024-01-02 03:04:05+01:00' AS DATETIMEOFFSET(6)), 0x00FF)"
+    );
+    Parser::parse_sql(&MsSqlDialect {}, &translation.sql).unwrap();
+}

@@ -599,7 +599,7 @@ SELECT value AS {column} FROM pgbridge_series) AS {alias}"
 #[test]
 fn bytea_literals_are_decoded() {
     translates_to(r"SELECT '\x0A1b'::bytea", "SELECT X'0a1b'");
-    translates_to("SELECT 'hello'::bytea", "SELECT CAST('hello' AS BINARY)");
+    translates_to("SELECT 'hello'::bytea", "SELECT X'68656c6c6f'");
     // A literal stored into a bytea column is read as bytea, as PostgreSQL reads it.
     translates_to(
         r"INSERT INTO t (a, payload) VALUES (1, '\xdead')",

@@ -26,10 +26,18 @@ impl Casts<'_> {
             return Err(TranslateError::unsupported("interval", self.target.name()));
         }
         if pg_type == PgType::Bytea
-            && self.target.bytea_hex_literals()
             && let Some(literal) = bytea_literal(&operand, self.target)?
         {
             return Ok(literal);
+        }
+        let mut operand = operand;
+        if pg_type == PgType::Timestamptz
+            && let Expr::Value(value) = &mut operand
+            && let Value::SingleQuotedString(text) | Value::NationalStringLiteral(text) =
+                &mut value.value
+            && let Some(written) = self.target.timestamptz_literal(text)
+        {
+            *text = written;
         }
         if let Some(function) = self.target.cast_function(pg_type) {
             return Ok(call(function, vec![operand]));
@@ -122,30 +130,42 @@ fn interval_text(interval: &sqlparser::ast::Interval) -> Option<String> {
     })
 }
 
-/// A text literal read as bytea, as PostgreSQL reads it: `'\x0a1b'` is the bytes 0a 1b, written
-/// `X'0a1b'`; text without backslashes is its own bytes (`None`: the plain cast keeps it). Other
+/// A text literal read as bytea, as PostgreSQL reads it, written as the target's binary literal:
+/// `'\x0a1b'` is the bytes 0a 1b, text without backslashes is its own UTF-8 bytes. Other
 /// backslash escapes (the `escape` format) are refused; bad hex is refused as PostgreSQL fails.
+/// `None` where the operand is not a text literal or the target keeps its cast.
 fn bytea_literal(
     operand: &Expr,
     target: &dyn TargetDialect,
 ) -> Result<Option<Expr>, TranslateError> {
+    let Some(text) = literal_text(operand) else {
+        return Ok(None);
+    };
+    let hex = match text.strip_prefix("\\x") {
+        None if !text.contains('\\') => text.bytes().map(|byte| format!("{byte:02x}")).collect(),
+        Some(hex) if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) => {
+            hex.to_ascii_lowercase()
+        }
+        // A target without binary literals keeps its cast, whatever the text.
+        _ if target.binary_literal("").is_none() => return Ok(None),
+        _ => {
+            return Err(TranslateError::unsupported(
+                "bytea literal in escape format or with bad hex digits",
+                target.name(),
+            ));
+        }
+    };
+    Ok(target.binary_literal(&hex).map(Expr::value))
+}
+
+/// The text of a string literal.
+fn literal_text(operand: &Expr) -> Option<&str> {
     let Expr::Value(value) = operand else {
-        return Ok(None);
+        return None;
     };
-    let Value::SingleQuotedString(text) = &value.value else {
-        return Ok(None);
-    };
-    if !text.contains('\\') {
-        return Ok(None);
-    }
-    match text.strip_prefix("\\x") {
-        Some(hex) if hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) => Ok(Some(
-            Expr::value(Value::HexStringLiteral(hex.to_ascii_lowercase())),
-        )),
-        _ => Err(TranslateError::unsupported(
-            "bytea literal in escape format or with bad hex digits",
-            target.name(),
-        )),
+    match &value.value {
+        Value::SingleQuotedString(text) | Value::NationalStringLiteral(text) => Some(text),
+        _ => None,
     }
 }
 

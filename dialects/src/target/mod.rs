@@ -13,7 +13,7 @@ pub use mssql::MsSql;
 pub use mysql::MySql;
 pub use sqlite::Sqlite;
 
-use sqlparser::ast::{BinaryOperator, ColumnDef, DataType, DateTimeField, Expr, Function};
+use sqlparser::ast::{BinaryOperator, ColumnDef, DataType, DateTimeField, Expr, Function, Value};
 
 use crate::{PgType, TranslateError};
 
@@ -409,10 +409,21 @@ pub trait TargetDialect: Send + Sync {
         false
     }
 
-    /// True when a text literal cast to bytea is decoded when translating (`'\x0a'::bytea` is
-    /// `X'0a'`), where the target's own cast would keep the text's characters as the bytes.
-    fn bytea_hex_literals(&self) -> bool {
-        false
+    /// The binary literal of the bytes written `hex` (lowercase), for a text literal cast to
+    /// bytea, decoded when translating (`'\x0a'::bytea` is the byte 0a, `'ab'::bytea` the
+    /// UTF-8 bytes 61 62) where the target's own cast would keep the text's characters (or, on
+    /// SQL Server, their UTF-16 code units) as the bytes. `None` keeps the cast.
+    fn binary_literal(&self, hex: &str) -> Option<Value> {
+        let _ = hex;
+        None
+    }
+
+    /// The text a string literal cast to timestamptz must have for the target's cast, where
+    /// its input rules are narrower than PostgreSQL's (SQL Server wants `+01:00` for `+01`);
+    /// `None` keeps the text.
+    fn timestamptz_literal(&self, text: &str) -> Option<String> {
+        let _ = text;
+        None
     }
 
     /// True when `ALTER TABLE .. ADD CONSTRAINT` is accepted (else keys become unique indexes).

@@ -21,7 +21,7 @@
 
 use sqlparser::ast::{
     BinaryOperator, CharacterLength, ColumnDef, ColumnOption, ColumnOptionDef, DataType,
-    DateTimeField, ExactNumberInfo, Expr, Function, TimezoneInfo,
+    DateTimeField, ExactNumberInfo, Expr, Function, TimezoneInfo, Value,
 };
 use sqlparser::tokenizer::Token;
 
@@ -267,8 +267,8 @@ impl TargetDialect for MySql {
         false
     }
 
-    fn bytea_hex_literals(&self) -> bool {
-        true
+    fn binary_literal(&self, hex: &str) -> Option<Value> {
+        Some(Value::HexStringLiteral(hex.to_owned()))
     }
 
     fn series_as_recursive_query(&self) -> bool {

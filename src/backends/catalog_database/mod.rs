@@ -89,6 +89,21 @@ pub struct ForeignKeyDescription {
     pub on_delete: String,
 }
 
+impl ForeignKeyDescription {
+    /// A referential action as PostgreSQL names it, from a backend's name for it (`SET NULL`,
+    /// SQL Server's `SET_NULL`). `RESTRICT` reads as `NO ACTION`: MySQL checks both at once,
+    /// and MariaDB reports it for keys declared without an action.
+    pub fn action(rule: &str) -> String {
+        match rule.to_ascii_uppercase().replace('_', " ").as_str() {
+            "CASCADE" => "CASCADE",
+            "SET NULL" => "SET NULL",
+            "SET DEFAULT" => "SET DEFAULT",
+            _ => "NO ACTION",
+        }
+        .to_owned()
+    }
+}
+
 /// Without SQLite there is no catalog database: no value of this type exists.
 #[cfg(not(feature = "sqlite"))]
 #[derive(Debug)]

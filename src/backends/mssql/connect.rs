@@ -12,11 +12,16 @@
 //!   client is then closed, so nothing the session left (`#temp` tables) reaches another.
 //!
 //! A session that ends inside a block rolls it back before its client goes back.
+//!
+//! What `version()`, `current_user` and `current_database()` answer is read from the client's
+//! `#pgbridge_session` table (the T-SQL target's translation): before a session's command runs
+//! on a client that last held another session's values (or none), the session writes its own
+//! there.
 
 use std::sync::Arc;
 
 use futures::TryStreamExt;
-use pgbridge_dialects::SchemaChange;
+use pgbridge_dialects::{MsSql, SchemaChange};
 use pgbridge_proxy::{CancelToken, SqlError, Value};
 use tiberius::{QueryItem, ToSql};
 use tokio::sync::{mpsc, oneshot};
@@ -114,9 +119,7 @@ impl Worker {
     /// Starts the session's task; it takes a client from `pool` at its first command.
     pub fn open(pool: Arc<Pool>, session: Arc<SessionValues>) -> Worker {
         let (commands, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(run(pool, receiver));
-        #[cfg(not(feature = "sqlite"))]
-        let _ = session;
+        tokio::spawn(run(pool, receiver, Arc::clone(&session)));
         Worker {
             commands,
             #[cfg(feature = "sqlite")]
@@ -241,7 +244,12 @@ impl Session {
     }
 }
 
-async fn run(pool: Arc<Pool>, mut commands: mpsc::UnboundedReceiver<Command>) {
+async fn run(
+    pool: Arc<Pool>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    values: Arc<SessionValues>,
+) {
+    let id = pool.new_session();
     let mut held: Option<Lease> = None;
     let mut session = Session {
         in_block: false,
@@ -258,6 +266,19 @@ async fn run(pool: Arc<Pool>, mut commands: mpsc::UnboundedReceiver<Command>) {
                 }
             },
         };
+        if lease.values_of != Some(id) {
+            if let Err(error) = set_session_values(&mut lease.client, &values).await {
+                // Another session's values must not answer for this one: the client goes
+                // back (or is closed) without them, and the command fails.
+                if !is_broken(&error) {
+                    lease.values_of = None;
+                    pool.give_back(lease);
+                }
+                command.fail(error);
+                continue;
+            }
+            lease.values_of = Some(id);
+        }
         serve(&mut lease.client, command, &mut session).await;
         if session.broken {
             // The connection failed: close it; a block it held is gone with it.
@@ -356,6 +377,20 @@ async fn serve(client: &mut Client, command: Command, session: &mut Session) {
             let _ = reply.send(result);
         }
     }
+}
+
+/// Writes the session's values into the client's `#pgbridge_session` table.
+async fn set_session_values(client: &mut Client, values: &SessionValues) -> Result<(), SqlError> {
+    let parameters = parameters_of(&[
+        Value::Text(values.version.clone()),
+        Value::Text(values.user.clone()),
+        Value::Text(values.database.clone()),
+    ]);
+    client
+        .execute(MsSql::set_session_values(), &references(&parameters))
+        .await
+        .map(drop)
+        .map_err(|e| classify(&e))
 }
 
 async fn run_batch(client: &mut Client, sql: &str) -> Result<(), SqlError> {

@@ -11,13 +11,13 @@
 //! * `types.rs`: SQL Server types and values to PostgreSQL's, and parameters to TDS values.
 //! * `errors.rs`: SQL Server error numbers to SQLSTATE.
 //! * `schema.rs`: a table's columns with PostgreSQL types, from `INFORMATION_SCHEMA`.
-//! * `catalog.rs`: the schema as the emulated PostgreSQL catalog needs it (feature `sqlite`:
-//!   catalog reads run on a SQLite mirror of the schema, `backends/catalog_database/`).
+//! * `catalog.rs`: the schema as the emulated PostgreSQL catalog needs it, with defaults, keys,
+//!   indexes and foreign keys (feature `sqlite`: catalog reads run on a SQLite mirror of the
+//!   schema, `backends/catalog_database/`).
 //!
 //! Statements arrive translated by `pgbridge-dialects` for `Target::MsSql`, with `@P1 .. @Pn`
 //! parameters, which tiberius sends through `sp_executesql`. Not done yet: cancel (tiberius
-//! has no cancel request), observers, defaults / unique keys / indexes / foreign keys in the
-//! catalog.
+//! has no cancel request), observers.
 
 #[cfg(feature = "sqlite")]
 mod catalog;

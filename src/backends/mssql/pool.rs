@@ -3,8 +3,12 @@
 //! semaphore and a stack; a dependency would add more than it saves.)
 //!
 //! Each new client runs the SQL Server target's session setup (`SET QUOTED_IDENTIFIER ON`,
-//! ...) before it is used. A client whose connection failed is closed, never given back.
+//! ..., the `#pgbridge_session` table) before it is used. A client whose connection failed is
+//! closed, never given back. Each client remembers whose session values (`version()`,
+//! `current_user`, `current_database()`) it holds, so that a session sets its own only when
+//! the client comes from another (connect.rs).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -27,14 +31,20 @@ const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(30);
 /// The clients of one backend.
 pub struct Pool {
     config: Config,
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<(Client, Option<SessionId>)>>,
     permits: Arc<Semaphore>,
+    sessions: AtomicU64,
     pub pooling: Pooling,
 }
+
+/// Tells the sessions of one pool apart.
+pub type SessionId = u64;
 
 /// A client taken from the pool, with its place in the connection limit.
 pub struct Lease {
     pub client: Client,
+    /// The session whose values the client's `#pgbridge_session` holds (none yet when new).
+    pub values_of: Option<SessionId>,
     _permit: OwnedSemaphorePermit,
 }
 
@@ -78,10 +88,16 @@ impl Pool {
         let max = usize::try_from(max_connections.max(1)).unwrap_or(usize::MAX);
         Pool {
             config,
-            idle: Mutex::new(vec![first]),
+            idle: Mutex::new(vec![(first, None)]),
             permits: Arc::new(Semaphore::new(max)),
+            sessions: AtomicU64::new(0),
             pooling,
         }
+    }
+
+    /// A number for a new session, unique in this pool.
+    pub fn new_session(&self) -> SessionId {
+        self.sessions.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Takes an idle client or opens one, waiting while the limit is reached.
@@ -103,12 +119,13 @@ impl Pool {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
-        let client = match idle {
-            Some(client) => client,
-            None => connect(&self.config).await?,
+        let (client, values_of) = match idle {
+            Some(idle) => idle,
+            None => (connect(&self.config).await?, None),
         };
         Ok(Lease {
             client,
+            values_of,
             _permit: permit,
         })
     }
@@ -118,6 +135,6 @@ impl Pool {
         self.idle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(lease.client);
+            .push((lease.client, lease.values_of));
     }
 }

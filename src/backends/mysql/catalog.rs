@@ -226,7 +226,10 @@ impl Schema {
         let same_key = self.foreign_keys.last() == Some(&key);
         let (column, referenced_table) = (required(row, 2)?, required(row, 3)?);
         let referenced_column = required(row, 4)?;
-        let (on_update, on_delete) = (action(&required(row, 5)?), action(&required(row, 6)?));
+        let (on_update, on_delete) = (
+            ForeignKeyDescription::action(&required(row, 5)?),
+            ForeignKeyDescription::action(&required(row, 6)?),
+        );
         let Some(relation) = self.relation(&key.0) else {
             return Ok(());
         };
@@ -276,19 +279,6 @@ impl Schema {
             });
         }
     }
-}
-
-/// A referential action as PostgreSQL names it: MySQL's `RESTRICT` is checked at once like
-/// `NO ACTION` (MySQL checks both immediately), and MariaDB reports it for keys declared
-/// without an action, so both read as PostgreSQL's default.
-fn action(rule: &str) -> String {
-    match rule.to_ascii_uppercase().as_str() {
-        "CASCADE" => "CASCADE",
-        "SET NULL" => "SET NULL",
-        "SET DEFAULT" => "SET DEFAULT",
-        _ => "NO ACTION",
-    }
-    .to_owned()
 }
 
 #[cfg(test)]

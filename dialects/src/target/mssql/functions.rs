@@ -13,11 +13,17 @@
 //! - `date_part` / `extract`: `DATEPART` with PostgreSQL's numbering for the day of week
 //!   (`(DATEPART(weekday, x) + @@DATEFIRST - 1) % 7` is 0 on Sunday whatever `DATEFIRST` is),
 //!   `iso_week` for `week`, and seconds with their fraction.
+//! - `version()`, `current_user` (and `session_user`, `user`) and `current_database()` read the
+//!   session's values from the connection's `#pgbridge_session` table (`SESSION_TABLE` in
+//!   `mod.rs`), which the adapter fills whenever a pooled connection passes to another session;
+//!   `current_schema()` is `public`, the one schema pgbridge shows.
 
-use sqlparser::ast::{BinaryOperator, Expr, Ident, SetExpr, TableFactor, Value};
+use sqlparser::ast::{
+    BinaryOperator, Expr, Function, FunctionArguments, Ident, SetExpr, TableFactor, Value,
+};
 
 use crate::TranslateError;
-use crate::passes::call;
+use crate::passes::{call, function_name};
 
 const NAME: &str = "SQL Server";
 
@@ -163,6 +169,39 @@ fn extreme(aggregate: &str, args: Vec<Expr>) -> Expr {
             })
             .collect();
     }
+    expr
+}
+
+/// The session functions (called by now: the functions pass made `current_user` and
+/// `current_catalog` calls), or `None` for any other function.
+pub(super) fn session_function(function: &Function) -> Option<Expr> {
+    let no_arguments = match &function.args {
+        FunctionArguments::None => true,
+        FunctionArguments::List(list) => list.args.is_empty(),
+        FunctionArguments::Subquery(_) => false,
+    };
+    if !no_arguments || function.over.is_some() {
+        return None;
+    }
+    Some(match function_name(function).as_str() {
+        "version" => session_value(super::SessionValue::Version),
+        "current_user" => session_value(super::SessionValue::User),
+        "current_database" => session_value(super::SessionValue::Database),
+        "current_schema" => Expr::value(Value::NationalStringLiteral("public".to_owned())),
+        _ => return None,
+    })
+}
+
+/// `(SELECT pg_version FROM #pgbridge_session)`: one of the session's values, as the adapter
+/// set them on the connection.
+fn session_value(value: super::SessionValue) -> Expr {
+    let template = format!("(SELECT {} FROM {})", value.column(), super::SESSION_TABLE);
+    let parsed = sqlparser::parser::Parser::new(&sqlparser::dialect::MsSqlDialect {})
+        .try_with_sql(&template)
+        .and_then(|mut parser| parser.parse_expr());
+    let Ok(expr) = parsed else {
+        unreachable!("the template parses");
+    };
     expr
 }
 

@@ -14,8 +14,9 @@
 
 mod functions;
 mod keywords;
+mod literals;
 
-use sqlparser::ast::{DataType, ExactNumberInfo, Expr, Ident, ObjectName, TypeModifier};
+use sqlparser::ast::{DataType, ExactNumberInfo, Expr, Ident, ObjectName, TypeModifier, Value};
 
 use super::TargetDialect;
 use crate::{PgType, TranslateError};
@@ -30,6 +31,70 @@ const NAME: &str = "SQL Server";
 /// deterministic collations are, and `_SC` so that `LEN`, `SUBSTRING` and `CHARINDEX` count a
 /// supplementary character (an emoji) as one character, as PostgreSQL does.
 const CASE_SENSITIVE_COLLATION: &str = "Latin1_General_100_CS_AS_SC";
+
+/// The `#temp` table, one row, that holds what `version()`, `current_user` and
+/// `current_database()` answer on a connection. Each connection creates it at setup; the
+/// adapter writes the values of the session using the connection into it
+/// ([`MsSql::set_session_values`]) whenever the connection passes to another session. A
+/// `#temp` table, not `SESSION_CONTEXT`, because the T-SQL emulator the adapter is tested on
+/// has no `SESSION_CONTEXT`; the price is that SQL Server refuses these functions where it
+/// allows no subquery (column defaults, CHECK constraints, views).
+const SESSION_TABLE: &str = "#pgbridge_session";
+
+/// The session values a connection holds in [`SESSION_TABLE`].
+#[derive(Debug, Clone, Copy)]
+enum SessionValue {
+    Version,
+    User,
+    Database,
+}
+
+impl SessionValue {
+    fn column(self) -> &'static str {
+        match self {
+            SessionValue::Version => "pg_version",
+            SessionValue::User => "pg_user",
+            SessionValue::Database => "pg_database",
+        }
+    }
+
+    const ALL: [SessionValue; 3] = [
+        SessionValue::Version,
+        SessionValue::User,
+        SessionValue::Database,
+    ];
+}
+
+impl MsSql {
+    /// The statement that gives a connection the values of the session that uses it: `@P1`
+    /// what `version()` answers, `@P2` the user (`current_user`), `@P3` the database
+    /// (`current_database()`).
+    pub fn set_session_values() -> String {
+        let assignments: Vec<String> = SessionValue::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, value)| format!("{} = @P{}", value.column(), i + 1))
+            .collect();
+        format!("UPDATE {SESSION_TABLE} SET {}", assignments.join(", "))
+    }
+
+    /// The setup statements that create [`SESSION_TABLE`] with its one row of NULLs.
+    fn session_table_setup() -> [String; 2] {
+        let columns: Vec<&str> = SessionValue::ALL.iter().map(|v| v.column()).collect();
+        let declared: Vec<String> = columns
+            .iter()
+            .map(|column| format!("{column} NVARCHAR(4000)"))
+            .collect();
+        [
+            format!("CREATE TABLE {SESSION_TABLE} ({})", declared.join(", ")),
+            format!(
+                "INSERT INTO {SESSION_TABLE} ({}) VALUES ({})",
+                columns.join(", "),
+                vec!["NULL"; columns.len()].join(", ")
+            ),
+        ]
+    }
+}
 
 /// NVARCHAR(n) holds at most 4000 UTF-16 code units; longer declared lengths become MAX.
 const LONGEST_NVARCHAR: u64 = 4000;
@@ -151,6 +216,13 @@ impl TargetDialect for MsSql {
         functions::call_for(name, args)
     }
 
+    fn rewrite_function(
+        &self,
+        function: &sqlparser::ast::Function,
+    ) -> Result<Option<Expr>, TranslateError> {
+        Ok(functions::session_function(function))
+    }
+
     fn json_value_function(&self) -> Option<&'static str> {
         Some("JSON_VALUE")
     }
@@ -264,7 +336,8 @@ impl TargetDialect for MsSql {
     fn session_setup(&self) -> Vec<String> {
         // What SQL Server's own drivers set at login, said again: the translation relies on
         // each (double-quoted identifiers, NULL comparisons, errors on overflow and division
-        // by zero, NULL + text is NULL), and no transaction opens by itself.
+        // by zero, NULL + text is NULL), and no transaction opens by itself. Run once, on a
+        // new connection (the `#temp` table would exist the second time).
         [
             "SET QUOTED_IDENTIFIER ON",
             "SET ANSI_NULLS ON",
@@ -275,7 +348,10 @@ impl TargetDialect for MsSql {
             "SET IMPLICIT_TRANSACTIONS OFF",
         ]
         .map(str::to_owned)
-        .to_vec()
+        .into_iter()
+        // The session values (SESSION_TABLE), filled in by the adapter.
+        .chain(MsSql::session_table_setup())
+        .collect()
     }
 
     fn supports_derived_column_names(&self) -> bool {
@@ -284,6 +360,20 @@ impl TargetDialect for MsSql {
 
     fn supports_conflict_on_constraint(&self) -> bool {
         false
+    }
+
+    fn binary_literal(&self, hex: &str) -> Option<Value> {
+        Some(literals::binary(hex))
+    }
+
+    fn timestamptz_literal(&self, text: &str) -> Option<String> {
+        literals::timestamptz(text)
+    }
+
+    fn casts_literals_to(&self, pg_type: PgType) -> bool {
+        // SQL Server converts NVARCHAR to VARBINARY only explicitly, and reads `+01` as no
+        // offset: such literals get the casts that write them as SQL Server reads them.
+        matches!(pg_type, PgType::Bytea | PgType::Timestamptz)
     }
 
     fn collation(&self, name: &str) -> Option<&'static str> {
