@@ -7,7 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pgbridge_proxy::Value;
 use pgbridge_proxy::value::{format_time, format_timestamp, format_uuid};
-use serde_json::{Map, Value as Json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value as Json;
 
 /// What a change did to its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -127,79 +128,34 @@ impl Event {
         let id = uuid::Uuid::now_v7().to_string();
         let table = change.table().to_owned();
         let operation = change.operation();
-        let mut data = Map::new();
-        data.insert("table".into(), Json::String(table.clone()));
-        data.insert("operation".into(), Json::String(operation.name().into()));
-        let mut subject = None;
-        match change {
-            Change::Row(row) => {
-                let key = (!row.shape.key.is_empty())
-                    .then(|| row.new.as_ref().or(row.old.as_ref()))
-                    .flatten()
-                    .map(|values| {
-                        row.shape
-                            .key
-                            .iter()
-                            .map(|&i| {
-                                let value = values.get(i).cloned().unwrap_or(Value::Null);
-                                (row.shape.columns[i].clone(), value)
-                            })
-                            .collect::<Vec<_>>()
-                    });
-                if let Some(key) = &key {
-                    subject = Some(
-                        key.iter()
-                            .map(|(_, value)| value.to_text().unwrap_or_default())
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    );
-                }
-                data.insert(
-                    "key".into(),
-                    key.map_or(Json::Null, |key| {
-                        Json::Object(key.iter().map(|(n, v)| (n.clone(), to_json(v))).collect())
-                    }),
-                );
-                data.insert("new".into(), row_json(&row.shape, row.new.as_deref()));
-                data.insert("old".into(), row_json(&row.shape, row.old.as_deref()));
-            }
-            Change::Table { tag, sql, .. } => {
-                data.insert("tag".into(), Json::String(tag.clone()));
-                data.insert("sql".into(), Json::String(sql.clone()));
-            }
-        }
-        data.insert("transaction_id".into(), Json::from(commit.transaction_id));
-        data.insert("position".into(), Json::from(position));
+        let key = match change {
+            Change::Row(row) => row.key(),
+            Change::Table { .. } => None,
+        };
+        let subject = key.as_ref().map(|key| {
+            key.iter()
+                .map(|&(_, value)| value.to_text().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(",")
+        });
         let time = commit.time.to_rfc3339_opts(SecondsFormat::Micros, true);
-        data.insert("commit_time".into(), Json::String(time.clone()));
-        data.insert("user".into(), Json::String(commit.user.clone()));
-        data.insert(
-            "application_name".into(),
-            Json::String(commit.application_name.clone()),
-        );
-        let mut envelope = Map::new();
-        envelope.insert("specversion".into(), Json::String("1.0".into()));
-        envelope.insert("id".into(), Json::String(id.clone()));
-        envelope.insert(
-            "source".into(),
-            Json::String(format!("{source}/{}", commit.database)),
-        );
-        envelope.insert(
-            "type".into(),
-            Json::String(format!(
-                "pgbridge.{table}.{}",
-                operation.name().to_ascii_lowercase()
-            )),
-        );
-        if let Some(subject) = &subject {
-            envelope.insert("subject".into(), Json::String(subject.clone()));
-        }
-        envelope.insert("time".into(), Json::String(time));
-        envelope.insert(
-            "datacontenttype".into(),
-            Json::String("application/json".into()),
-        );
-        envelope.insert("data".into(), Json::Object(data));
+        let body = serde_json::to_string(&Envelope {
+            id: &id,
+            source,
+            commit,
+            table: &table,
+            operation,
+            subject: subject.as_deref(),
+            time: &time,
+            data: Data {
+                change,
+                key: key.as_deref(),
+                position,
+                commit,
+                time: &time,
+            },
+        })
+        .expect("an event's JSON has string keys only");
         let ordering_key = match &subject {
             Some(subject) => format!("{table}\u{0}{subject}"),
             None => table.clone(),
@@ -210,22 +166,159 @@ impl Event {
             operation,
             subject,
             ordering_key,
-            body: Json::Object(envelope).to_string(),
+            body,
         }
     }
 }
 
-fn row_json(shape: &TableShape, values: Option<&[Value]>) -> Json {
-    match values {
-        Some(values) => Json::Object(
-            shape
-                .columns
+impl RowChange {
+    /// The primary key's columns and values, from the new row (the old one for a DELETE);
+    /// `None` without a key.
+    fn key(&self) -> Option<Vec<(&str, &Value)>> {
+        if self.shape.key.is_empty() {
+            return None;
+        }
+        let values = self.new.as_ref().or(self.old.as_ref())?;
+        Some(
+            self.shape
+                .key
                 .iter()
-                .zip(values)
-                .map(|(name, value)| (name.clone(), to_json(value)))
+                .map(|&i| {
+                    (
+                        self.shape.columns[i].as_str(),
+                        values.get(i).unwrap_or(&Value::Null),
+                    )
+                })
                 .collect(),
-        ),
-        None => Json::Null,
+        )
+    }
+}
+
+/// The CloudEvents envelope, written straight from the change (no JSON tree in between), its
+/// members in the order of the CloudEvents specification's examples.
+struct Envelope<'a> {
+    id: &'a str,
+    source: &'a str,
+    commit: &'a Commit,
+    table: &'a str,
+    operation: Operation,
+    subject: Option<&'a str>,
+    time: &'a str,
+    data: Data<'a>,
+}
+
+impl Serialize for Envelope<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("specversion", "1.0")?;
+        map.serialize_entry("id", self.id)?;
+        map.serialize_entry(
+            "source",
+            &format_args!("{}/{}", self.source, self.commit.database),
+        )?;
+        map.serialize_entry(
+            "type",
+            &format_args!(
+                "pgbridge.{}.{}",
+                self.table,
+                self.operation.name().to_ascii_lowercase()
+            ),
+        )?;
+        if let Some(subject) = self.subject {
+            map.serialize_entry("subject", subject)?;
+        }
+        map.serialize_entry("time", self.time)?;
+        map.serialize_entry("datacontenttype", "application/json")?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+
+/// The event's `data`: the change and who committed it.
+struct Data<'a> {
+    change: &'a Change,
+    key: Option<&'a [(&'a str, &'a Value)]>,
+    position: usize,
+    commit: &'a Commit,
+    time: &'a str,
+}
+
+impl<'a> Serialize for Data<'a> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("table", self.change.table())?;
+        map.serialize_entry("operation", self.change.operation().name())?;
+        match self.change {
+            Change::Row(row) => {
+                map.serialize_entry("key", &self.key.map(Columns))?;
+                let row_of = |values: &'a Option<Vec<Value>>| {
+                    values.as_deref().map(|values| Row {
+                        columns: &row.shape.columns,
+                        values,
+                    })
+                };
+                map.serialize_entry("new", &row_of(&row.new))?;
+                map.serialize_entry("old", &row_of(&row.old))?;
+            }
+            Change::Table { tag, sql, .. } => {
+                map.serialize_entry("tag", tag)?;
+                map.serialize_entry("sql", sql)?;
+            }
+        }
+        map.serialize_entry("transaction_id", &self.commit.transaction_id)?;
+        map.serialize_entry("position", &self.position)?;
+        map.serialize_entry("commit_time", self.time)?;
+        map.serialize_entry("user", &self.commit.user)?;
+        map.serialize_entry("application_name", &self.commit.application_name)?;
+        map.end()
+    }
+}
+
+/// A row as a JSON object, in column order (as PostgreSQL's `to_json` of a row).
+struct Row<'a> {
+    columns: &'a [String],
+    values: &'a [Value],
+}
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.columns.len().min(self.values.len())))?;
+        for (name, value) in self.columns.iter().zip(self.values) {
+            map.serialize_entry(name, &JsonValue(value))?;
+        }
+        map.end()
+    }
+}
+
+/// Named values (the key) as a JSON object.
+#[derive(Clone, Copy)]
+struct Columns<'a>(&'a [(&'a str, &'a Value)]);
+
+impl Serialize for Columns<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, &JsonValue(value))?;
+        }
+        map.end()
+    }
+}
+
+/// A value written as [`to_json`] renders it, without building the JSON tree for the common
+/// types.
+struct JsonValue<'a>(&'a Value);
+
+impl Serialize for JsonValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Int2(n) => serializer.serialize_i16(*n),
+            Value::Int4(n) => serializer.serialize_i32(*n),
+            Value::Int8(n) => serializer.serialize_i64(*n),
+            Value::Text(text) => serializer.serialize_str(text),
+            other => to_json(other).serialize(serializer),
+        }
     }
 }
 
@@ -259,4 +352,125 @@ pub fn to_json(value: &Value) -> Json {
 
 fn number_or_text(n: f64) -> Json {
     serde_json::Number::from_f64(n).map_or_else(|| Json::String(n.to_string()), Json::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit() -> Commit {
+        Commit {
+            transaction_id: 42,
+            time: DateTime::parse_from_rfc3339("2026-11-28T02:10:11.123456Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            user: "postgres".into(),
+            application_name: "psql".into(),
+            database: "test".into(),
+        }
+    }
+
+    #[test]
+    fn every_value_is_written_as_to_json_renders_it() {
+        let time = commit().time;
+        let values = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Int2(-7),
+            Value::Int4(i32::MAX),
+            Value::Int8(i64::MIN),
+            Value::Float4(0.1),
+            Value::Float8(2.5e-300),
+            Value::Float8(f64::NAN),
+            Value::Numeric("10.50".into()),
+            Value::Numeric("NaN".into()),
+            Value::Text("say \"hi\"\n\u{e9}\u{1}".into()),
+            Value::Bytea(vec![0, 255]),
+            Value::Date(time.date_naive()),
+            Value::Time(time.time()),
+            Value::Timestamp(time.naive_utc()),
+            Value::Timestamptz(time),
+            Value::Uuid([7; 16]),
+            Value::Json(r#"{"a": [1, 2.50, null]}"#.into()),
+            Value::Json("not json".into()),
+            Value::Array(vec![Value::Int4(1), Value::Null]),
+        ];
+        for value in &values {
+            assert_eq!(
+                serde_json::to_string(&JsonValue(value)).unwrap(),
+                to_json(value).to_string(),
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_row_event_is_a_cloudevent_with_its_rows_in_column_order() {
+        let shape = Arc::new(TableShape {
+            columns: vec!["status".into(), "id".into(), "total".into()],
+            key: vec![1],
+        });
+        let change = Change::Row(RowChange {
+            table: "orders".into(),
+            operation: Operation::Update,
+            shape,
+            old: Some(vec![
+                Value::Text("new".into()),
+                Value::Int4(1),
+                Value::Numeric("10.50".into()),
+            ]),
+            new: Some(vec![
+                Value::Text("paid".into()),
+                Value::Int4(1),
+                Value::Numeric("10.50".into()),
+            ]),
+        });
+        let event = Event::new(&change, 3, &commit(), "pgbridge");
+        let body: Json = serde_json::from_str(&event.body).unwrap();
+        assert_eq!(body["specversion"], "1.0");
+        assert_eq!(body["id"], event.id.as_str());
+        assert_eq!(body["source"], "pgbridge/test");
+        assert_eq!(body["type"], "pgbridge.orders.update");
+        assert_eq!(body["subject"], "1");
+        assert_eq!(body["time"], "2026-11-28T02:10:11.123456Z");
+        assert_eq!(body["datacontenttype"], "application/json");
+        let data = &body["data"];
+        assert_eq!(data["table"], "orders");
+        assert_eq!(data["operation"], "UPDATE");
+        assert_eq!(data["key"], serde_json::json!({"id": 1}));
+        assert_eq!(data["new"]["status"], "paid");
+        assert_eq!(data["old"]["status"], "new");
+        assert_eq!(data["transaction_id"], 42);
+        assert_eq!(data["position"], 3);
+        assert_eq!(data["commit_time"], "2026-11-28T02:10:11.123456Z");
+        assert_eq!(data["user"], "postgres");
+        assert_eq!(data["application_name"], "psql");
+        assert!(
+            event
+                .body
+                .contains(r#""new":{"status":"paid","id":1,"total":10.50}"#),
+            "columns in table order, numerics exact: {}",
+            event.body
+        );
+        assert_eq!(event.subject.as_deref(), Some("1"));
+        assert_eq!(event.ordering_key, "orders\u{0}1");
+    }
+
+    #[test]
+    fn a_table_event_has_its_tag_and_statement_and_no_key() {
+        let change = Change::Table {
+            table: "orders".into(),
+            operation: Operation::Truncate,
+            tag: "TRUNCATE TABLE".into(),
+            sql: "TRUNCATE orders".into(),
+        };
+        let event = Event::new(&change, 0, &commit(), "pgbridge");
+        let body: Json = serde_json::from_str(&event.body).unwrap();
+        assert_eq!(body["type"], "pgbridge.orders.truncate");
+        assert!(body.get("subject").is_none());
+        assert_eq!(body["data"]["tag"], "TRUNCATE TABLE");
+        assert_eq!(body["data"]["sql"], "TRUNCATE orders");
+        assert!(body["data"].get("key").is_none());
+        assert_eq!(event.ordering_key, "orders");
+    }
 }

@@ -225,13 +225,14 @@ pub const ACK_FLUSH: Duration = Duration::from_millis(50);
 impl Writer {
     fn run(mut self, receiver: &mpsc::Receiver<Command>) {
         let mut replay_checked = Instant::now();
+        let mut acks_written = Instant::now();
         loop {
             if let Err(error) = self.refill() {
                 tracing::error!(%error, "cannot read spilled events from the journal");
             }
             let mut group = Vec::new();
             let mut stopping = false;
-            match receiver.recv_timeout(ACK_FLUSH) {
+            match receiver.recv_timeout(ACK_FLUSH.saturating_sub(acks_written.elapsed())) {
                 Ok(command) => group.push(command),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => stopping = true,
@@ -242,14 +243,21 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            let delivered = std::mem::take(
-                &mut *self
-                    .delivered
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner),
-            );
+            // Done deliveries are written every ACK_FLUSH, not with every group: by then most
+            // of them form runs of consecutive seqs, each deleted by one statement.
+            let delivered = if stopping || acks_written.elapsed() >= ACK_FLUSH {
+                acks_written = Instant::now();
+                std::mem::take(
+                    &mut *self
+                        .delivered
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner),
+                )
+            } else {
+                Vec::new()
+            };
             if !group.is_empty() || !delivered.is_empty() {
-                self.write(group, &delivered);
+                self.write(group, delivered);
             }
             if stopping {
                 return;
@@ -265,18 +273,25 @@ impl Writer {
 
     /// Writes a group of commands in one transaction, then answers the appends and hands
     /// their deliveries to the dispatcher.
-    fn write(&mut self, group: Vec<Command>, delivered: &[(i64, usize)]) {
+    fn write(&mut self, group: Vec<Command>, delivered: Vec<(i64, usize)>) {
         let mut appended = Vec::new();
         let mut answers = Vec::new();
         let result = (|| -> rusqlite::Result<()> {
             let transaction = self.connection.unchecked_transaction()?;
+            // The time of the group, as the columns' defaults would write it, formatted once
+            // (SQLite's strftime would run once per row).
+            let now = chrono::Utc::now()
+                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+                .to_string();
             {
                 let mut insert_event = transaction.prepare_cached(
-                    "INSERT INTO events (id, table_name, operation, subject, ordering_key, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO events
+                         (id, table_name, operation, subject, ordering_key, body, journaled_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )?;
                 let mut insert_delivery = transaction.prepare_cached(
-                    "INSERT INTO deliveries (seq, target, state) VALUES (?1, ?2, 'pending')",
+                    "INSERT INTO deliveries (seq, target, state, updated_at)
+                     VALUES (?1, ?2, 'pending', ?3)",
                 )?;
                 let mut kill = transaction.prepare_cached(
                     "UPDATE deliveries SET state = 'dead', attempts = ?3, last_error = ?4,
@@ -293,11 +308,16 @@ impl Writer {
                                     event.operation.name(),
                                     event.subject,
                                     event.ordering_key,
-                                    event.body
+                                    event.body,
+                                    now
                                 ])?;
                                 let seq = transaction.last_insert_rowid();
                                 for &target in &targets {
-                                    insert_delivery.execute(params![seq, self.targets[target]])?;
+                                    insert_delivery.execute(params![
+                                        seq,
+                                        self.targets[target],
+                                        now
+                                    ])?;
                                     appended.push(Job {
                                         seq,
                                         target,
@@ -323,18 +343,7 @@ impl Writer {
                     }
                 }
             }
-            {
-                let mut delete_delivery = transaction
-                    .prepare_cached("DELETE FROM deliveries WHERE seq = ?1 AND target = ?2")?;
-                let mut delete_event = transaction.prepare_cached(
-                    "DELETE FROM events WHERE seq = ?1
-                     AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.seq = ?1)",
-                )?;
-                for &(seq, target) in delivered {
-                    delete_delivery.execute(params![seq, self.targets[target]])?;
-                    delete_event.execute(params![seq])?;
-                }
-            }
+            forget(&transaction, &self.targets, delivered)?;
             transaction.commit()
         })();
         let answer = result.map_err(|e| format!("the observer journal cannot write: {e}"));
@@ -467,6 +476,49 @@ impl Writer {
     }
 }
 
+/// Deletes the rows of done deliveries, and the events no delivery needs any more: one
+/// statement per run of consecutive seqs (of one target for deliveries), not two per delivery.
+fn forget(
+    transaction: &rusqlite::Transaction<'_>,
+    targets: &[String],
+    mut delivered: Vec<(i64, usize)>,
+) -> rusqlite::Result<()> {
+    if delivered.is_empty() {
+        return Ok(());
+    }
+    delivered.sort_unstable_by_key(|&(seq, target)| (target, seq));
+    delivered.dedup();
+    let mut delete_deliveries = transaction
+        .prepare_cached("DELETE FROM deliveries WHERE seq BETWEEN ?2 AND ?3 AND target = ?1")?;
+    for (target, first, last) in runs(delivered.iter().map(|&(seq, target)| (target, seq))) {
+        delete_deliveries.execute(params![targets[target], first, last])?;
+    }
+    let mut seqs: Vec<i64> = delivered.iter().map(|&(seq, _)| seq).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    let mut delete_events = transaction.prepare_cached(
+        "DELETE FROM events WHERE seq BETWEEN ?1 AND ?2
+         AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.seq = events.seq)",
+    )?;
+    for (_, first, last) in runs(seqs.into_iter().map(|seq| (0, seq))) {
+        delete_events.execute(params![first, last])?;
+    }
+    Ok(())
+}
+
+/// Runs of consecutive seqs of one group in `(group, seq)` pairs sorted by group then seq:
+/// `(group, first, last)`.
+fn runs(sorted: impl Iterator<Item = (usize, i64)>) -> Vec<(usize, i64, i64)> {
+    let mut runs: Vec<(usize, i64, i64)> = Vec::new();
+    for (group, seq) in sorted {
+        match runs.last_mut() {
+            Some((run_group, _, last)) if *run_group == group && *last + 1 == seq => *last = seq,
+            _ => runs.push((group, seq, seq)),
+        }
+    }
+    runs
+}
+
 /// Whether the journal at `path` exists and has the observer tables (for the CLI).
 pub fn exists(path: &Path) -> bool {
     path.exists()
@@ -482,4 +534,99 @@ pub fn exists(path: &Path) -> bool {
             .ok()
             .flatten()
             .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_join_consecutive_seqs_of_one_group() {
+        let pairs = [(0, 1), (0, 2), (0, 3), (0, 5), (1, 6), (1, 7), (2, 8)];
+        assert_eq!(
+            runs(pairs.into_iter()),
+            vec![(0, 1, 3), (0, 5, 5), (1, 6, 7), (2, 8, 8)]
+        );
+    }
+
+    /// Deliveries left in a journal after `forget`, and the events left.
+    fn left_after(delivered: Vec<(i64, usize)>) -> (Vec<(i64, String)>, Vec<i64>) {
+        let connection = open_connection(Path::new(":memory:"), "normal").unwrap();
+        let targets = vec!["a".to_owned(), "b".to_owned()];
+        for seq in 1..=8 {
+            connection
+                .execute(
+                    "INSERT INTO events (seq, id, table_name, operation, ordering_key, body)
+                     VALUES (?1, ?1, 't', 'INSERT', 't', '{}')",
+                    params![seq],
+                )
+                .unwrap();
+            for target in &targets {
+                connection
+                    .execute(
+                        "INSERT INTO deliveries (seq, target, state) VALUES (?1, ?2, 'pending')",
+                        params![seq, target],
+                    )
+                    .unwrap();
+            }
+        }
+        let transaction = connection.unchecked_transaction().unwrap();
+        forget(&transaction, &targets, delivered).unwrap();
+        transaction.commit().unwrap();
+        let deliveries = connection
+            .prepare("SELECT seq, target FROM deliveries ORDER BY seq, target")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let events = connection
+            .prepare("SELECT seq FROM events ORDER BY seq")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        (deliveries, events)
+    }
+
+    #[test]
+    fn forget_deletes_exactly_the_done_deliveries_and_the_events_none_needs() {
+        // Target a (0) delivered 1-3, 5 and 7 (out of order, 2 twice); target b (1) 2, 3 and 7.
+        let delivered = vec![
+            (3, 0),
+            (1, 0),
+            (2, 0),
+            (7, 1),
+            (5, 0),
+            (2, 1),
+            (7, 0),
+            (3, 1),
+            (2, 0),
+        ];
+        let (deliveries, events) = left_after(delivered);
+        let expected: Vec<(i64, String)> = [
+            (1, "b"),
+            (4, "a"),
+            (4, "b"),
+            (5, "b"),
+            (6, "a"),
+            (6, "b"),
+            (8, "a"),
+            (8, "b"),
+        ]
+        .into_iter()
+        .map(|(seq, target)| (seq, target.to_owned()))
+        .collect();
+        assert_eq!(deliveries, expected);
+        // Events 2, 3 and 7 were delivered to both targets; the others still wait for one.
+        assert_eq!(events, vec![1, 4, 5, 6, 8]);
+    }
+
+    #[test]
+    fn forget_with_nothing_delivered_deletes_nothing() {
+        let (deliveries, events) = left_after(Vec::new());
+        assert_eq!(deliveries.len(), 16);
+        assert_eq!(events, (1..=8).collect::<Vec<i64>>());
+    }
 }

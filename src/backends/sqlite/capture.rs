@@ -127,7 +127,8 @@ impl Capture {
             return;
         }
         let version: i64 = connection
-            .query_row("PRAGMA schema_version", [], |row| row.get(0))
+            .prepare_cached("PRAGMA schema_version")
+            .and_then(|mut statement| statement.query_row([], |row| row.get(0)))
             .unwrap_or(-1);
         if version != self.shapes_version {
             self.shapes.clear();
