@@ -73,6 +73,13 @@ fn declared(column: &ColumnDef) -> Option<DeclaredColumn> {
     })
 }
 
+/// The precision and scale of a `numeric(p, s)` type modifier; `None` for other types and for
+/// an unconstrained `numeric`.
+pub(crate) fn numeric_precision_scale(pg_type: PgType, modifier: i32) -> Option<(u32, u32)> {
+    let packed = u32::try_from(modifier.checked_sub(4)?).ok()?;
+    (pg_type == PgType::Numeric).then_some((packed >> 16, packed & 0xffff))
+}
+
 pub(crate) fn type_modifier(data_type: &DataType) -> i32 {
     let length = |n: u64| i32::try_from(n).map(|n| n.saturating_add(4)).unwrap_or(-1);
     match data_type {

@@ -89,7 +89,7 @@ fn casts_with_postgres_input_rules() {
         ("x::float8", "pgbridge_float8(x)"),
         ("x::double precision", "pgbridge_float8(x)"),
         ("x::numeric", "pgbridge_numeric(x)"),
-        ("x::numeric(10,2)", "pgbridge_numeric(x)"),
+        ("x::numeric(10,2)", "pgbridge_numeric(x, 10, 2)"),
         ("x::decimal", "pgbridge_numeric(x)"),
         ("x::date", "pgbridge_date(x)"),
         ("x::timestamp", "pgbridge_timestamp(x)"),

@@ -464,6 +464,38 @@ pub fn round_numeric(text: &str, scale: usize) -> String {
     }
 }
 
+/// A decimal as a `numeric(precision, scale)` column keeps it: rounded (half away from zero)
+/// and padded to `scale` digits, refused with PostgreSQL's 22003 when more than
+/// `precision - scale` digits remain before the point. NaN passes, as in PostgreSQL.
+pub fn numeric_with_typmod(text: &str, precision: u32, scale: u32) -> Result<String, SqlError> {
+    if text.trim().eq_ignore_ascii_case("nan") {
+        return Ok("NaN".to_owned());
+    }
+    let rounded = round_numeric(text, usize::try_from(scale).unwrap_or(usize::MAX));
+    let whole = rounded
+        .trim_start_matches('-')
+        .split('.')
+        .next()
+        .unwrap_or("");
+    let whole_digits = whole.trim_start_matches('0').len();
+    let allowed = precision.saturating_sub(scale);
+    if whole_digits <= usize::try_from(allowed).unwrap_or(usize::MAX) {
+        return Ok(rounded);
+    }
+    // PostgreSQL writes 10^0 as 1.
+    let limit = if allowed == 0 {
+        "1".to_owned()
+    } else {
+        format!("10^{allowed}")
+    };
+    Err(
+        SqlError::new("22003", "numeric field overflow").with_detail(format!(
+            "A field with precision {precision}, scale {scale} must round to an absolute value \
+             less than {limit}."
+        )),
+    )
+}
+
 /// Reads a float with PostgreSQL's spellings of the special values.
 pub fn parse_float(text: &str) -> Result<f64, SqlError> {
     let trimmed = text.trim();
@@ -653,6 +685,27 @@ mod tests {
         assert_eq!(round_numeric("0.4", 0), "0");
         assert_eq!(round_numeric("-0.001", 2), "0.00");
         assert_eq!(round_numeric("NaN", 2), "NaN");
+    }
+
+    #[test]
+    fn numeric_typmod_rounds_and_refuses_overflow() {
+        assert_eq!(numeric_with_typmod("1.5", 10, 2).unwrap(), "1.50");
+        assert_eq!(
+            numeric_with_typmod("12345678.999", 10, 2).unwrap(),
+            "12345679.00"
+        );
+        let error = numeric_with_typmod("99999999.995", 10, 2).unwrap_err();
+        assert_eq!(error.code, "22003");
+        assert_eq!(error.message, "numeric field overflow");
+        assert_eq!(
+            error.detail.as_deref(),
+            Some(
+                "A field with precision 10, scale 2 must round to an absolute value less than 10^8."
+            )
+        );
+        assert_eq!(numeric_with_typmod("0.004", 2, 2).unwrap(), "0.00");
+        assert!(numeric_with_typmod("1", 2, 2).is_err());
+        assert_eq!(numeric_with_typmod("nan", 5, 1).unwrap(), "NaN");
     }
 
     #[test]

@@ -71,6 +71,18 @@ impl OutputType {
         }
     }
 
+    /// The output type with the scale inference gives a numeric result's values (`sum` of a
+    /// `numeric(10,2)` column shows 2 digits; see `pgbridge_dialects::InferredColumn::scale`),
+    /// where there is one; else the scale of the field's own type modifier stays.
+    pub fn with_scale(mut self, scale: Option<u32>) -> OutputType {
+        if self.pg_type == PgType::Numeric
+            && let Some(scale) = scale.and_then(|s| usize::try_from(s).ok())
+        {
+            self.numeric_scale = Some(scale);
+        }
+        self
+    }
+
     /// A value converted by the adapter, rounded to the column's scale or padded to its length.
     pub fn finish(&self, value: Value) -> Value {
         match (value, self.numeric_scale, self.char_length) {

@@ -6,6 +6,7 @@
 use pgbridge_proxy::copy_binary::{BinaryTuples, Tuple};
 use pgbridge_proxy::copy_format::{RecordSplitter, parse_record};
 use pgbridge_proxy::decode::decode_parameter;
+use pgbridge_proxy::value::numeric_with_typmod;
 use pgbridge_proxy::{CopyFormat, PgType, SqlError, Value};
 use sqlparser::ast::{CopyLegacyCsvOption, CopyLegacyOption, CopyOption};
 
@@ -93,11 +94,26 @@ pub fn format_of(
     }
 }
 
+/// A value as its column keeps it, as PostgreSQL's COPY applies the type modifier: a
+/// `numeric(p, s)` value is rounded to `s` digits, and refused past `p` (22003).
+fn fit_to_column(value: Value, modifier: i32) -> Result<Value, SqlError> {
+    let Value::Numeric(text) = &value else {
+        return Ok(value);
+    };
+    let Some(packed) = modifier.checked_sub(4).and_then(|m| u32::try_from(m).ok()) else {
+        return Ok(value);
+    };
+    let (precision, scale) = (packed >> 16, packed & 0xffff);
+    Ok(Value::Numeric(numeric_with_typmod(text, precision, scale)?))
+}
+
 /// A COPY FROM STDIN in progress.
 pub struct CopyIn {
     pub table: String,
     pub insert_sql: String,
     pub types: Vec<PgType>,
+    /// The columns' type modifiers (`atttypmod`, -1 for none), in the order of `types`.
+    pub modifiers: Vec<i32>,
     pub format: CopyFormat,
     pub splitter: RecordSplitter,
     /// The reader of a binary COPY; `None` for text and CSV.
@@ -131,10 +147,13 @@ impl CopyIn {
             let row = tuple
                 .iter()
                 .zip(&self.types)
-                .map(|(field, pg_type)| {
-                    decode_parameter(field.as_deref(), *pg_type, true).map_err(|error| {
-                        error.with_detail(format!("COPY {}, row {number}", self.table))
-                    })
+                .zip(&self.modifiers)
+                .map(|((field, pg_type), modifier)| {
+                    decode_parameter(field.as_deref(), *pg_type, true)
+                        .map_err(|error| {
+                            error.with_detail(format!("COPY {}, row {number}", self.table))
+                        })
+                        .and_then(|value| fit_to_column(value, *modifier))
                 })
                 .collect::<Result<_, _>>()?;
             self.rows.push(row);
@@ -172,15 +191,20 @@ impl CopyIn {
                 )));
             }
             let mut row = Vec::with_capacity(fields.len());
-            for (field, pg_type) in fields.into_iter().zip(&self.types) {
+            for ((field, pg_type), modifier) in
+                fields.into_iter().zip(&self.types).zip(&self.modifiers)
+            {
                 row.push(match field {
                     None => Value::Null,
-                    Some(text) => Value::from_text(*pg_type, &text).map_err(|error| {
-                        error.with_detail(format!(
-                            "COPY {}, line {}",
-                            self.table, self.splitter.line
-                        ))
-                    })?,
+                    Some(text) => fit_to_column(
+                        Value::from_text(*pg_type, &text).map_err(|error| {
+                            error.with_detail(format!(
+                                "COPY {}, line {}",
+                                self.table, self.splitter.line
+                            ))
+                        })?,
+                        *modifier,
+                    )?,
                 });
             }
             self.rows.push(row);

@@ -108,6 +108,10 @@ pub struct Plan {
     /// The parameter types the client declared when this plan was made.
     pub client_types: Vec<Option<pgbridge_dialects::PgType>>,
     pub description: Description,
+    /// What each result column's values are converted to: the field's type, and the scale
+    /// PostgreSQL would show them with (the field's `numeric(p, s)`, or the scale inference
+    /// gives an expression such as `sum(price)`).
+    pub output_types: Vec<crate::backends::adapter::OutputType>,
     pub schema_version: u64,
     /// True when the statement runs on the backend's catalog database apart (see
     /// `BackendConnection::catalog_reads`), translated for SQLite.

@@ -4,22 +4,57 @@
 
 use sqlparser::ast::{Query, Statement};
 
-use super::{SchemaLookup, Scope, query_columns};
+use super::{InferredColumn, SchemaLookup, Scope, query_columns};
 use crate::PgType;
+
+/// A CTE as a table: its name, its columns, and their type modifiers.
+struct Cte {
+    name: String,
+    columns: Vec<(String, PgType)>,
+    modifiers: Vec<i32>,
+}
 
 /// A schema that knows a statement's CTEs in front of the real schema.
 pub(super) struct WithCtes<'a> {
-    ctes: Vec<(String, Vec<(String, PgType)>)>,
+    ctes: Vec<Cte>,
     inner: &'a dyn SchemaLookup,
+}
+
+impl WithCtes<'_> {
+    fn cte(&self, table: &str) -> Option<&Cte> {
+        self.ctes
+            .iter()
+            .find(|cte| cte.name.eq_ignore_ascii_case(table))
+    }
 }
 
 impl SchemaLookup for WithCtes<'_> {
     fn table_columns(&self, table: &str) -> Option<Vec<(String, PgType)>> {
-        self.ctes
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(table))
-            .map(|(_, columns)| columns.clone())
-            .or_else(|| self.inner.table_columns(table))
+        match self.cte(table) {
+            Some(cte) => Some(cte.columns.clone()),
+            None => self.inner.table_columns(table),
+        }
+    }
+
+    fn type_modifiers(&self, table: &str) -> Option<Vec<i32>> {
+        match self.cte(table) {
+            Some(cte) => Some(cte.modifiers.clone()),
+            None => self.inner.type_modifiers(table),
+        }
+    }
+}
+
+/// The modifier a CTE column is seen with: its own (a column or a cast), else, where its values
+/// share a scale (`sum(price)`), a `numeric` modifier of that scale, so that the outer query
+/// shows them with it. The precision is PostgreSQL's largest; no value is checked against it.
+fn cte_modifier(column: &InferredColumn) -> i32 {
+    match column.scale {
+        Some(scale) if column.type_modifier == -1 && column.pg_type == Some(PgType::Numeric) => {
+            i32::try_from(scale)
+                .map(|scale| ((1000 << 16) | scale) + 4)
+                .unwrap_or(-1)
+        }
+        _ => column.type_modifier,
     }
 }
 
@@ -48,6 +83,7 @@ pub(super) fn with_ctes<'a>(statement: &Statement, inner: &'a dyn SchemaLookup) 
             .iter()
             .map(|c| c.name.value.clone())
             .collect();
+        let modifiers = columns.iter().map(cte_modifier).collect();
         let typed = columns
             .into_iter()
             .enumerate()
@@ -56,7 +92,11 @@ pub(super) fn with_ctes<'a>(statement: &Statement, inner: &'a dyn SchemaLookup) 
                 (name, column.pg_type.unwrap_or(PgType::Text))
             })
             .collect();
-        schema.ctes.push((cte.alias.name.value.clone(), typed));
+        schema.ctes.push(Cte {
+            name: cte.alias.name.value.clone(),
+            columns: typed,
+            modifiers,
+        });
     }
     schema
 }

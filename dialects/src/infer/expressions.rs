@@ -63,7 +63,7 @@ fn interval_arithmetic(
     }
 }
 
-fn function_args(function: &sqlparser::ast::Function) -> Vec<&Expr> {
+pub(super) fn function_args(function: &sqlparser::ast::Function) -> Vec<&Expr> {
     match &function.args {
         FunctionArguments::List(list) => list
             .args
@@ -170,11 +170,8 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
 /// The PostgreSQL type of an expression, where the rules decide it.
 pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
     match expr {
-        Expr::Identifier(ident) => scope.column(None, &ident.value),
-        Expr::CompoundIdentifier(parts) => {
-            let column = parts.last()?;
-            let qualifier = parts.len().checked_sub(2).map(|i| parts[i].value.as_str());
-            scope.column(qualifier, &column.value)
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) => {
+            scope.referenced(expr).map(|column| column.pg_type)
         }
         Expr::Value(value) => match &value.value {
             Value::Number(text, _) => Some(number_type(text)),

@@ -9,6 +9,7 @@ mod ctes;
 mod expressions;
 mod operand_types;
 mod parameters;
+mod scales;
 #[cfg(test)]
 mod tests;
 
@@ -24,11 +25,27 @@ use crate::PgType;
 use expressions::expr_type;
 pub(crate) use operand_types::{OperandTypes, WantedTypes, is_comparison, operator_types};
 use parameters::Parameters;
+pub(crate) use scales::expr_scale;
 
 /// Where inference reads table definitions from.
 pub trait SchemaLookup {
     /// The columns of a table (name and type, in order), or `None` when there is no such table.
     fn table_columns(&self, table: &str) -> Option<Vec<(String, PgType)>>;
+
+    /// The type modifiers (`atttypmod`, -1 for none) of a table's columns, in the order of
+    /// [`SchemaLookup::table_columns`]: a `numeric(10,2)` column gives its values two digits
+    /// after the point. `None` (the default) when the lookup keeps no modifiers.
+    fn type_modifiers(&self, table: &str) -> Option<Vec<i32>> {
+        let _ = table;
+        None
+    }
+}
+
+/// The scale of a `numeric(p, s)` type modifier (`((p << 16) | s) + 4`), `None` for -1.
+pub(crate) fn numeric_scale_of(type_modifier: i32) -> Option<u32> {
+    u32::try_from(type_modifier.checked_sub(4)?)
+        .ok()
+        .map(|packed| packed & 0xffff)
 }
 
 /// A result column as PostgreSQL would name and type it.
@@ -40,6 +57,10 @@ pub struct InferredColumn {
     /// The type modifier an explicit cast gives (`::numeric(10,2)`, `::varchar(5)`), -1 for
     /// none: RowDescription reports it, and values are rounded or cut to it.
     pub type_modifier: i32,
+    /// For a numeric column, the scale PostgreSQL gives every one of its values (the digits
+    /// after the point: `numeric(10,2)` columns, their `sum`, `a * b` adding the scales, a
+    /// literal's own digits); `None` when the values may differ or the rules do not say.
+    pub scale: Option<u32>,
 }
 
 /// The types of a statement's parameters and result columns.
@@ -115,12 +136,31 @@ fn with_statement_scope<R>(
     visit(&scope)
 }
 
+/// A column in scope: its name, type, and the scale all its values have (see
+/// [`InferredColumn::scale`]).
+#[derive(Debug, Clone)]
+struct ScopeColumn {
+    name: String,
+    pg_type: PgType,
+    scale: Option<u32>,
+}
+
+impl ScopeColumn {
+    fn new(name: String, pg_type: PgType, scale: Option<u32>) -> ScopeColumn {
+        ScopeColumn {
+            name,
+            pg_type,
+            scale,
+        }
+    }
+}
+
 /// A table in scope: its name, the alias it goes by, and its columns.
 #[derive(Debug, Clone)]
 struct ScopeTable {
     name: String,
     alias: Option<String>,
-    columns: Vec<(String, PgType)>,
+    columns: Vec<ScopeColumn>,
 }
 
 impl ScopeTable {
@@ -187,6 +227,20 @@ impl<'a> Scope<'a> {
             return;
         }
         if let Some(columns) = self.schema.table_columns(&last.value) {
+            let modifiers = self.schema.type_modifiers(&last.value).unwrap_or_default();
+            let columns = columns
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, pg_type))| {
+                    let modifier = modifiers.get(i).copied().unwrap_or(-1);
+                    let scale = match pg_type {
+                        PgType::Numeric => numeric_scale_of(modifier),
+                        integer if integer.is_integer() => Some(0),
+                        _ => None,
+                    };
+                    ScopeColumn::new(name, pg_type, scale)
+                })
+                .collect();
             self.tables.push(ScopeTable {
                 name: last.value.clone(),
                 alias: alias.map(str::to_owned),
@@ -199,13 +253,30 @@ impl<'a> Scope<'a> {
         self.tables.iter().find(|table| table.answers_to(name))
     }
 
-    fn column(&self, qualifier: Option<&str>, column: &str) -> Option<PgType> {
+    fn find_column(&self, qualifier: Option<&str>, column: &str) -> Option<&ScopeColumn> {
         self.tables
             .iter()
             .filter(|table| qualifier.is_none_or(|q| table.answers_to(q)))
             .flat_map(|table| table.columns.iter())
-            .find(|(name, _)| name.eq_ignore_ascii_case(column))
-            .map(|(_, pg_type)| *pg_type)
+            .find(|found| found.name.eq_ignore_ascii_case(column))
+    }
+
+    fn column(&self, qualifier: Option<&str>, column: &str) -> Option<PgType> {
+        self.find_column(qualifier, column)
+            .map(|found| found.pg_type)
+    }
+
+    /// The column an identifier (`amount`, `o.amount`, `public.o.amount`) refers to.
+    fn referenced(&self, expr: &Expr) -> Option<&ScopeColumn> {
+        match expr {
+            Expr::Identifier(ident) => self.find_column(None, &ident.value),
+            Expr::CompoundIdentifier(parts) => {
+                let column = parts.last()?;
+                let qualifier = parts.len().checked_sub(2).map(|i| parts[i].value.as_str());
+                self.find_column(qualifier, &column.value)
+            }
+            _ => None,
+        }
     }
 
     fn all_columns(&self, qualifier: Option<&str>) -> Vec<InferredColumn> {
@@ -213,10 +284,11 @@ impl<'a> Scope<'a> {
             .iter()
             .filter(|table| qualifier.is_none_or(|q| table.answers_to(q)))
             .flat_map(|table| table.columns.iter())
-            .map(|(column, pg_type)| InferredColumn {
-                name: column.clone(),
-                pg_type: Some(*pg_type),
+            .map(|column| InferredColumn {
+                name: column.name.clone(),
+                pg_type: Some(column.pg_type),
                 type_modifier: -1,
+                scale: column.scale,
             })
             .collect()
     }
@@ -259,7 +331,7 @@ impl Visitor for Scope<'_> {
                 self.tables.push(ScopeTable {
                     name: table.to_owned(),
                     alias: None,
-                    columns: vec![(column.to_owned(), pg_type)],
+                    columns: vec![ScopeColumn::new(column.to_owned(), pg_type, None)],
                 });
             }
             TableFactor::Table { name, alias, .. } => {
@@ -279,7 +351,8 @@ impl Visitor for Scope<'_> {
                             .columns
                             .get(i)
                             .map_or(column.name, |c| c.name.value.clone());
-                        (name, column.pg_type.unwrap_or(PgType::Text))
+                        let pg_type = column.pg_type.unwrap_or(PgType::Text);
+                        ScopeColumn::new(name, pg_type, column.scale)
                     })
                     .collect();
                 self.tables.push(ScopeTable {
@@ -318,6 +391,7 @@ fn set_expr_columns(body: &SetExpr, outer: &Scope<'_>) -> Vec<InferredColumn> {
             let right = set_expr_columns(right, outer);
             for (column, other) in columns.iter_mut().zip(right) {
                 column.pg_type = union_type(column.pg_type, other.pg_type);
+                column.scale = column.scale.filter(|scale| other.scale == Some(*scale));
             }
             columns
         }
@@ -332,6 +406,10 @@ fn set_expr_columns(body: &SetExpr, outer: &Scope<'_>) -> Vec<InferredColumn> {
                         name: format!("column{}", i + 1),
                         pg_type: expr_type(expr, outer).map(resolve_unknown),
                         type_modifier: -1,
+                        scale: scales::same_scale(
+                            values.rows.iter().filter_map(|row| row.content.get(i)),
+                            outer,
+                        ),
                     })
                     .collect()
             })
@@ -360,11 +438,13 @@ fn projection(items: &[SelectItem], scope: &Scope) -> Vec<InferredColumn> {
                 name: column_name(expr),
                 pg_type: expr_type(expr, scope).map(resolve_unknown),
                 type_modifier: cast_modifier(expr),
+                scale: expr_scale(expr, scope),
             }),
             SelectItem::ExprWithAlias { expr, alias } => out.push(InferredColumn {
                 name: alias.value.clone(),
                 pg_type: expr_type(expr, scope).map(resolve_unknown),
                 type_modifier: cast_modifier(expr),
+                scale: expr_scale(expr, scope),
             }),
             SelectItem::Wildcard(_) => out.extend(scope.all_columns(None)),
             SelectItem::QualifiedWildcard(kind, _) => {
@@ -377,6 +457,7 @@ fn projection(items: &[SelectItem], scope: &Scope) -> Vec<InferredColumn> {
                 name: aliases.first().map(|a| a.value.clone()).unwrap_or_default(),
                 pg_type: expr_type(expr, scope).map(resolve_unknown),
                 type_modifier: cast_modifier(expr),
+                scale: expr_scale(expr, scope),
             }),
         }
     }

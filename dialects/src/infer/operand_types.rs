@@ -23,6 +23,8 @@ pub(crate) type OperandTypes = (Option<PgType>, Option<PgType>);
 pub(crate) struct WantedTypes {
     /// Whether each cast turns a boolean into text (`boolean_text.rs`).
     pub(crate) boolean_text_casts: bool,
+    /// Whether each cast turns a numeric into text, and the scale (`numeric_text.rs`).
+    pub(crate) numeric_text_casts: bool,
     /// The operand types of each `/` (`divisions.rs`).
     pub(crate) divisions: bool,
     /// The operand types of each `+` and `-` (`date_arithmetic.rs`).
@@ -33,11 +35,15 @@ pub(crate) struct WantedTypes {
 
 impl WantedTypes {
     fn any(self) -> bool {
-        self.boolean_text_casts || self.divisions || self.additions || self.comparisons
+        self.boolean_text_casts
+            || self.numeric_text_casts
+            || self.divisions
+            || self.additions
+            || self.comparisons
     }
 
     fn cast(self, expr: &Expr) -> bool {
-        self.boolean_text_casts && matches!(expr, Expr::Cast { .. })
+        (self.boolean_text_casts || self.numeric_text_casts) && matches!(expr, Expr::Cast { .. })
     }
 
     fn division(self, op: &BinaryOperator) -> bool {
@@ -64,6 +70,9 @@ impl WantedTypes {
 pub(crate) struct OperatorTypes {
     /// For each cast, true when it casts a boolean to a text type.
     pub(crate) boolean_text_casts: Vec<bool>,
+    /// For each cast, `Some` when it casts a numeric to a text type, with the scale all the
+    /// numeric's values have where inference knows it.
+    pub(crate) numeric_text_casts: Vec<Option<Option<u32>>>,
     /// For each `/`, the types of its operands.
     pub(crate) divisions: Vec<OperandTypes>,
     /// For each `+` and `-` (and comparison, when wanted), the types of its operands.
@@ -137,10 +146,18 @@ impl Visitor for Typing<'_> {
                 expr: operand,
                 data_type,
                 ..
-            } if self.wanted.boolean_text_casts => {
+            } if self.wanted.cast(expr) => {
                 let to_text = PgType::from_data_type(data_type).is_some_and(PgType::is_text);
-                let from_bool = to_text && expr_type(operand, self.scope) == Some(PgType::Bool);
-                self.types.boolean_text_casts.push(from_bool);
+                let from = to_text.then(|| expr_type(operand, self.scope)).flatten();
+                if self.wanted.boolean_text_casts {
+                    let from_bool = from == Some(PgType::Bool);
+                    self.types.boolean_text_casts.push(from_bool);
+                }
+                if self.wanted.numeric_text_casts {
+                    let scale = (from == Some(PgType::Numeric))
+                        .then(|| super::expr_scale(operand, self.scope));
+                    self.types.numeric_text_casts.push(scale);
+                }
             }
             _ => {}
         }

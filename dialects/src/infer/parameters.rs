@@ -57,7 +57,7 @@ impl Parameters<'_> {
                 let columns: Vec<String> = if insert.columns.is_empty() {
                     self.scope
                         .table(&table)
-                        .map(|t| t.columns.iter().map(|(c, _)| c.clone()).collect())
+                        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
                         .unwrap_or_default()
                 } else {
                     insert

@@ -182,6 +182,7 @@ fn cast_parameters() {
             name: "int8".to_owned(),
             pg_type: Some(PgType::Int8),
             type_modifier: -1,
+            scale: Some(0),
         }])
     );
 }
@@ -323,4 +324,115 @@ fn explicit_casts_carry_their_type_modifier() {
         modifiers,
         vec![(5 << 16 | 2) + 4, (10 << 16 | 1) + 4, 9, -1]
     );
+}
+
+/// `orders(amount numeric(10,2), rate numeric(8,3), qty int4, price float8, free numeric)`.
+struct Orders;
+
+impl SchemaLookup for Orders {
+    fn table_columns(&self, table: &str) -> Option<Vec<(String, PgType)>> {
+        (table == "orders").then(|| {
+            [
+                ("amount", PgType::Numeric),
+                ("rate", PgType::Numeric),
+                ("qty", PgType::Int4),
+                ("price", PgType::Float8),
+                ("free", PgType::Numeric),
+            ]
+            .into_iter()
+            .map(|(name, pg_type)| (name.to_owned(), pg_type))
+            .collect()
+        })
+    }
+
+    fn type_modifiers(&self, table: &str) -> Option<Vec<i32>> {
+        (table == "orders").then(|| vec![(10 << 16 | 2) + 4, (8 << 16 | 3) + 4, -1, -1, -1])
+    }
+}
+
+/// The scale inference gives each result column of `sql` over `orders`.
+fn scales(sql: &str) -> Vec<Option<u32>> {
+    let statements = parse(sql).unwrap_or_else(|error| panic!("{sql}: {error}"));
+    infer(&statements[0], &Orders)
+        .columns
+        .unwrap_or_else(|| panic!("{sql}: no result columns"))
+        .into_iter()
+        .map(|column| column.scale)
+        .collect()
+}
+
+#[test]
+fn numeric_scales_follow_postgresql_rules() {
+    assert_eq!(
+        scales(
+            "SELECT amount, rate, amount + rate, amount - qty, amount * rate, -amount FROM orders"
+        ),
+        vec![Some(2), Some(3), Some(3), Some(2), Some(5), Some(2)]
+    );
+    assert_eq!(
+        scales(
+            "SELECT sum(amount), min(rate), max(amount), abs(amount), amount % rate FROM orders"
+        ),
+        vec![Some(2), Some(3), Some(2), Some(2), Some(3)]
+    );
+    assert_eq!(
+        scales(
+            "SELECT round(amount, 1), round(amount), trunc(rate, -1), ceil(amount), floor(rate) FROM orders"
+        ),
+        vec![Some(1), Some(0), Some(0), Some(0), Some(0)]
+    );
+    assert_eq!(
+        scales(
+            "SELECT 1.50, 1.5e-2, 1e3, '1.50'::numeric, 2.675::numeric(5,2), 7::numeric, numeric '0.10'"
+        ),
+        vec![
+            Some(2),
+            Some(3),
+            Some(0),
+            Some(2),
+            Some(2),
+            Some(0),
+            Some(2)
+        ]
+    );
+    // Scales that depend on the values, or that floats decide, are left open.
+    assert_eq!(
+        scales(
+            "SELECT avg(amount), amount / 3, free, price::numeric, amount + price, amount + $1 FROM orders"
+        ),
+        vec![None, None, None, None, None, None]
+    );
+    assert_eq!(
+        scales(
+            "SELECT coalesce(amount, 0.00), coalesce(amount, 0), CASE WHEN qty > 1 THEN amount END FROM orders"
+        ),
+        vec![Some(2), None, Some(2)]
+    );
+}
+
+#[test]
+fn numeric_scales_pass_through_subqueries_ctes_and_unions() {
+    assert_eq!(
+        scales(
+            "WITH t AS (SELECT sum(amount) AS total FROM orders) SELECT total, total * 2 FROM t"
+        ),
+        vec![Some(2), Some(2)]
+    );
+    assert_eq!(
+        scales("SELECT s.a, s.r FROM (SELECT amount AS a, rate AS r FROM orders) AS s"),
+        vec![Some(2), Some(3)]
+    );
+    assert_eq!(
+        scales("SELECT amount FROM orders UNION ALL SELECT rate FROM orders"),
+        vec![None]
+    );
+    assert_eq!(
+        scales("SELECT amount FROM orders UNION SELECT 1.25"),
+        vec![Some(2)]
+    );
+    assert_eq!(
+        scales("SELECT * FROM orders"),
+        vec![Some(2), Some(3), Some(0), None, None]
+    );
+    assert_eq!(scales("VALUES (1.50, 1), (NULL, 2.5)"), vec![Some(2), None]);
 }

@@ -1,7 +1,8 @@
 //! `x::type`, `CAST(x AS type)` and `type 'literal'` with PostgreSQL's conversion rules: a cast
 //! becomes the target's cast function where the target's own `CAST` differs, otherwise a
 //! standard `CAST` to the target's type. A cast to `varchar(n)` / `char(n)` also cuts the text to
-//! `n` characters, as PostgreSQL's explicit casts do. Intervals are refused on a target that
+//! `n` characters, as PostgreSQL's explicit casts do; one to `numeric(p, s)` gives the target's
+//! numeric cast function the precision and scale too. Intervals are refused on a target that
 //! cannot compute with them.
 
 use std::ops::ControlFlow;
@@ -40,7 +41,15 @@ impl Casts<'_> {
             *text = written;
         }
         if let Some(function) = self.target.cast_function(pg_type) {
-            return Ok(call(function, vec![operand]));
+            let modifier = crate::schema::type_modifier(data_type);
+            let mut arguments = vec![operand];
+            // `numeric(p, s)`: rounded to `s` digits and checked against `p`.
+            if let Some((precision, scale)) =
+                crate::schema::numeric_precision_scale(pg_type, modifier)
+            {
+                arguments.extend([precision, scale].map(|n| number(u64::from(n))));
+            }
+            return Ok(call(function, arguments));
         }
         let operand = if pg_type.is_integer() && !self.target.cast_to_integer_rounds() {
             round_unless_exact(operand)

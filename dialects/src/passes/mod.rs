@@ -45,6 +45,7 @@ mod multi_table_dml;
 mod negative_limits;
 mod nulls_order;
 mod nulls_sort_keys;
+mod numeric_text;
 pub(crate) mod object_references;
 mod offset_limit;
 mod partial_indexes;
@@ -86,12 +87,15 @@ pub(crate) fn run(
     // One typing, of what the target's passes read.
     let wanted = crate::infer::WantedTypes {
         boolean_text_casts: boolean_text::applies(target),
+        numeric_text_casts: numeric_text::applies(target),
         divisions: divisions::applies(target),
         additions: date_arithmetic::applies(target),
         comparisons: date_arithmetic::compares_intervals(target),
     };
     let types = crate::infer::operator_types(statement, schema, wanted);
     date_arithmetic::run(statement, target, types.additions);
+    // Before the boolean casts, which replace casts: both lists count the casts as written.
+    numeric_text::run(statement, target, types.numeric_text_casts);
     boolean_text::run(statement, target, types.boolean_text_casts);
     divisions::run(statement, target, types.divisions);
     // Typed again, on a copy: only casts are added around literals, nothing moves.

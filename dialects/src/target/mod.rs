@@ -107,9 +107,18 @@ pub trait TargetDialect: Send + Sync {
 
     /// A function that converts a value to `pg_type` with PostgreSQL's input rules (rounding
     /// to integers, range checks, `'t'`/`'yes'` booleans, errors on bad text), where the target's
-    /// own `CAST` differs. `None` means a plain `CAST(.. AS cast_type)` is faithful.
+    /// own `CAST` differs. `None` means a plain `CAST(.. AS cast_type)` is faithful. The numeric
+    /// one is also called as `f(x, p, s)` for `numeric(p, s)`: it rounds `x` to `s` digits and
+    /// fails with 22003 past `p` digits.
     fn cast_function(&self, pg_type: PgType) -> Option<&'static str> {
         let _ = pg_type;
+        None
+    }
+
+    /// A function `f(x, scale)` that prints a numeric as PostgreSQL does, padded or rounded to
+    /// `scale` digits after the point when `scale` is not NULL, where the target's own cast to
+    /// text prints a numeric otherwise (`numeric_text.rs`).
+    fn numeric_text_function(&self) -> Option<&'static str> {
         None
     }
 

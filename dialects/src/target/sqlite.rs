@@ -58,6 +58,11 @@ impl TargetDialect for Sqlite {
         })
     }
 
+    fn numeric_text_function(&self) -> Option<&'static str> {
+        // A numeric is stored as an INTEGER or a REAL, which keep no scale: `1.50` prints `1.5`.
+        Some("pgbridge_numeric_text")
+    }
+
     fn converts_on_assignment(&self) -> bool {
         // SQLite stores 't' in a boolean column and 'thirty' in an integer one.
         true

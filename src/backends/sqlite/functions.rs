@@ -7,7 +7,7 @@
 use std::sync::{Arc, PoisonError};
 
 use pgbridge_proxy::value::{
-    format_timestamp, format_uuid, parse_bool, parse_bytea, parse_date, parse_float, parse_numeric,
+    format_timestamp, format_uuid, parse_bool, parse_bytea, parse_date, parse_float,
     parse_timestamp, parse_timestamptz, parse_uuid,
 };
 use rusqlite::functions::{Context, FunctionFlags};
@@ -196,6 +196,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
     super::patterns::register(connection)?;
+    super::numerics::register(connection)?;
     // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.
     rusqlite::vtab::series::load_module(connection)?;
     for (name, operator) in [
@@ -231,21 +232,6 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
             ValueRef::Integer(i) => SqliteValue::Real(i as f64),
             ValueRef::Real(r) => SqliteValue::Real(r),
             other => SqliteValue::Real(parse_float(&text_of(other)).map_err(pg_error)?),
-        })
-    })?;
-    connection.create_scalar_function("pgbridge_numeric", 1, deterministic, |ctx| {
-        Ok(match ctx.get_raw(0) {
-            ValueRef::Null => SqliteValue::Null,
-            ValueRef::Integer(i) => SqliteValue::Integer(i),
-            ValueRef::Real(r) => SqliteValue::Real(r),
-            other => {
-                let text = parse_numeric(&text_of(other)).map_err(pg_error)?;
-                super::types::check_exact_numeric(&text).map_err(pg_error)?;
-                match text.parse::<i64>() {
-                    Ok(i) => SqliteValue::Integer(i),
-                    Err(_) => SqliteValue::Real(text.parse().unwrap_or(f64::NAN)),
-                }
-            }
         })
     })?;
     connection.create_scalar_function("pgbridge_bool", 1, deterministic, |ctx| {

@@ -7,6 +7,7 @@
 //! * `types.rs`: SQLite values to PostgreSQL values and back.
 //! * `errors.rs`: SQLite errors to SQLSTATE.
 //! * `functions.rs`: SQL functions that keep PostgreSQL semantics inside SQLite.
+//! * `numerics.rs`: numeric casts with a precision and scale, numeric output as text.
 //! * `registry.rs`: the declared PostgreSQL types of columns, kept in the database.
 //! * `date_parts.rs`, `patterns.rs`, `builtins.rs`: PostgreSQL functions SQLite lacks.
 //! * `catalog/`: the emulated `pg_catalog` (an attached in-memory database) and its functions.
@@ -23,6 +24,7 @@ mod date_parts;
 mod errors;
 pub mod functions;
 mod intervals;
+mod numerics;
 mod patterns;
 mod registry;
 mod snapshots;

@@ -100,7 +100,7 @@ pub fn to_pg(value: ValueRef<'_>, pg_type: PgType) -> Result<Value, SqlError> {
 }
 
 /// A real stored in a numeric column, printed without float noise.
-fn real_to_numeric(value: f64) -> String {
+pub(super) fn real_to_numeric(value: f64) -> String {
     if value.is_nan() {
         return "NaN".to_owned();
     }

@@ -24,11 +24,8 @@ impl<C: BackendConnection> EngineSession<C> {
             .ok_or_else(|| {
                 SqlError::new("42P01", format!("relation \"{table}\" does not exist"))
             })?;
-        let chosen: Vec<(String, PgType)> = if columns.is_empty() {
+        let chosen: Vec<(String, PgType, i32)> = if columns.is_empty() {
             table_columns
-                .iter()
-                .map(|(n, t, _)| (n.clone(), *t))
-                .collect()
         } else {
             columns
                 .iter()
@@ -36,7 +33,7 @@ impl<C: BackendConnection> EngineSession<C> {
                     table_columns
                         .iter()
                         .find(|(n, _, _)| n.eq_ignore_ascii_case(column))
-                        .map(|(n, t, _)| (n.clone(), *t))
+                        .cloned()
                         .ok_or_else(|| {
                             SqlError::new(
                                 "42703",
@@ -58,11 +55,12 @@ impl<C: BackendConnection> EngineSession<C> {
         };
         self.worker.batch(opening.to_owned()).await?;
         let events_mark = self.events.mark(&self.worker);
-        let names: Vec<String> = chosen.iter().map(|(n, _)| n.clone()).collect();
+        let names: Vec<String> = chosen.iter().map(|(n, _, _)| n.clone()).collect();
         self.copy_in = Some(CopyIn {
             table: table.to_owned(),
             insert_sql: self.worker.insert_statement(table, &names),
-            types: chosen.iter().map(|(_, t)| *t).collect(),
+            types: chosen.iter().map(|(_, t, _)| *t).collect(),
+            modifiers: chosen.iter().map(|(_, _, m)| *m).collect(),
             header_pending: format.has_header(),
             binary: binary.then(Default::default),
             format: format.clone(),

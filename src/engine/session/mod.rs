@@ -92,6 +92,13 @@ impl SchemaLookup for SchemaCache<'_> {
             .and_then(Option::as_ref)
             .map(|columns| columns.iter().map(|(n, t, _)| (n.clone(), *t)).collect())
     }
+
+    fn type_modifiers(&self, table: &str) -> Option<Vec<i32>> {
+        self.0
+            .get(table)
+            .and_then(Option::as_ref)
+            .map(|columns| columns.iter().map(|(_, _, modifier)| *modifier).collect())
+    }
 }
 
 struct Relations(Vec<String>);

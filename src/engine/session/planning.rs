@@ -50,7 +50,7 @@ impl<C: BackendConnection> EngineSession<C> {
             .fields
             .clone()
             .unwrap_or_else(|| Arc::new(Vec::new()));
-        let types = fields.iter().map(OutputType::of).collect();
+        let types = plan.output_types.clone();
         let (sql, arguments) = (plan.sql.clone(), plan.arguments(parameters));
         let receiver = match self.worker.catalog_reads() {
             CatalogReads::Apart(catalog) if plan.on_catalog => {
@@ -174,13 +174,13 @@ impl<C: BackendConnection> EngineSession<C> {
                     .unwrap_or(PgType::Text)
             })
             .collect();
+        let from_ast = inferred
+            .columns
+            .filter(|columns| columns.len() == prepared.columns.len());
         let fields = if prepared.columns.is_empty() {
             None
         } else {
-            let from_ast = inferred
-                .columns
-                .filter(|columns| columns.len() == prepared.columns.len());
-            let fields = prepared
+            let fields: Vec<Field> = prepared
                 .columns
                 .iter()
                 .enumerate()
@@ -205,8 +205,19 @@ impl<C: BackendConnection> EngineSession<C> {
                 .collect();
             Some(Arc::new(fields))
         };
+        let output_types = fields.as_deref().map_or_else(Vec::new, |fields| {
+            fields
+                .iter()
+                .enumerate()
+                .map(|(i, field)| {
+                    let scale = from_ast.as_ref().and_then(|columns| columns[i].scale);
+                    OutputType::of(field).with_scale(scale)
+                })
+                .collect()
+        });
         let plan = Arc::new(Plan {
             client_types: client_types.to_vec(),
+            output_types,
             sql: translation.sql,
             parameter_order: translation.parameter_order,
             description: Description { parameters, fields },
