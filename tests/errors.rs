@@ -36,7 +36,7 @@ async fn each_error_class_has_its_sqlstate() {
         ("SELECT 1 / 0", "22012"),
         ("SELECT 'abc'::int", "22P02"),
         ("SELECT ARRAY[1, 2]", "0A000"),
-        ("SELECT DISTINCT ON (id) id FROM parent", "0A000"),
+        ("SELECT DISTINCT ON (a) * FROM (SELECT 1 AS a) s", "0A000"),
         ("SHOW no_such_setting", "42704"),
     ];
     for (sql, expected) in cases {
@@ -49,14 +49,34 @@ async fn unsupported_names_the_construct_and_the_backend() {
     let server = TestServer::start().await;
     let client = server.client().await;
     let error = client
-        .batch_execute("SELECT DISTINCT ON (a) a FROM (SELECT 1 AS a) s")
+        .batch_execute("SELECT DISTINCT ON (a) * FROM (SELECT 1 AS a) s")
         .await
         .unwrap_err();
     let message = error.as_db_error().unwrap().message().to_owned();
     assert!(
-        message.contains("DISTINCT ON") && message.contains("SQLite"),
+        message.contains("DISTINCT ON")
+            && message.contains("subquery")
+            && message.contains("SQLite"),
         "{message}"
     );
+    // The emulated form answers as PostgreSQL does: one row per key, the first in ORDER BY.
+    let rows = client
+        .simple_query(
+            "SELECT DISTINCT ON (k) k, v FROM (VALUES (1, 'b'), (1, 'a'), (2, 'c')) t (k, v)
+             ORDER BY k, v",
+        )
+        .await
+        .unwrap();
+    let values: Vec<String> = rows
+        .iter()
+        .filter_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => {
+                Some(format!("{}={}", row.get(0).unwrap(), row.get(1).unwrap()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(values, ["1=a", "2=c"]);
 }
 
 /// `varchar(n)` and `char(n)` refuse longer values with 22001, as in PostgreSQL (SQLite itself
