@@ -10,10 +10,11 @@ mod common;
 
 use bytes::Bytes;
 use common::TestServer;
-use common::oracle::{OracleDatabase, differences, rows};
+use common::oracle::{
+    OracleDatabase, binary_rows, both_with_schema, differences, error_differences, rows,
+};
 use futures::{SinkExt, pin_mut};
 use tokio_postgres::Client;
-use tokio_postgres::types::{FromSql, Type};
 
 const SCHEMA: &str = "
     CREATE TABLE prices (id int PRIMARY KEY, amount numeric(10,2), rate numeric(8,3), qty int,
@@ -72,15 +73,8 @@ const OVERFLOWS: &[&str] = &[
     "SELECT (amount * 10)::numeric(3,2) FROM prices WHERE id = 1",
 ];
 
-/// A pgbridge server and an oracle database, both with [`SCHEMA`].
 async fn with_schema() -> (TestServer, Client, OracleDatabase) {
-    let server = TestServer::start().await;
-    let pgbridge = server.client().await;
-    let oracle = OracleDatabase::create().await;
-    for client in [&oracle.client, &pgbridge] {
-        client.batch_execute(SCHEMA).await.unwrap();
-    }
-    (server, pgbridge, oracle)
+    both_with_schema(SCHEMA).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,51 +91,10 @@ async fn numeric_scale_answers_as_postgresql() {
         }
     }
     found.extend(differences(&oracle.client, &pgbridge, AFTER_WRITES).await);
-    for sql in OVERFLOWS {
-        let expected = error_code(&oracle.client, sql).await;
-        let actual = error_code(&pgbridge, sql).await;
-        if expected != actual || expected.as_deref() != Some("22003") {
-            found.push(format!(
-                "{sql}\n  PostgreSQL: {expected:?}\n  pgbridge:   {actual:?}"
-            ));
-        }
-    }
+    let overflows = OVERFLOWS.iter().map(|sql| (*sql, "22003"));
+    found.extend(error_differences(&oracle.client, &pgbridge, overflows).await);
     oracle.drop().await;
     assert!(found.is_empty(), "{}", found.join("\n"));
-}
-
-/// The SQLSTATE `sql` fails with, `None` when it succeeds.
-async fn error_code(client: &Client, sql: &str) -> Option<String> {
-    let error = client.simple_query(sql).await.err()?;
-    Some(common::sqlstate(&error))
-}
-
-/// A column's value exactly as the server sent it, in the binary format.
-struct Raw(Option<Vec<u8>>);
-
-impl<'a> FromSql<'a> for Raw {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Raw(Some(raw.to_vec())))
-    }
-
-    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Raw(None))
-    }
-
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-}
-
-/// Every row of `sql` run through the extended protocol with binary results, as bytes.
-async fn binary_rows(client: &Client, sql: &str) -> Vec<Vec<Option<Vec<u8>>>> {
-    client
-        .query(sql, &[])
-        .await
-        .unwrap_or_else(|error| panic!("{sql}: {error}"))
-        .iter()
-        .map(|row| (0..row.len()).map(|i| row.get::<_, Raw>(i).0).collect())
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,8 +106,8 @@ async fn binary_numerics_carry_postgresql_scale() {
     ];
     let mut found = Vec::new();
     for sql in queries {
-        let expected = binary_rows(&oracle.client, sql).await;
-        let actual = binary_rows(&pgbridge, sql).await;
+        let expected = binary_rows(&oracle.client, sql, &[]).await;
+        let actual = binary_rows(&pgbridge, sql, &[]).await;
         if expected != actual {
             found.push(format!(
                 "{sql}\n  PostgreSQL: {expected:?}\n  pgbridge:   {actual:?}"

@@ -156,6 +156,14 @@ const CONSTRUCTS: &[(&str, &str)] = &[
         "interval arithmetic",
         "SELECT placed_at + INTERVAL '1 day' FROM orders",
     ),
+    (
+        "interval * / number",
+        "SELECT INTERVAL '1 day' * 1.5, INTERVAL '1 mon' / 3",
+    ),
+    (
+        "justify_hours / justify_days / justify_interval",
+        "SELECT justify_interval(INTERVAL '1 mon -1 hour')",
+    ),
     ("now() / CURRENT_DATE", "SELECT now(), CURRENT_DATE"),
     (
         "round / trunc / ceil / floor / abs",

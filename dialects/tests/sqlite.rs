@@ -194,6 +194,25 @@ fn intervals_are_text_moved_by_pgbridge_functions() {
     );
 }
 
+#[test]
+fn intervals_scale_by_numbers_through_a_pgbridge_function() {
+    translates_to(
+        "SELECT INTERVAL '1 day' * 2, 3 * INTERVAL '1 hour'",
+        "SELECT pgbridge_interval_scaled(pgbridge_interval('1 day'), 2, 0), \
+         pgbridge_interval_scaled(pgbridge_interval('1 hour'), 3, 0)",
+    );
+    // `/` of an interval is no integer division and raises 22012 in the function itself.
+    translates_to(
+        "SELECT '1 mon'::interval / 3",
+        "SELECT pgbridge_interval_scaled(pgbridge_interval('1 mon'), 3, 1)",
+    );
+    // Numbers still multiply and divide as numbers.
+    translates_to(
+        "SELECT 7 / 2 * 3",
+        "SELECT pgbridge_mul(pgbridge_div(7, 2), 3)",
+    );
+}
+
 // Strings and operators
 
 #[test]

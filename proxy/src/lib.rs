@@ -30,6 +30,7 @@ pub mod dedicated;
 pub mod error;
 #[cfg(feature = "arrow")]
 pub mod flight;
+pub mod interval_math;
 mod interval_text;
 pub mod jsonb;
 pub mod value;

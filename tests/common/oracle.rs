@@ -5,6 +5,7 @@
 //! The oracle is `PGBRIDGE_ORACLE_URL` (default `host=127.0.0.1 port=5432 user=postgres
 //! dbname=test`); `scripts/test.sh` starts one when none answers.
 
+use tokio_postgres::types::{FromSql, ToSql, Type};
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
 
 /// The schema both sides get. Columns cover the types whose lengths, precisions and scales
@@ -95,6 +96,75 @@ pub async fn rows(client: &Client, sql: &str) -> Result<Vec<Vec<String>>, String
             _ => None,
         })
         .collect())
+}
+
+/// A pgbridge server with a client, and an oracle database, both given `schema`.
+pub async fn both_with_schema(schema: &str) -> (super::TestServer, Client, OracleDatabase) {
+    let server = super::TestServer::start().await;
+    let pgbridge = server.client().await;
+    let oracle = OracleDatabase::create().await;
+    for client in [&oracle.client, &pgbridge] {
+        client.batch_execute(schema).await.unwrap();
+    }
+    (server, pgbridge, oracle)
+}
+
+/// Each statement of `cases` that does not fail with its SQLSTATE on both sides, described.
+pub async fn error_differences<'a>(
+    oracle: &Client,
+    pgbridge: &Client,
+    cases: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    for (sql, code) in cases {
+        let expected = error_code(oracle, sql).await;
+        let actual = error_code(pgbridge, sql).await;
+        if expected != actual || expected.as_deref() != Some(code) {
+            found.push(format!(
+                "{sql}\n  PostgreSQL: {expected:?}\n  pgbridge:   {actual:?}"
+            ));
+        }
+    }
+    found
+}
+
+/// The SQLSTATE `sql` fails with, `None` when it succeeds.
+pub async fn error_code(client: &Client, sql: &str) -> Option<String> {
+    let error = client.simple_query(sql).await.err()?;
+    Some(super::sqlstate(&error))
+}
+
+/// A column's value exactly as the server sent it, in the binary format.
+pub struct Raw(pub Option<Vec<u8>>);
+
+impl<'a> FromSql<'a> for Raw {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(Some(raw.to_vec())))
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(None))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// Every row of `sql` run through the extended protocol with `params` and binary results, as
+/// bytes.
+pub async fn binary_rows(
+    client: &Client,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Vec<Vec<Option<Vec<u8>>>> {
+    client
+        .query(sql, params)
+        .await
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+        .iter()
+        .map(|row| (0..row.len()).map(|i| row.get::<_, Raw>(i).0).collect())
+        .collect()
 }
 
 pub async fn connect(dsn: &str) -> Client {

@@ -41,13 +41,28 @@ fn arithmetic(left: Option<PgType>, right: Option<PgType>) -> Option<PgType> {
 }
 
 /// The type of `+` / `-` with intervals: a point in time moved by an interval keeps its type
-/// (a date becomes a timestamp), two points in time are an interval apart, and intervals add.
+/// (a date becomes a timestamp), two points in time are an interval apart, and intervals add;
+/// an interval times or divided by a number is an interval.
 fn interval_arithmetic(
     left: Option<PgType>,
     right: Option<PgType>,
     op: &BinaryOperator,
 ) -> Option<PgType> {
     use PgType::{Date, Interval, Timestamp, Timestamptz};
+    let scalar = |pg_type: PgType| {
+        pg_type.is_integer()
+            || matches!(
+                pg_type,
+                PgType::Numeric | PgType::Float4 | PgType::Float8 | PgType::Unknown
+            )
+    };
+    match (left?, right?, op) {
+        (Interval, factor, BinaryOperator::Multiply | BinaryOperator::Divide) if scalar(factor) => {
+            return Some(Interval);
+        }
+        (factor, Interval, BinaryOperator::Multiply) if scalar(factor) => return Some(Interval),
+        _ => {}
+    }
     let minus = matches!(op, BinaryOperator::Minus);
     if !minus && !matches!(op, BinaryOperator::Plus) {
         return None;
@@ -127,6 +142,7 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
         | "clock_timestamp"
         | "to_timestamp" => PgType::Timestamptz,
         "localtimestamp" => PgType::Timestamp,
+        "age" | "justify_hours" | "justify_days" | "justify_interval" => PgType::Interval,
         "current_date" => PgType::Date,
         "date_trunc" => match args.get(1).and_then(|e| expr_type(e, scope)) {
             Some(PgType::Timestamp) => PgType::Timestamp,

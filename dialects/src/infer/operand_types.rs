@@ -29,7 +29,8 @@ pub(crate) struct WantedTypes {
     pub(crate) divisions: bool,
     /// The operand types of each `+` and `-` (`date_arithmetic.rs`).
     pub(crate) additions: bool,
-    /// The operand types of each comparison too, in the same list (`date_arithmetic.rs`).
+    /// The operand types of each comparison, `*` and `/` too, in the same list
+    /// (`date_arithmetic.rs`: intervals compare by span and scale by functions).
     pub(crate) comparisons: bool,
 }
 
@@ -52,7 +53,9 @@ impl WantedTypes {
 
     fn addition(self, op: &BinaryOperator) -> bool {
         (self.additions && matches!(op, BinaryOperator::Plus | BinaryOperator::Minus))
-            || (self.comparisons && is_comparison(op))
+            || (self.comparisons
+                && (is_comparison(op)
+                    || matches!(op, BinaryOperator::Multiply | BinaryOperator::Divide)))
     }
 
     /// True when `expr` is a node some wanted typing is about.
@@ -75,7 +78,8 @@ pub(crate) struct OperatorTypes {
     pub(crate) numeric_text_casts: Vec<Option<Option<u32>>>,
     /// For each `/`, the types of its operands.
     pub(crate) divisions: Vec<OperandTypes>,
-    /// For each `+` and `-` (and comparison, when wanted), the types of its operands.
+    /// For each `+` and `-` (and comparison, `*` and `/`, when wanted), the types of its
+    /// operands.
     pub(crate) additions: Vec<OperandTypes>,
 }
 
@@ -134,13 +138,17 @@ impl Visitor for Typing<'_> {
 
     fn post_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
-            Expr::BinaryOp { left, op, right } if self.wanted.division(op) => {
+            // A `/` may be in both lists: date arithmetic scales intervals by it.
+            Expr::BinaryOp { left, op, right }
+                if self.wanted.division(op) || self.wanted.addition(op) =>
+            {
                 let operands = self.operands(left, right);
-                self.types.divisions.push(operands);
-            }
-            Expr::BinaryOp { left, op, right } if self.wanted.addition(op) => {
-                let operands = self.operands(left, right);
-                self.types.additions.push(operands);
+                if self.wanted.division(op) {
+                    self.types.divisions.push(operands);
+                }
+                if self.wanted.addition(op) {
+                    self.types.additions.push(operands);
+                }
             }
             Expr::Cast {
                 expr: operand,

@@ -3,7 +3,8 @@
 //! `DATE '2024-01-31' + 1` as 20240132): they become the target's day functions. On a target
 //! that keeps intervals as text (SQLite), `+` and `-` with intervals become its interval
 //! functions: a date or timestamp moved by an interval, the interval between two timestamps,
-//! intervals added. Which operators meet dates and intervals comes from type inference.
+//! intervals added, an interval times or divided by a number. Which operators meet dates and
+//! intervals comes from type inference.
 
 use std::ops::ControlFlow;
 
@@ -41,6 +42,28 @@ impl VisitorMut for DateArithmetic<'_> {
         {
             let (left_type, right_type) = self.operands.next().unwrap_or_default();
             compare_interval_spans(functions, left, right, left_type, right_type);
+            return ControlFlow::Continue(());
+        }
+        if matches!(op, BinaryOperator::Multiply | BinaryOperator::Divide)
+            && let Some(functions) = interval_functions
+        {
+            let (left_type, right_type) = self.operands.next().unwrap_or_default();
+            let divide = matches!(op, BinaryOperator::Divide);
+            match scaled_interval(left_type, right_type, divide) {
+                Some(Side::Left) => {
+                    *expr = call(
+                        functions.scaled,
+                        vec![take(left), take(right), number(divide)],
+                    );
+                }
+                Some(Side::Right) => {
+                    *expr = call(
+                        functions.scaled,
+                        vec![take(right), take(left), number(divide)],
+                    );
+                }
+                None => {}
+            }
             return ControlFlow::Continue(());
         }
         if !matches!(op, BinaryOperator::Plus | BinaryOperator::Minus) {
@@ -82,6 +105,39 @@ impl VisitorMut for DateArithmetic<'_> {
         };
         ControlFlow::Continue(())
     }
+}
+
+/// Which operand of `*` (`/` when `divide`) is an interval scaled by the other.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+fn scaled_interval(left: Option<PgType>, right: Option<PgType>, divide: bool) -> Option<Side> {
+    let interval = Some(PgType::Interval);
+    if left == interval && right != interval {
+        Some(Side::Left)
+    } else if right == interval && left != interval && !divide {
+        Some(Side::Right)
+    } else {
+        None
+    }
+}
+
+/// The typings of the divisions this pass leaves in place, of `divisions` (every `/` as
+/// written): on a target that keeps intervals as text, `interval / number` became a function.
+pub(super) fn remaining_divisions(
+    target: &dyn TargetDialect,
+    divisions: Vec<OperandTypes>,
+) -> Vec<OperandTypes> {
+    if target.interval_functions().is_none() {
+        return divisions;
+    }
+    divisions
+        .into_iter()
+        .filter(|(left, right)| scaled_interval(*left, *right, true).is_none())
+        .collect()
 }
 
 fn number(value: bool) -> Expr {

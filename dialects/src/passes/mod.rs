@@ -97,7 +97,9 @@ pub(crate) fn run(
     // Before the boolean casts, which replace casts: both lists count the casts as written.
     numeric_text::run(statement, target, types.numeric_text_casts);
     boolean_text::run(statement, target, types.boolean_text_casts);
-    divisions::run(statement, target, types.divisions);
+    // `interval / number` is no longer a division: date arithmetic made it a function.
+    let divisions = date_arithmetic::remaining_divisions(target, types.divisions);
+    divisions::run(statement, target, divisions);
     // Typed again, on a copy: only casts are added around literals, nothing moves.
     literal_types::run(statement, target, schema);
     assignment_casts::run(statement, target, schema);

@@ -89,6 +89,8 @@ pub struct IntervalFunctions {
     pub combined: &'static str,
     /// `f(interval)`: a number that orders intervals as PostgreSQL compares them.
     pub span: &'static str,
+    /// `f(interval, factor, divide)`: `interval * factor`, or `interval / factor` (`divide` 1).
+    pub scaled: &'static str,
 }
 
 /// What a target database can express, and how.

@@ -17,6 +17,9 @@ const NAME: &str = "MySQL";
 const REFUSED: &[&str] = &[
     "generate_series",
     "age",
+    "justify_days",
+    "justify_hours",
+    "justify_interval",
     "to_char",
     "to_date",
     "to_timestamp",

@@ -200,6 +200,7 @@ impl TargetDialect for Sqlite {
             between: "pgbridge_datetime_between",
             combined: "pgbridge_interval_combined",
             span: "pgbridge_interval_span",
+            scaled: "pgbridge_interval_scaled",
         })
     }
 

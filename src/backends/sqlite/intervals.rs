@@ -10,11 +10,17 @@
 //! * `pgbridge_datetime_between(a, b)`: `a - b` of two timestamps, as days and a time;
 //! * `pgbridge_interval_combined(a, b, subtract)`: `a + b` or `a - b`, field by field;
 //! * `pgbridge_interval_span(x)`: what comparisons of intervals compare, PostgreSQL's span of
-//!   the interval in microseconds with a month as 30 days (`'1 mon' = '30 days'`).
+//!   the interval in microseconds with a month as 30 days (`'1 mon' = '30 days'`);
+//! * `pgbridge_interval_scaled(x, factor, divide)`: `x * factor` or `x / factor`;
+//! * `age(a, b)`, `age(a)` (from midnight today, UTC), `justify_hours(x)`, `justify_days(x)`,
+//!   `justify_interval(x)` under PostgreSQL's own names.
+//!
+//! The arithmetic itself is `pgbridge_proxy::interval_math`.
 //!
 //! NULL in gives NULL out; unreadable input and results out of range are PostgreSQL's errors.
 
 use chrono::{Duration, Months, NaiveDateTime};
+use pgbridge_proxy::interval_math::age;
 use pgbridge_proxy::value::{Interval, format_timestamp, parse_timestamp, parse_timestamptz};
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
@@ -120,9 +126,80 @@ fn span(interval: Interval) -> i64 {
     i64::try_from(micros).unwrap_or(if micros < 0 { i64::MIN } else { i64::MAX })
 }
 
+fn factor_argument(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<f64>> {
+    match ctx.get_raw(index) {
+        ValueRef::Null => Ok(None),
+        ValueRef::Integer(i) => Ok(Some(i as f64)),
+        ValueRef::Real(r) => Ok(Some(r)),
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            let text = String::from_utf8_lossy(t);
+            text.trim().parse::<f64>().map(Some).map_err(|_| {
+                pg_error(&pgbridge_proxy::SqlError::invalid_text(
+                    "double precision",
+                    &text,
+                ))
+            })
+        }
+    }
+}
+
+/// Registers `justify_hours`, `justify_days` or `justify_interval` as `justify`.
+fn register_justify(
+    connection: &Connection,
+    name: &str,
+    justify: fn(Interval) -> Result<Interval, pgbridge_proxy::SqlError>,
+) -> rusqlite::Result<()> {
+    let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    connection.create_scalar_function(name, 1, deterministic, move |ctx| {
+        let Some(interval) = interval_argument(ctx, 0)? else {
+            return Ok(SqliteValue::Null);
+        };
+        justify(interval)
+            .map(interval_text)
+            .map_err(|e| pg_error(&e))
+    })
+}
+
+/// Registers `age`, with two arguments and with one (measured from midnight today, UTC, as
+/// PostgreSQL measures it from `current_date` in the session's zone, which is UTC).
+fn register_age(connection: &Connection) -> rusqlite::Result<()> {
+    let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    connection.create_scalar_function("age", 2, deterministic, |ctx| {
+        let (Some(a), Some(b)) = (point_argument(ctx, 0)?, point_argument(ctx, 1)?) else {
+            return Ok(SqliteValue::Null);
+        };
+        age(a, b).map(interval_text).map_err(|e| pg_error(&e))
+    })?;
+    connection.create_scalar_function("age", 1, FunctionFlags::SQLITE_UTF8, |ctx| {
+        let Some(point) = point_argument(ctx, 0)? else {
+            return Ok(SqliteValue::Null);
+        };
+        let midnight = chrono::Utc::now()
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN);
+        age(midnight, point)
+            .map(interval_text)
+            .map_err(|e| pg_error(&e))
+    })
+}
+
 /// Registers the interval functions on a connection.
 pub fn register(connection: &Connection) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    connection.create_scalar_function("pgbridge_interval_scaled", 3, deterministic, |ctx| {
+        let (Some(interval), Some(factor)) = (interval_argument(ctx, 0)?, factor_argument(ctx, 1)?)
+        else {
+            return Ok(SqliteValue::Null);
+        };
+        interval
+            .scaled(factor, flag(ctx, 2))
+            .map(interval_text)
+            .map_err(|e| pg_error(&e))
+    })?;
+    register_age(connection)?;
+    register_justify(connection, "justify_hours", Interval::justify_hours)?;
+    register_justify(connection, "justify_days", Interval::justify_days)?;
+    register_justify(connection, "justify_interval", Interval::justify_interval)?;
     connection.create_scalar_function("pgbridge_interval", 1, deterministic, |ctx| {
         Ok(interval_argument(ctx, 0)?.map_or(SqliteValue::Null, interval_text))
     })?;

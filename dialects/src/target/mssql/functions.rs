@@ -29,12 +29,16 @@ const NAME: &str = "SQL Server";
 
 /// Functions refused, with the reason a faithful spelling is out of reach.
 const REFUSED: &[&str] = &[
+    "age",
     "array_agg",
     "date_trunc",
     "generate_series",
     "json_agg",
     "json_build_object",
     "jsonb_build_object",
+    "justify_days",
+    "justify_hours",
+    "justify_interval",
     "lpad",
     "octet_length",
     "random",

@@ -1,0 +1,79 @@
+//! Interval arithmetic on SQLite against the real PostgreSQL of the machine (the oracle, see
+//! tests/common/oracle.rs): `interval * number`, `interval / number`, `age`, `justify_*`,
+//! with interval columns, literals and parameters. SQLite keeps intervals as PostgreSQL's text
+//! and pgbridge computes them (`pgbridge_proxy::interval_math`); the answers are compared as
+//! text, and errors by SQLSTATE, in UTC on both sides.
+
+mod common;
+
+use common::TestServer;
+use common::oracle::{
+    OracleDatabase, binary_rows, both_with_schema, differences, error_differences,
+};
+use tokio_postgres::Client;
+
+const SCHEMA: &str = "SET TimeZone = 'UTC';
+    CREATE TABLE shifts (id int PRIMARY KEY, length interval, started timestamp,
+                         ended timestamptz, born date, factor float8, parts int);
+    INSERT INTO shifts VALUES
+        (1, '8 hours', '2024-01-31 09:00:00', '2024-03-01 17:30:00+00', '1957-06-13', 1.5, 3),
+        (2, '1 mon 2 days 03:04:05', '2023-12-31 23:59:59.5', '2024-02-29 00:00:00+00',
+            '2000-02-29', 0.25, 7),
+        (3, '-1 day 02:00:00', '2024-02-29 12:00:00', '2023-01-01 00:00:00+00', '2024-02-29',
+            -2, 1),
+        (4, NULL, NULL, NULL, NULL, NULL, NULL)";
+
+const QUERIES: &[&str] = &[
+    "SELECT id, length * 2, 2 * length, length * factor, length / parts, length / factor
+     FROM shifts ORDER BY id",
+    "SELECT interval '1 mon' * 1.5, interval '1 day' * 0.3, interval '1 mon' / 7,
+            interval '27 hours' * 3, interval '1 year 2 mons' * -0.5, 3 * interval '20 minutes'",
+    "SELECT id, justify_hours(length * 5), justify_days(length * 20),
+            justify_interval(length * 20), justify_interval(length - interval '40 days')
+     FROM shifts ORDER BY id",
+    "SELECT justify_hours(interval '50 hours'), justify_days(interval '-65 days'),
+            justify_interval(interval '1 mon -1 hour'), justify_interval(interval '-1 mon 35 days')",
+    "SELECT id, age(ended, started), age(started, ended), age(started::timestamp, born),
+            age(timestamp '2024-03-31', timestamp '2024-02-29 12:00:00')
+     FROM shifts ORDER BY id",
+    "SELECT age(timestamp '2001-04-10', timestamp '1957-06-13'),
+            age(timestamp '1957-06-13', timestamp '2001-04-10'),
+            age(timestamptz '2024-03-01 00:00:00+00', timestamptz '2024-01-31 12:30:00+00')",
+    "SELECT id FROM shifts WHERE length * 3 > interval '1 day' ORDER BY id",
+    "SELECT id, started + length * 2, ended - length / 2 FROM shifts ORDER BY id",
+    "SELECT (age(timestamp '2024-01-01') > interval '0 seconds')::text",
+];
+
+const ERRORS: &[(&str, &str)] = &[
+    ("SELECT interval '1 day' / 0", "22012"),
+    ("SELECT interval '1 mon' * 1e10", "22008"),
+    (
+        "SELECT length / (parts - parts) FROM shifts WHERE id = 1",
+        "22012",
+    ),
+];
+
+async fn with_schema() -> (TestServer, Client, OracleDatabase) {
+    both_with_schema(SCHEMA).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interval_arithmetic_answers_as_postgresql() {
+    let (_server, pgbridge, oracle) = with_schema().await;
+    let mut found = differences(&oracle.client, &pgbridge, QUERIES).await;
+    found.extend(error_differences(&oracle.client, &pgbridge, ERRORS.iter().copied()).await);
+    oracle.drop().await;
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// A parameter scales an interval as a literal does, in the extended protocol with binary
+/// results: the interval's binary form (microseconds, days, months) matches PostgreSQL's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scaled_intervals_match_in_binary_with_parameters() {
+    let (_server, pgbridge, oracle) = with_schema().await;
+    let sql = "SELECT id, length * $1::float8, length / $2::int FROM shifts ORDER BY id";
+    let expected = binary_rows(&oracle.client, sql, &[&2.5f64, &4i32]).await;
+    let actual = binary_rows(&pgbridge, sql, &[&2.5f64, &4i32]).await;
+    oracle.drop().await;
+    assert_eq!(expected, actual);
+}
