@@ -1,5 +1,6 @@
 //! Interval arithmetic on SQLite against the real PostgreSQL of the machine (the oracle, see
 //! tests/common/oracle.rs): `interval * number`, `interval / number`, `age`, `justify_*`,
+//! `EXTRACT` from intervals,
 //! with interval columns, literals and parameters. SQLite keeps intervals as PostgreSQL's text
 //! and pgbridge computes them (`pgbridge_proxy::interval_math`); the answers are compared as
 //! text, and errors by SQLSTATE, in UTC on both sides.
@@ -42,6 +43,16 @@ const QUERIES: &[&str] = &[
     "SELECT id FROM shifts WHERE length * 3 > interval '1 day' ORDER BY id",
     "SELECT id, started + length * 2, ended - length / 2 FROM shifts ORDER BY id",
     "SELECT (age(timestamp '2024-01-01') > interval '0 seconds')::text",
+    "SELECT id, EXTRACT(EPOCH FROM length), EXTRACT(HOUR FROM length), EXTRACT(MINUTE FROM length),
+            EXTRACT(SECOND FROM length), EXTRACT(DAY FROM length), EXTRACT(MONTH FROM length)
+     FROM shifts ORDER BY id",
+    "SELECT id, EXTRACT(YEAR FROM age(started, born)), EXTRACT(EPOCH FROM ended - started),
+            date_part('day', age(ended, started)), EXTRACT(MILLISECONDS FROM length)
+     FROM shifts ORDER BY id",
+    "SELECT EXTRACT(EPOCH FROM interval '1 year 1 mon 1 day 00:00:01.5'),
+            EXTRACT(QUARTER FROM interval '7 mons'), EXTRACT(SECOND FROM interval '-90.25 seconds'),
+            EXTRACT(EPOCH FROM timestamp '2024-01-01 00:00:00.5'), EXTRACT(EPOCH FROM date '2024-01-01'),
+            EXTRACT(YEAR FROM date '2024-01-01'), EXTRACT(SECOND FROM timestamp '2024-01-01 10:00:07')",
 ];
 
 const ERRORS: &[(&str, &str)] = &[

@@ -107,7 +107,24 @@ fn numeric_scale(expr: &Expr, scope: &Scope) -> Option<u32> {
             scope,
         ),
         Expr::Subquery(query) => super::query_columns(query, scope).first()?.scale,
+        Expr::Extract { field, expr, .. } => Some(extract_scale(
+            &field.to_string(),
+            super::expressions::expr_type(expr, scope),
+        )),
         _ => None,
+    }
+}
+
+/// The scale of `EXTRACT(field FROM x)`: seconds and epochs to the microsecond, milliseconds
+/// to the microsecond too (3 places), whole numbers otherwise and for anything of a date.
+fn extract_scale(field: &str, source: Option<crate::PgType>) -> u32 {
+    if source == Some(crate::PgType::Date) {
+        return 0;
+    }
+    match field.to_ascii_lowercase().as_str() {
+        "second" | "seconds" | "epoch" => 6,
+        "millisecond" | "milliseconds" => 3,
+        _ => 0,
     }
 }
 

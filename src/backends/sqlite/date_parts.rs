@@ -1,9 +1,12 @@
 //! `date_part(field, value)` (what `EXTRACT(field FROM value)` is written as on SQLite) and
 //! `date_trunc(unit, value)` over the ISO text pgbridge stores dates and timestamps as
 //! (`YYYY-MM-DD HH:MM:SS[.ffffff][+00]`), with PostgreSQL's field names and numbering (`dow`
-//! 0 = Sunday, `week` ISO, weeks truncated to Monday).
+//! 0 = Sunday, `week` ISO, weeks truncated to Monday). `date_part` reads intervals too (the
+//! interval text `1 day 02:00:00`, as SQLite keeps intervals), field by field as PostgreSQL
+//! does: `epoch` counts a year as 365.25 days and a month as 30.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use pgbridge_proxy::Interval;
 use pgbridge_proxy::value::{format_timestamp, parse_timestamp};
 use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
@@ -36,13 +39,59 @@ fn part(field: &str, at: &NaiveDateTime) -> Option<SqliteValue> {
     })
 }
 
+/// The value of `field` (lower-case) of `interval`, from its fields as PostgreSQL splits them
+/// (years and months from the months, hours to seconds from the time, all with its sign).
+#[allow(clippy::cast_precision_loss)]
+fn interval_part(field: &str, interval: Interval) -> Option<SqliteValue> {
+    const MICROS_PER_SECOND: i64 = 1_000_000;
+    let years = i64::from(interval.months / 12);
+    let months = i64::from(interval.months % 12);
+    let time = interval.microseconds;
+    let hours = time / (3600 * MICROS_PER_SECOND);
+    let minutes = time / (60 * MICROS_PER_SECOND) % 60;
+    let micros_of_minute = time % (60 * MICROS_PER_SECOND);
+    Some(match field {
+        "microseconds" => SqliteValue::Integer(micros_of_minute),
+        "milliseconds" => SqliteValue::Real(micros_of_minute as f64 / 1e3),
+        "second" => SqliteValue::Real(micros_of_minute as f64 / 1e6),
+        "minute" => SqliteValue::Integer(minutes),
+        "hour" => SqliteValue::Integer(hours),
+        "day" => SqliteValue::Integer(i64::from(interval.days)),
+        "month" => SqliteValue::Integer(months),
+        "quarter" => SqliteValue::Integer(months / 3 + 1),
+        "year" => SqliteValue::Integer(years),
+        "decade" => SqliteValue::Integer(years / 10),
+        "century" => SqliteValue::Integer(years / 100),
+        "millennium" => SqliteValue::Integer(years / 1000),
+        "epoch" => {
+            let whole_seconds =
+                years * 31_557_600 + months * 2_592_000 + i64::from(interval.days) * 86_400;
+            SqliteValue::Real(whole_seconds as f64 + time as f64 / 1e6)
+        }
+        _ => return None,
+    })
+}
+
 fn date_part(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     let (ValueRef::Text(field), ValueRef::Text(value)) = (ctx.get_raw(0), ctx.get_raw(1)) else {
         return Ok(SqliteValue::Null);
     };
     let field = String::from_utf8_lossy(field).to_ascii_lowercase();
     let value = String::from_utf8_lossy(value);
-    let at = parse_timestamp(&value).map_err(|e| sql_error(&e.code, &e.message))?;
+    let at = match parse_timestamp(&value) {
+        Ok(at) => at,
+        Err(error) => {
+            // Not a date or timestamp: an interval, or the timestamp's error.
+            let interval =
+                Interval::parse(&value).map_err(|_| sql_error(&error.code, &error.message))?;
+            return interval_part(&field, interval).ok_or_else(|| {
+                sql_error(
+                    "0A000",
+                    format!("unit \"{field}\" not supported for type interval"),
+                )
+            });
+        }
+    };
     part(&field, &at).ok_or_else(|| {
         sql_error(
             "0A000",
