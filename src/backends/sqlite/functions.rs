@@ -195,6 +195,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::arrays::register(connection)?;
     super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
+    super::to_char::register(connection)?;
     super::patterns::register(connection)?;
     super::numerics::register(connection)?;
     // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.

@@ -28,6 +28,7 @@ mod numerics;
 mod patterns;
 mod registry;
 mod snapshots;
+mod to_char;
 mod types;
 
 pub use types::type_from_declaration;
