@@ -623,3 +623,17 @@ fn functions_that_mean_other_things_on_mariadb() {
         "encode(.., 'escape')",
     );
 }
+
+#[test]
+fn standard_row_limits_and_dollar_quotes() {
+    translates_to("SELECT 1 FETCH FIRST 3 ROWS ONLY", "SELECT 1 LIMIT 3");
+    translates_to(
+        "SELECT 1 OFFSET 2 ROWS FETCH NEXT 2 ROWS ONLY",
+        "SELECT 1 LIMIT 2 OFFSET 2",
+    );
+    translates_to("SELECT $$it's$$", "SELECT 'it''s'");
+    refuses(
+        "SELECT 1 FETCH FIRST 2 ROWS WITH TIES",
+        "FETCH .. WITH TIES",
+    );
+}

@@ -30,6 +30,7 @@ mod dml_aliases;
 mod duplicate_key_upsert;
 mod empty_catalog;
 mod existence_guards;
+mod fetch_first;
 mod functions;
 mod identifiers;
 mod ilike;
@@ -139,6 +140,7 @@ pub(crate) fn run(
     like_escapes::run(statement, target);
     ilike::run(statement, target);
     nulls_order::run(statement, target)?;
+    fetch_first::run(statement, target)?;
     negative_limits::run(statement)?;
     offset_limit::run(statement, target);
     limit_offset::run(statement, target);

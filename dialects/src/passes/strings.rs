@@ -1,5 +1,6 @@
-//! `E'..'` escape strings become plain strings: the parser already decoded the escapes, and
-//! a plain literal with doubled quotes is understood by every target. On a target whose text
+//! `E'..'` escape strings and `$$..$$` dollar-quoted strings become plain strings: the parser
+//! already decoded the escapes, and a plain literal with doubled quotes is understood by every
+//! target. On a target whose text
 //! is national (`NVARCHAR`), literals are written `N'..'` so characters outside the server's
 //! code page survive.
 
@@ -17,6 +18,9 @@ impl VisitorMut for EscapeStrings {
     type Break = ();
 
     fn pre_visit_value(&mut self, value: &mut ValueWithSpan) -> ControlFlow<()> {
+        if let Value::DollarQuotedString(dollar) = &mut value.value {
+            value.value = Value::SingleQuotedString(std::mem::take(&mut dollar.value));
+        }
         if let Value::EscapedStringLiteral(text) | Value::SingleQuotedString(text) =
             &mut value.value
         {
