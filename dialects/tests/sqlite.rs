@@ -982,3 +982,44 @@ fn json_build_object_is_json_object() {
         "SELECT json_object('a', 1)",
     );
 }
+
+#[test]
+fn standard_row_limits_become_limit_and_offset() {
+    translates_to(
+        "SELECT id FROM t ORDER BY id FETCH FIRST 3 ROWS ONLY",
+        "SELECT id FROM t ORDER BY id NULLS LAST LIMIT 3",
+    );
+    translates_to(
+        "SELECT id FROM t ORDER BY id OFFSET 2 ROWS FETCH NEXT 2 ROWS ONLY",
+        "SELECT id FROM t ORDER BY id NULLS LAST LIMIT 2 OFFSET 2",
+    );
+    translates_to(
+        "SELECT id FROM t FETCH FIRST ROW ONLY",
+        "SELECT id FROM t LIMIT 1",
+    );
+    translates_to(
+        "SELECT id FROM t OFFSET 5 ROWS",
+        "SELECT id FROM t LIMIT -1 OFFSET 5",
+    );
+    refuses(
+        "SELECT id FROM t ORDER BY id FETCH FIRST 2 ROWS WITH TIES",
+        "FETCH .. WITH TIES",
+    );
+}
+
+#[test]
+fn dollar_quoted_strings_become_plain_literals() {
+    translates_to("SELECT $$it's$$, $tag$a$$b$tag$", "SELECT 'it''s', 'a$$b'");
+}
+
+#[test]
+fn special_call_syntax_becomes_registered_functions() {
+    translates_to(
+        "SELECT substring(email FROM 1 FOR 4), position('@' IN email) FROM people",
+        "SELECT substring(email, 1, 4), strpos(email, '@') FROM people",
+    );
+    translates_to(
+        "SELECT substring(sku FROM '[0-9]+') FROM products",
+        "SELECT pgbridge_substring_regex(sku, '[0-9]+') FROM products",
+    );
+}

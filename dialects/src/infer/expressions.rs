@@ -143,6 +143,7 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
         | "to_timestamp" => PgType::Timestamptz,
         "localtimestamp" => PgType::Timestamp,
         "age" | "justify_hours" | "justify_days" | "justify_interval" => PgType::Interval,
+        "substring" | "substr" if first() == Some(PgType::Bytea) => PgType::Bytea,
         "current_date" => PgType::Date,
         "date_trunc" => match args.get(1).and_then(|e| expr_type(e, scope)) {
             Some(PgType::Timestamp) => PgType::Timestamp,
@@ -274,6 +275,10 @@ pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
             .first()
             .and_then(|column| column.pg_type),
         Expr::Extract { .. } => Some(PgType::Numeric),
+        // A bytea's substring is a bytea.
+        Expr::Substring { expr, .. } if expr_type(expr, scope) == Some(PgType::Bytea) => {
+            Some(PgType::Bytea)
+        }
         Expr::Substring { .. } | Expr::Trim { .. } | Expr::Overlay { .. } => Some(PgType::Text),
         Expr::Position { .. } => Some(PgType::Int4),
         Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => match expr_type(expr, scope) {

@@ -69,8 +69,9 @@ impl TargetDialect for Sqlite {
     }
 
     fn casts_literals_to(&self, pg_type: PgType) -> bool {
-        // `flag = 'true'` would compare the stored 1 with the text.
-        matches!(pg_type, PgType::Bool | PgType::Timestamptz)
+        // `flag = 'true'` would compare the stored 1 with the text, and `'\x00ff'` would be
+        // stored as its six characters instead of the two bytes of a bytea (a blob).
+        matches!(pg_type, PgType::Bool | PgType::Timestamptz | PgType::Bytea)
     }
 
     fn fractional_division_function(&self) -> Option<&'static str> {
@@ -247,7 +248,16 @@ impl TargetDialect for Sqlite {
     }
 
     fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {
+        let is_text_literal = |expr: &Expr| matches!(expr, Expr::Value(value) if matches!(value.value, Value::SingleQuotedString(_)));
         match (name, args) {
+            // `substring(s FROM 'pattern')`: the first parenthesized group of a regular
+            // expression match, or the whole match (registered by the backend).
+            ("substring", [_, pattern]) if is_text_literal(pattern) => Ok(Some(
+                crate::passes::call("pgbridge_substring_regex", args.to_vec()),
+            )),
+            // Registered by the backend with PostgreSQL's rules; SQLite does not parse the
+            // special syntax these come from (`POSITION(a IN b)`, `SUBSTRING(s FROM 1 FOR 2)`).
+            ("substring" | "strpos", _) => Ok(Some(crate::passes::call(name, args.to_vec()))),
             (
                 "pg_total_relation_size" | "pg_relation_size" | "pg_table_size" | "pg_indexes_size",
                 [relation],

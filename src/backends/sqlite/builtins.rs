@@ -15,7 +15,7 @@ use rusqlite::{Connection, Error};
 
 use super::functions::sql_error;
 
-type Scalar = fn(&Context<'_>) -> rusqlite::Result<SqliteValue>;
+pub(super) type Scalar = fn(&Context<'_>) -> rusqlite::Result<SqliteValue>;
 
 /// (name, argument count or -1 for any, implementation), all strict and deterministic.
 const SCALARS: &[(&str, i32, Scalar)] = &[
@@ -55,10 +55,13 @@ const SCALARS: &[(&str, i32, Scalar)] = &[
     ("pi", 0, pi),
 ];
 
-/// Registers the functions of this module on `connection`.
-pub fn register(connection: &Connection) -> rusqlite::Result<()> {
+/// Registers `scalars` on `connection`, strict (NULL in, NULL out) and deterministic.
+pub(super) fn register_strict(
+    connection: &Connection,
+    scalars: &[(&str, i32, Scalar)],
+) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    for (name, arguments, function) in SCALARS {
+    for (name, arguments, function) in scalars {
         let function = *function;
         connection.create_scalar_function(*name, *arguments, flags, move |ctx| {
             if (0..ctx.len()).any(|i| matches!(ctx.get_raw(i), ValueRef::Null)) {
@@ -67,6 +70,13 @@ pub fn register(connection: &Connection) -> rusqlite::Result<()> {
             function(ctx)
         })?;
     }
+    Ok(())
+}
+
+/// Registers the functions of this module on `connection`.
+pub fn register(connection: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    register_strict(connection, SCALARS)?;
     connection
         .create_scalar_function("greatest", -1, flags, |ctx| extreme(ctx, Ordering::Greater))?;
     connection.create_scalar_function("least", -1, flags, |ctx| extreme(ctx, Ordering::Less))?;
@@ -86,7 +96,7 @@ pub fn register(connection: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn text(ctx: &Context<'_>, index: usize) -> rusqlite::Result<String> {
+pub(super) fn text(ctx: &Context<'_>, index: usize) -> rusqlite::Result<String> {
     Ok(match ctx.get_raw(index) {
         ValueRef::Integer(i) => i.to_string(),
         ValueRef::Real(r) => r.to_string(),
@@ -95,7 +105,7 @@ fn text(ctx: &Context<'_>, index: usize) -> rusqlite::Result<String> {
     })
 }
 
-fn integer(ctx: &Context<'_>, index: usize) -> rusqlite::Result<i64> {
+pub(super) fn integer(ctx: &Context<'_>, index: usize) -> rusqlite::Result<i64> {
     match ctx.get_raw(index) {
         ValueRef::Integer(i) => Ok(i),
         // PostgreSQL rounds a numeric argument to the nearest integer.

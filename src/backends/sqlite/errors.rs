@@ -251,6 +251,7 @@ mod errors_doc {
         ("22007", "invalid_datetime_format"),
         ("22008", "datetime_field_overflow"),
         ("22012", "division_by_zero"),
+        ("22011", "substring_error"),
         ("2201B", "invalid_regular_expression"),
         ("2201E", "invalid_argument_for_logarithm"),
         ("2201F", "invalid_argument_for_power_function"),

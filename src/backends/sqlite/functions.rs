@@ -196,6 +196,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
     super::to_char::register(connection)?;
+    super::text_functions::register(connection)?;
     super::patterns::register(connection)?;
     super::numerics::register(connection)?;
     // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.

@@ -28,6 +28,7 @@ mod numerics;
 mod patterns;
 mod registry;
 mod snapshots;
+mod text_functions;
 mod to_char;
 mod types;
 

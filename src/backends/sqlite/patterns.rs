@@ -1,7 +1,9 @@
 //! `regexp_replace(source, pattern, replacement [, flags])` with PostgreSQL's rules: the first
 //! match only unless the flags have `g`; `\1`..`\9` in the replacement insert a group and `\&`
-//! the whole match; `i` ignores case, `x` allows whitespace and comments in the pattern. The
-//! compiled pattern is cached per statement (SQLite auxiliary data), as `~` does.
+//! the whole match; `i` ignores case, `x` allows whitespace and comments in the pattern. And
+//! `substring(source FROM pattern)`, as `pgbridge_substring_regex`: the text of the first
+//! parenthesized group when the pattern has one, else of the whole match, NULL without a match.
+//! The compiled pattern is cached per statement (SQLite auxiliary data), as `~` does.
 
 use std::sync::Arc;
 
@@ -78,9 +80,28 @@ fn regexp_replace(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
     Ok(SqliteValue::Text(replaced.into_owned()))
 }
 
-/// Registers `regexp_replace` (3 and 4 arguments) on `connection`.
+fn substring_regex(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
+    let (Some(source), Some(pattern)) = (text(ctx.get_raw(0)), text(ctx.get_raw(1))) else {
+        return Ok(SqliteValue::Null);
+    };
+    let compiled: Arc<Regex> = ctx.get_or_create_aux(1, |_| {
+        Regex::new(&pattern)
+            .map_err(|e| sql_error("2201B", format!("invalid regular expression: {e}")))
+    })?;
+    let Some(captures) = compiled.captures(&source) else {
+        return Ok(SqliteValue::Null);
+    };
+    let group = usize::from(captures.len() > 1);
+    Ok(captures.get(group).map_or(SqliteValue::Null, |found| {
+        SqliteValue::Text(found.as_str().to_owned())
+    }))
+}
+
+/// Registers `regexp_replace` (3 and 4 arguments) and `pgbridge_substring_regex` on
+/// `connection`.
 pub fn register(connection: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    connection.create_scalar_function("pgbridge_substring_regex", 2, flags, substring_regex)?;
     connection.create_scalar_function("regexp_replace", 3, flags, regexp_replace)?;
     connection.create_scalar_function("regexp_replace", 4, flags, regexp_replace)
 }
