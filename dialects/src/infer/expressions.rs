@@ -143,6 +143,7 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
         | "to_timestamp" => PgType::Timestamptz,
         "localtimestamp" => PgType::Timestamp,
         "age" | "justify_hours" | "justify_days" | "justify_interval" => PgType::Interval,
+        "div" => PgType::Numeric,
         "substring" | "substr" if first() == Some(PgType::Bytea) => PgType::Bytea,
         "current_date" => PgType::Date,
         "date_trunc" => match args.get(1).and_then(|e| expr_type(e, scope)) {
@@ -238,6 +239,7 @@ pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
             BinaryOperator::BitwiseAnd
             | BinaryOperator::BitwiseOr
             | BinaryOperator::BitwiseXor
+            | BinaryOperator::PGBitwiseXor
             | BinaryOperator::PGBitwiseShiftLeft
             | BinaryOperator::PGBitwiseShiftRight => {
                 arithmetic(expr_type(left, scope), expr_type(right, scope))

@@ -52,6 +52,11 @@ const SCALARS: &[(&str, i32, Scalar)] = &[
     ("exp", 1, exp),
     ("ln", 1, ln),
     ("log", 1, log10),
+    ("log", 2, log_base),
+    ("log10", 1, log10),
+    ("degrees", 1, degrees),
+    ("radians", 1, radians),
+    ("div", 2, div),
     ("pi", 0, pi),
 ];
 
@@ -433,6 +438,47 @@ fn ln(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
 
 fn log10(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     logarithm(ctx, f64::log10)
+}
+
+/// `log(b, x)`: the logarithm of `x` to base `b`, with PostgreSQL's errors for either.
+fn log_base(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
+    let base = real(ctx, 0)?;
+    let value = real(ctx, 1)?;
+    if base <= 0.0 || value <= 0.0 {
+        let which = if base == 0.0 || value == 0.0 {
+            "cannot take logarithm of zero"
+        } else {
+            "cannot take logarithm of a negative number"
+        };
+        return Err(sql_error("2201E", which));
+    }
+    if base == 1.0 {
+        return Err(sql_error("22012", "division by zero"));
+    }
+    Ok(SqliteValue::Real(value.ln() / base.ln()))
+}
+
+fn degrees(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
+    Ok(SqliteValue::Real(real(ctx, 0)?.to_degrees()))
+}
+
+fn radians(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
+    Ok(SqliteValue::Real(real(ctx, 0)?.to_radians()))
+}
+
+/// `div(a, b)`: the quotient truncated toward zero.
+fn div(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
+    match (ctx.get_raw(0), ctx.get_raw(1)) {
+        (ValueRef::Integer(_), ValueRef::Integer(0)) => Err(sql_error("22012", "division by zero")),
+        (ValueRef::Integer(a), ValueRef::Integer(b)) => Ok(SqliteValue::Integer(a.wrapping_div(b))),
+        _ => {
+            let (a, b) = (real(ctx, 0)?, real(ctx, 1)?);
+            if b == 0.0 {
+                return Err(sql_error("22012", "division by zero"));
+            }
+            Ok(SqliteValue::Real((a / b).trunc()))
+        }
+    }
 }
 
 fn pi(_ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {

@@ -130,6 +130,31 @@ const BY_MESSAGE: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     ("datatype mismatch", "", "42804", ""),
+    // A deferred or statement-end foreign key check reports the primary SQLITE_CONSTRAINT code.
+    (
+        "FOREIGN KEY constraint failed",
+        "",
+        "23503",
+        "update or delete violates foreign key constraint",
+    ),
+    (
+        "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint",
+        "",
+        "42P10",
+        "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+    ),
+    (
+        "misuse of window function ",
+        "",
+        "42P20",
+        "window function {} is not allowed here",
+    ),
+    (
+        "misuse of aggregate function ",
+        "",
+        "42803",
+        "aggregate function {} is not allowed here",
+    ),
 ];
 
 /// Classifies a rusqlite error.
@@ -211,6 +236,20 @@ mod tests {
             "relation \"users\" does not exist"
         );
         assert_eq!(from_message("no such column: nme").code, "42703");
+        assert_eq!(from_message("FOREIGN KEY constraint failed").code, "23503");
+        assert_eq!(
+            from_message("misuse of window function ROW_NUMBER()").message,
+            "window function ROW_NUMBER() is not allowed here"
+        );
+        assert_eq!(
+            from_message("misuse of aggregate function max()").code,
+            "42803"
+        );
+        assert_eq!(
+            from_message("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint")
+                .code,
+            "42P10"
+        );
         assert_eq!(from_message("table t already exists").code, "42P07");
         assert_eq!(from_message("table t has no column named x").code, "42703");
         assert_eq!(
@@ -251,6 +290,8 @@ mod errors_doc {
         ("22007", "invalid_datetime_format"),
         ("22008", "datetime_field_overflow"),
         ("22012", "division_by_zero"),
+        ("42803", "grouping_error"),
+        ("42P20", "windowing_error"),
         ("22011", "substring_error"),
         ("2201B", "invalid_regular_expression"),
         ("2201E", "invalid_argument_for_logarithm"),

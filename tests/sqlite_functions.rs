@@ -1,8 +1,9 @@
-//! PostgreSQL's text functions and special call syntax on SQLite against the real PostgreSQL
-//! of the machine (the oracle, see tests/common/oracle.rs): `SUBSTRING(.. FROM .. FOR ..)` and
-//! its regular-expression form, `POSITION(.. IN ..)`, `upper`/`lower` beyond ASCII, `md5`,
-//! `quote_*`, `encode`/`decode`, dollar quotes and `FETCH FIRST`. Compared as text, errors by
-//! SQLSTATE.
+//! PostgreSQL's functions and special call syntax that pgbridge computes on SQLite, against
+//! the real PostgreSQL of the machine (the oracle, see tests/common/oracle.rs):
+//! `SUBSTRING(.. FROM .. FOR ..)` and its regular-expression form, `POSITION(.. IN ..)`,
+//! `upper`/`lower` beyond ASCII, `md5`, `quote_*`, `encode`/`decode`, dollar quotes,
+//! `FETCH FIRST`, the math functions SQLite lacks, `#` and the errors SQLite reports in its own
+//! words. Compared as text, errors by SQLSTATE.
 
 mod common;
 
@@ -40,7 +41,22 @@ const QUERIES: &[&str] = &[
     "SELECT id FROM people ORDER BY id DESC FETCH FIRST ROW ONLY",
 ];
 
+const MATH: &[&str] = &[
+    "SELECT degrees(pi()), radians(180), div(17, 5), div(-17, 5), 12 # 10, 5 # 1",
+    "SELECT round(log(2, 64)::numeric, 6), round(log(10, 1000)::numeric, 6), log10(100)",
+];
+
 const ERRORS: &[(&str, &str)] = &[
+    ("SELECT div(1, 0)", "22012"),
+    ("SELECT log(0, 10)", "2201E"),
+    (
+        "SELECT id FROM people WHERE row_number() OVER (ORDER BY id) = 1",
+        "42P20",
+    ),
+    (
+        "INSERT INTO people (id) VALUES (1) ON CONFLICT (name) DO NOTHING",
+        "42P10",
+    ),
     ("SELECT substring('abc' FROM 1 FOR -1)", "22011"),
     ("SELECT decode('abc', 'hex')", "22023"),
     ("SELECT encode('x'::bytea, 'rot13')", "22023"),
@@ -50,6 +66,7 @@ const ERRORS: &[(&str, &str)] = &[
 async fn text_functions_answer_as_postgresql() {
     let (_server, pgbridge, oracle) = both_with_schema(SCHEMA).await;
     let mut found = differences(&oracle.client, &pgbridge, QUERIES).await;
+    found.extend(differences(&oracle.client, &pgbridge, MATH).await);
     found.extend(error_differences(&oracle.client, &pgbridge, ERRORS.iter().copied()).await);
     oracle.drop().await;
     assert!(found.is_empty(), "{}", found.join("\n"));
