@@ -2,7 +2,7 @@
 //! the real PostgreSQL of the machine (the oracle, see tests/common/oracle.rs):
 //! `SUBSTRING(.. FROM .. FOR ..)` and its regular-expression form, `POSITION(.. IN ..)`,
 //! `upper`/`lower` beyond ASCII, `md5`, `quote_*`, `encode`/`decode`, dollar quotes,
-//! `FETCH FIRST`, the math functions SQLite lacks, `#` and the errors SQLite reports in its own
+//! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the math functions SQLite lacks, `#` and the errors SQLite reports in its own
 //! words. Compared as text, errors by SQLSTATE.
 
 mod common;
@@ -10,6 +10,12 @@ mod common;
 use common::oracle::{both_with_schema, differences, error_differences};
 
 const SCHEMA: &str = "
+    CREATE TABLE docs (id int PRIMARY KEY, body jsonb);
+    INSERT INTO docs VALUES
+        (1, '{\"name\": \"Ann\", \"tags\": [\"admin\", \"dev\"], \"address\": {\"city\": \"Oslo\", \"zip\": \"0150\"}, \"n\": 1.0}'),
+        (2, '{\"name\": \"Bob\", \"tags\": [], \"address\": {\"city\": \"Rome\"}, \"score\": 9.5, \"nickname\": null}'),
+        (3, '[1, 2, [3, 4], \"x\"]'),
+        (4, NULL);
     CREATE TABLE people (id int PRIMARY KEY, name text, email text, sku text, raw bytea);
     INSERT INTO people VALUES
         (1, 'Zoë Ångström', 'zoe@example.com', 'AB-001-x', '\\x00ff10'),
@@ -41,6 +47,21 @@ const QUERIES: &[&str] = &[
     "SELECT id FROM people ORDER BY id DESC FETCH FIRST ROW ONLY",
 ];
 
+const JSON: &[&str] = &[
+    "SELECT id, body #> '{address,city}', body #>> '{address,zip}', body #>> '{tags,0}',
+            body #>> '{tags,-1}', body #> '{2}', body #>> '{2,1}', body #>> '{nickname}'
+     FROM docs ORDER BY id",
+    "SELECT id, body ? 'nickname', body ? 'x', body ?| array['score', 'zip'],
+            body ?& array['name', 'tags'], body @> '{\"tags\": [\"dev\"]}',
+            body @> '{\"address\": {\"city\": \"Rome\"}}', body @> '[[3]]', body @> '1',
+            body @> '{\"n\": 1}', '{\"name\": \"Ann\"}' <@ body
+     FROM docs ORDER BY id",
+    "SELECT id FROM docs WHERE body @> '{\"tags\": [\"admin\"]}' OR body ? 'score' ORDER BY id",
+    "SELECT id, jsonb_typeof(body), jsonb_typeof(body -> 'name'), jsonb_typeof(body -> 'score'),
+            json_typeof(body::json -> 'tags'), jsonb_typeof(body -> 'nickname')
+     FROM docs ORDER BY id",
+];
+
 const MATH: &[&str] = &[
     "SELECT degrees(pi()), radians(180), div(17, 5), div(-17, 5), 12 # 10, 5 # 1",
     "SELECT round(log(2, 64)::numeric, 6), round(log(10, 1000)::numeric, 6), log10(100)",
@@ -67,6 +88,7 @@ async fn text_functions_answer_as_postgresql() {
     let (_server, pgbridge, oracle) = both_with_schema(SCHEMA).await;
     let mut found = differences(&oracle.client, &pgbridge, QUERIES).await;
     found.extend(differences(&oracle.client, &pgbridge, MATH).await);
+    found.extend(differences(&oracle.client, &pgbridge, JSON).await);
     found.extend(error_differences(&oracle.client, &pgbridge, ERRORS.iter().copied()).await);
     oracle.drop().await;
     assert!(found.is_empty(), "{}", found.join("\n"));

@@ -1023,3 +1023,17 @@ fn special_call_syntax_becomes_registered_functions() {
         "SELECT pgbridge_substring_regex(sku, '[0-9]+') FROM products",
     );
 }
+
+#[test]
+fn jsonb_operators_become_registered_functions() {
+    translates_to(
+        "SELECT body #>> '{a,0}', body #> '{a}' FROM docs WHERE body @> '{\"x\": 1}'",
+        "SELECT pgbridge_json_path_text(body, '{a,0}'), pgbridge_json_path(body, '{a}') \
+         FROM docs WHERE pgbridge_json_contains(body, '{\"x\": 1}')",
+    );
+    translates_to(
+        "SELECT body ? 'k', body ?| ARRAY['a', 'b\"'], '{}' <@ body FROM docs",
+        "SELECT pgbridge_json_exists(body, 'k'), pgbridge_json_exists_any(body, '[\"a\",\"b\\\"\"]'), \
+         pgbridge_json_contained('{}', body) FROM docs",
+    );
+}

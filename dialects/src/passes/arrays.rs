@@ -105,6 +105,56 @@ fn rewrite_in_list(expr: &mut Expr) -> bool {
     true
 }
 
+/// `doc ?| ARRAY['a', 'b']` and `?&`: an array of literal keys becomes the JSON text of the
+/// array, the form arrays take on a target without them, which the key functions read.
+fn rewrite_key_array(expr: &mut Expr) -> bool {
+    let Expr::BinaryOp {
+        op: BinaryOperator::QuestionPipe | BinaryOperator::QuestionAnd,
+        right,
+        ..
+    } = expr
+    else {
+        return false;
+    };
+    let Expr::Array(array) = right.as_ref() else {
+        return false;
+    };
+    let keys: Option<Vec<String>> = array
+        .elem
+        .iter()
+        .map(|element| match element {
+            Expr::Value(value) => match &value.value {
+                Value::SingleQuotedString(key) => Some(json_string(key)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let Some(keys) = keys else {
+        return false;
+    };
+    let text = format!("[{}]", keys.join(","));
+    **right = Expr::value(Value::SingleQuotedString(text));
+    true
+}
+
+/// `text` as a JSON string literal: arrays are JSON text on a target without them, in the
+/// translation and in the backend that stores them.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 impl Arrays<'_> {
     /// Rewrites `left = ANY (array_text)` to the target's membership function, and
     /// `left <> ALL (array_text)` to its negation, where the target has one.
@@ -208,6 +258,7 @@ impl VisitorMut for Arrays<'_> {
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
         if rewrite_in_subquery(expr)
             || rewrite_in_list(expr)
+            || rewrite_key_array(expr)
             || self.rewrite_membership(expr)
             || self.rewrite_aggregate(expr)
             || self.rewrite_subscript(expr)

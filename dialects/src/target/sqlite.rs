@@ -129,6 +129,14 @@ impl TargetDialect for Sqlite {
             BinaryOperator::Modulo => "pgbridge_mod",
             // `#` is PostgreSQL's exclusive or; SQLite has no operator for it.
             BinaryOperator::PGBitwiseXor => "pgbridge_xor",
+            // jsonb operators SQLite lacks (it has `->` and `->>`), registered by the backend.
+            BinaryOperator::HashArrow => "pgbridge_json_path",
+            BinaryOperator::HashLongArrow => "pgbridge_json_path_text",
+            BinaryOperator::Question => "pgbridge_json_exists",
+            BinaryOperator::QuestionPipe => "pgbridge_json_exists_any",
+            BinaryOperator::QuestionAnd => "pgbridge_json_exists_all",
+            BinaryOperator::AtArrow => "pgbridge_json_contains",
+            BinaryOperator::ArrowAt => "pgbridge_json_contained",
             _ => return None,
         })
     }

@@ -18,6 +18,16 @@ use rusqlite::{Connection, Error};
 /// struct, under the name the SQLite code has always used).
 pub use crate::backends::adapter::SessionValues as SessionFunctions;
 
+/// An argument as text, `None` for NULL (numbers in their SQLite text form).
+pub(super) fn optional_text(value: ValueRef<'_>) -> Option<String> {
+    match value {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(r) => Some(r.to_string()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    }
+}
+
 pub(super) fn sql_error(code: &str, message: impl std::fmt::Display) -> Error {
     Error::UserFunctionError(format!("{code}:{message}").into())
 }
@@ -197,6 +207,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::date_parts::register(connection)?;
     super::to_char::register(connection)?;
     super::text_functions::register(connection)?;
+    super::json_operators::register(connection)?;
     super::patterns::register(connection)?;
     super::numerics::register(connection)?;
     // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.

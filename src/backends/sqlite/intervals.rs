@@ -26,18 +26,9 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
 use rusqlite::{Connection, Error};
 
-use super::functions::sql_error;
+use super::functions::{optional_text as text, sql_error};
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
-
-fn text(value: ValueRef<'_>) -> Option<String> {
-    match value {
-        ValueRef::Null => None,
-        ValueRef::Integer(i) => Some(i.to_string()),
-        ValueRef::Real(r) => Some(r.to_string()),
-        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
-    }
-}
 
 fn pg_error(error: &pgbridge_proxy::SqlError) -> Error {
     sql_error(&error.code, &error.message)
