@@ -2,7 +2,8 @@
 //! the real PostgreSQL of the machine (the oracle, see tests/common/oracle.rs):
 //! `SUBSTRING(.. FROM .. FOR ..)` and its regular-expression form, `POSITION(.. IN ..)`,
 //! `upper`/`lower` beyond ASCII, `md5`, `quote_*`, `encode`/`decode`, dollar quotes,
-//! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the math functions SQLite lacks, `#` and the errors SQLite reports in its own
+//! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the JSON builders (`json_agg`,
+//! `json_build_object`, ...) in PostgreSQL's text layout, the math functions SQLite lacks, `#` and the errors SQLite reports in its own
 //! words. Compared as text, errors by SQLSTATE.
 
 mod common;
@@ -16,6 +17,10 @@ const SCHEMA: &str = "
         (2, '{\"name\": \"Bob\", \"tags\": [], \"address\": {\"city\": \"Rome\"}, \"score\": 9.5, \"nickname\": null}'),
         (3, '[1, 2, [3, 4], \"x\"]'),
         (4, NULL);
+    CREATE TABLE flags (id int PRIMARY KEY, label text, on_sale boolean, price numeric(6,2),
+                        meta json);
+    INSERT INTO flags VALUES (1, 'a\"b', true, 2.50, '{\"x\":  [1, 2]}'), (2, 'tab\there', false, NULL, NULL),
+                             (3, NULL, NULL, 10, '[true]');
     CREATE TABLE people (id int PRIMARY KEY, name text, email text, sku text, raw bytea);
     INSERT INTO people VALUES
         (1, 'Zoë Ångström', 'zoe@example.com', 'AB-001-x', '\\x00ff10'),
@@ -62,6 +67,23 @@ const JSON: &[&str] = &[
      FROM docs ORDER BY id",
 ];
 
+const BUILDERS: &[&str] = &[
+    "SELECT json_agg(body ->> 'name' ORDER BY id) FROM docs",
+    "SELECT jsonb_agg(id ORDER BY id DESC), json_agg(id) FILTER (WHERE id > 5) FROM docs",
+    "SELECT json_agg(json_build_object('id', id, 'city', body #>> '{address,city}') ORDER BY id)
+     FROM docs WHERE id < 3",
+    "SELECT json_build_array(1, 'two', NULL, FALSE), json_build_array(), json_build_object()",
+    "SELECT id, json_build_object('id', id, 'label', label, 'sale', on_sale, 'meta', meta),
+            jsonb_build_object('id', id, 'sale', on_sale, 'price', price, 'meta', meta),
+            to_json(label), to_jsonb(on_sale), to_json(meta), json_build_array(on_sale, meta)
+     FROM flags ORDER BY id",
+    "SELECT json_object_agg(label, id ORDER BY id) FILTER (WHERE label IS NOT NULL),
+            jsonb_object_agg(id, on_sale) FROM flags",
+    "SELECT json_agg(body ORDER BY id), jsonb_agg(body -> 'tags' ORDER BY id) FROM docs
+     WHERE id < 3",
+    "SELECT json_agg(f ORDER BY f) FROM (SELECT on_sale AS f FROM flags) AS s",
+];
+
 const MATH: &[&str] = &[
     "SELECT degrees(pi()), radians(180), div(17, 5), div(-17, 5), 12 # 10, 5 # 1",
     "SELECT round(log(2, 64)::numeric, 6), round(log(10, 1000)::numeric, 6), log10(100)",
@@ -69,6 +91,7 @@ const MATH: &[&str] = &[
 
 const ERRORS: &[(&str, &str)] = &[
     ("SELECT div(1, 0)", "22012"),
+    ("SELECT json_build_object('a')", "22023"),
     ("SELECT log(0, 10)", "2201E"),
     (
         "SELECT id FROM people WHERE row_number() OVER (ORDER BY id) = 1",
@@ -89,6 +112,7 @@ async fn text_functions_answer_as_postgresql() {
     let mut found = differences(&oracle.client, &pgbridge, QUERIES).await;
     found.extend(differences(&oracle.client, &pgbridge, MATH).await);
     found.extend(differences(&oracle.client, &pgbridge, JSON).await);
+    found.extend(differences(&oracle.client, &pgbridge, BUILDERS).await);
     found.extend(error_differences(&oracle.client, &pgbridge, ERRORS.iter().copied()).await);
     oracle.drop().await;
     assert!(found.is_empty(), "{}", found.join("\n"));

@@ -971,15 +971,17 @@ fn extract_is_date_part() {
     );
 }
 
+/// The backend registers PostgreSQL's builders under their own names (SQLite's json_object
+/// writes compact JSON and a boolean as 1).
 #[test]
-fn json_build_object_is_json_object() {
+fn json_builders_keep_their_names() {
     translates_to(
         "SELECT json_build_object('a', 1, 'b', x) FROM t",
-        "SELECT json_object('a', 1, 'b', x) FROM t",
+        "SELECT json_build_object('a', 1, 'b', x) FROM t",
     );
     translates_to(
         "SELECT jsonb_build_object('a', 1)",
-        "SELECT json_object('a', 1)",
+        "SELECT jsonb_build_object('a', 1)",
     );
 }
 
@@ -1035,5 +1037,14 @@ fn jsonb_operators_become_registered_functions() {
         "SELECT body ? 'k', body ?| ARRAY['a', 'b\"'], '{}' <@ body FROM docs",
         "SELECT pgbridge_json_exists(body, 'k'), pgbridge_json_exists_any(body, '[\"a\",\"b\\\"\"]'), \
          pgbridge_json_contained('{}', body) FROM docs",
+    );
+}
+
+#[test]
+fn json_builders_mark_json_and_boolean_arguments() {
+    translates_to(
+        "SELECT json_build_object('b', TRUE, 'j', '{}'::jsonb, 'n', 1)",
+        "SELECT json_build_object('b', pgbridge_json_value(CASE WHEN true THEN 'true' WHEN NOT (true) THEN 'false' END, 0), \
+         'j', pgbridge_json_value(pgbridge_jsonb('{}'), 1), 'n', 1)",
     );
 }

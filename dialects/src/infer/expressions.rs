@@ -163,10 +163,10 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
         "pg_total_relation_size" | "pg_relation_size" | "pg_table_size" | "pg_indexes_size" => {
             PgType::Int8
         }
-        "json_build_object" | "json_agg" | "to_json" | "row_to_json" | "json_object_agg" => {
-            PgType::Json
-        }
-        "jsonb_build_object" | "jsonb_agg" | "to_jsonb" => PgType::Jsonb,
+        "json_build_object" | "json_build_array" | "json_agg" | "to_json" | "row_to_json"
+        | "json_object_agg" => PgType::Json,
+        "jsonb_build_object" | "jsonb_build_array" | "jsonb_agg" | "jsonb_object_agg"
+        | "to_jsonb" => PgType::Jsonb,
         "pg_backend_pid" | "txid_current" => {
             if name == "pg_backend_pid" {
                 PgType::Int4

@@ -32,6 +32,8 @@ pub(crate) struct WantedTypes {
     /// The operand types of each comparison, `*` and `/` too, in the same list
     /// (`date_arithmetic.rs`: intervals compare by span and scale by functions).
     pub(crate) comparisons: bool,
+    /// The argument types of each call that builds JSON from values (`json_values.rs`).
+    pub(crate) json_arguments: bool,
 }
 
 impl WantedTypes {
@@ -41,6 +43,13 @@ impl WantedTypes {
             || self.divisions
             || self.additions
             || self.comparisons
+            || self.json_arguments
+    }
+
+    fn json_builder(self, expr: &Expr) -> bool {
+        self.json_arguments
+            && matches!(expr, Expr::Function(function)
+                if crate::passes::json_values::builds_json(&crate::passes::function_name(function)))
     }
 
     fn cast(self, expr: &Expr) -> bool {
@@ -62,7 +71,7 @@ impl WantedTypes {
     fn is_wanted(self, expr: &Expr) -> bool {
         match expr {
             Expr::BinaryOp { op, .. } => self.division(op) || self.addition(op),
-            _ => self.cast(expr),
+            _ => self.cast(expr) || self.json_builder(expr),
         }
     }
 }
@@ -81,6 +90,9 @@ pub(crate) struct OperatorTypes {
     /// For each `+` and `-` (and comparison, `*` and `/`, when wanted), the types of its
     /// operands.
     pub(crate) additions: Vec<OperandTypes>,
+    /// For each call that builds JSON, the type of each argument and, for a numeric, the scale
+    /// all its values have where inference knows it.
+    pub(crate) json_arguments: Vec<Vec<(Option<PgType>, Option<u32>)>>,
 }
 
 /// `=`, `<>`, `<`, `<=`, `>`, `>=`.
@@ -150,6 +162,19 @@ impl Visitor for Typing<'_> {
                     self.types.additions.push(operands);
                 }
             }
+            Expr::Function(function) if self.wanted.json_builder(expr) => {
+                let types = super::expressions::function_args(function)
+                    .into_iter()
+                    .map(|argument| {
+                        let pg_type = self.operand_type(argument);
+                        let scale = (pg_type == Some(PgType::Numeric))
+                            .then(|| super::expr_scale(argument, self.scope))
+                            .flatten();
+                        (pg_type, scale)
+                    })
+                    .collect();
+                self.types.json_arguments.push(types);
+            }
             Expr::Cast {
                 expr: operand,
                 data_type,
@@ -184,7 +209,7 @@ pub(crate) fn operator_types(
         return OperatorTypes::default();
     }
     super::with_statement_scope(statement, schema, |scope| {
-        let parameters = if wanted.divisions || wanted.additions {
+        let parameters = if wanted.divisions || wanted.additions || wanted.json_arguments {
             super::parameter_types(statement, scope)
         } else {
             Vec::new()

@@ -36,6 +36,7 @@ mod identifiers;
 mod ilike;
 mod indexes;
 mod json_paths;
+pub(crate) mod json_values;
 mod lateral;
 mod lateral_apply;
 mod like_escapes;
@@ -92,9 +93,11 @@ pub(crate) fn run(
         divisions: divisions::applies(target),
         additions: date_arithmetic::applies(target),
         comparisons: date_arithmetic::compares_intervals(target),
+        json_arguments: json_values::applies(target),
     };
     let types = crate::infer::operator_types(statement, schema, wanted);
     date_arithmetic::run(statement, target, types.additions);
+    json_values::run(statement, target, types.json_arguments);
     // Before the boolean casts, which replace casts: both lists count the casts as written.
     numeric_text::run(statement, target, types.numeric_text_casts);
     boolean_text::run(statement, target, types.boolean_text_casts);

@@ -372,6 +372,14 @@ pub trait TargetDialect: Send + Sync {
         &sqlparser::dialect::GenericDialect {}
     }
 
+    /// The function `f(x, canonical)` that marks a text as a JSON value (jsonb's canonical
+    /// form when `canonical` is 1), where json is kept as text and booleans as numbers: JSON
+    /// builders embed what it marks as JSON (`passes/json_values.rs`). `None` where values
+    /// carry their types.
+    fn json_mark_function(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The function that reads a JSON path as text (`x ->> 'a'`, `x -> 'a' ->> 'b'` become
     /// `f(x, '$."a"."b"')`), or `None` when the arrow operators are kept as written.
     fn json_value_function(&self) -> Option<&'static str> {

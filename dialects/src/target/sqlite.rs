@@ -255,6 +255,11 @@ impl TargetDialect for Sqlite {
         Some(super::sqlite_arrays::record_field(record, field))
     }
 
+    fn json_mark_function(&self) -> Option<&'static str> {
+        // Registered by the backend with PostgreSQL's JSON builders, which read its mark.
+        Some("pgbridge_json_value")
+    }
+
     fn function_call(&self, name: &str, args: &[Expr]) -> Result<Option<Expr>, TranslateError> {
         let is_text_literal = |expr: &Expr| matches!(expr, Expr::Value(value) if matches!(value.value, Value::SingleQuotedString(_)));
         match (name, args) {
@@ -270,11 +275,6 @@ impl TargetDialect for Sqlite {
                 "pg_total_relation_size" | "pg_relation_size" | "pg_table_size" | "pg_indexes_size",
                 [relation],
             ) => relation_size(name, relation).map(Some),
-            // SQLite's json_object takes the same key, value pairs (a boolean value shows as
-            // 0 or 1: SQLite has no boolean to tell it from an integer).
-            ("json_build_object" | "jsonb_build_object", pairs) if pairs.len() % 2 == 0 => {
-                Ok(Some(crate::passes::call("json_object", pairs.to_vec())))
-            }
             _ => Ok(None),
         }
     }

@@ -208,6 +208,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::to_char::register(connection)?;
     super::text_functions::register(connection)?;
     super::json_operators::register(connection)?;
+    super::json_builders::register(connection)?;
     super::patterns::register(connection)?;
     super::numerics::register(connection)?;
     // `generate_series(start, stop, step)` in FROM, as the translation writes PostgreSQL's.

@@ -24,6 +24,7 @@ mod date_parts;
 mod errors;
 pub mod functions;
 mod intervals;
+mod json_builders;
 mod json_operators;
 mod numerics;
 mod patterns;
