@@ -1048,3 +1048,11 @@ fn json_builders_mark_json_and_boolean_arguments() {
          'j', pgbridge_json_value(pgbridge_jsonb('{}'), 1), 'n', 1)",
     );
 }
+
+#[test]
+fn drop_cascade_drops_without_the_word() {
+    translates_to(
+        "DROP TABLE IF EXISTS books, tags CASCADE",
+        "DROP TABLE IF EXISTS books; DROP TABLE IF EXISTS tags",
+    );
+}

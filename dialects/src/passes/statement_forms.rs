@@ -237,6 +237,11 @@ pub(super) fn run(
             }
         }
     }
+    if target.drops_without_cascade()
+        && let Statement::Drop { cascade, .. } = statement
+    {
+        *cascade = false;
+    }
     if !target.supports_drop_cascade()
         && let Statement::Drop { cascade: true, .. } = statement
     {

@@ -202,6 +202,13 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when `DROP .. CASCADE` is written without `CASCADE` (MariaDB ignores the word):
+    /// SQLite keeps no dependents it would refuse to drop a table for; a view over a dropped
+    /// table fails when used, with 42P01 as PostgreSQL's dropped view does.
+    fn drops_without_cascade(&self) -> bool {
+        false
+    }
+
     /// True when `CREATE TABLE .. AS query` is accepted; else it becomes `SELECT .. INTO`.
     fn supports_create_table_as(&self) -> bool {
         true

@@ -255,6 +255,10 @@ impl TargetDialect for Sqlite {
         Some(super::sqlite_arrays::record_field(record, field))
     }
 
+    fn drops_without_cascade(&self) -> bool {
+        true
+    }
+
     fn json_mark_function(&self) -> Option<&'static str> {
         // Registered by the backend with PostgreSQL's JSON builders, which read its mark.
         Some("pgbridge_json_value")
