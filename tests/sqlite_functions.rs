@@ -3,8 +3,9 @@
 //! `SUBSTRING(.. FROM .. FOR ..)` and its regular-expression form, `POSITION(.. IN ..)`,
 //! `upper`/`lower` beyond ASCII, `md5`, `quote_*`, `encode`/`decode`, dollar quotes,
 //! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the JSON builders (`json_agg`,
-//! `json_build_object`, ...) in PostgreSQL's text layout, the math functions SQLite lacks, `#` and the errors SQLite reports in its own
-//! words. Compared as text, errors by SQLSTATE.
+//! `json_build_object`, ...) in PostgreSQL's text layout, the math functions SQLite lacks, `#`,
+//! scalar subqueries of several rows (21000) and the errors SQLite reports in its own words.
+//! Compared as text, errors by SQLSTATE.
 
 mod common;
 
@@ -84,6 +85,16 @@ const BUILDERS: &[&str] = &[
     "SELECT json_agg(f ORDER BY f) FROM (SELECT on_sale AS f FROM flags) AS s",
 ];
 
+/// Scalar subqueries, correlated or not, that return one row or none.
+const SUBQUERIES: &[&str] = &[
+    "SELECT id, (SELECT p.id FROM people p WHERE p.id = d.id + 1) AS next,
+            (SELECT max(id) FROM docs) AS top, (SELECT name FROM people WHERE id = 99)
+     FROM docs d ORDER BY id",
+    "SELECT id FROM people WHERE id = (SELECT min(id) + 1 FROM people)",
+    "UPDATE flags SET label = (SELECT name FROM people WHERE people.id = flags.id) WHERE id = 2
+     RETURNING id, label",
+];
+
 const MATH: &[&str] = &[
     "SELECT degrees(pi()), radians(180), div(17, 5), div(-17, 5), 12 # 10, 5 # 1",
     "SELECT round(log(2, 64)::numeric, 6), round(log(10, 1000)::numeric, 6), log10(100)",
@@ -91,6 +102,11 @@ const MATH: &[&str] = &[
 
 const ERRORS: &[(&str, &str)] = &[
     ("SELECT div(1, 0)", "22012"),
+    ("SELECT (SELECT id FROM people)", "21000"),
+    (
+        "SELECT id, (SELECT p.id FROM people p WHERE p.id > d.id) FROM docs d",
+        "21000",
+    ),
     ("SELECT json_build_object('a')", "22023"),
     ("SELECT log(0, 10)", "2201E"),
     (
@@ -113,6 +129,7 @@ async fn text_functions_answer_as_postgresql() {
     found.extend(differences(&oracle.client, &pgbridge, MATH).await);
     found.extend(differences(&oracle.client, &pgbridge, JSON).await);
     found.extend(differences(&oracle.client, &pgbridge, BUILDERS).await);
+    found.extend(differences(&oracle.client, &pgbridge, SUBQUERIES).await);
     found.extend(error_differences(&oracle.client, &pgbridge, ERRORS.iter().copied()).await);
     oracle.drop().await;
     assert!(found.is_empty(), "{}", found.join("\n"));

@@ -1056,3 +1056,28 @@ fn drop_cascade_drops_without_the_word() {
         "DROP TABLE IF EXISTS books; DROP TABLE IF EXISTS tags",
     );
 }
+
+#[test]
+fn scalar_subqueries_count_their_rows() {
+    translates_to(
+        "SELECT (SELECT id FROM teams) AS one_id",
+        "SELECT (SELECT CASE WHEN count(*) > 1 THEN pgbridge_raise('21000', 'more than one row returned by a subquery used as an expression') ELSE max(pgbridge_value) END FROM (SELECT id AS pgbridge_value FROM teams LIMIT 2) AS pgbridge_rows) AS one_id",
+    );
+    // A row subquery is compared as a row; EXISTS and IN read rows, not a value.
+    translates_to(
+        "SELECT 1 FROM t WHERE EXISTS (SELECT 1 FROM u) AND a IN (SELECT b FROM u)",
+        "SELECT 1 FROM t WHERE EXISTS (SELECT 1 FROM u) AND a IN (SELECT b FROM u)",
+    );
+}
+
+#[test]
+fn scalar_subqueries_of_one_row_by_shape_stay() {
+    for sql in [
+        "SELECT (SELECT count(*) FROM u) FROM t",
+        "SELECT (SELECT b FROM u ORDER BY b LIMIT 1) FROM t",
+        "SELECT (SELECT 1) FROM t",
+    ] {
+        let (translated, _) = translate_sqlite(sql).unwrap();
+        assert!(!translated.contains("pgbridge_raise"), "{translated}");
+    }
+}

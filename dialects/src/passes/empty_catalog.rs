@@ -17,7 +17,8 @@ use super::function_name;
 use crate::catalog::EMPTY_CATALOG_RELATIONS;
 use crate::infer::column_name;
 
-const AGGREGATES: &[&str] = &[
+/// The aggregates that answer one row over any number of input rows, none of them too.
+pub(super) const AGGREGATES: &[&str] = &[
     "count",
     "sum",
     "min",

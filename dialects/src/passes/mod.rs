@@ -58,6 +58,7 @@ mod relations;
 mod returning;
 mod row_comparisons;
 mod row_locks;
+mod scalar_subqueries;
 mod set_returning;
 mod statement_forms;
 mod strings;
@@ -154,6 +155,7 @@ pub(crate) fn run(
     casts::run(statement, target)?;
     // After the casts, whose PostgreSQL types it would no longer recognise in its output.
     target_functions::run(statement, target)?;
+    scalar_subqueries::run(statement, target);
     arithmetic::run(statement, target);
     booleans::run(statement, target);
     returning::run(statement, target)?;

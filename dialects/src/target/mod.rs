@@ -574,6 +574,13 @@ pub trait TargetDialect: Send + Sync {
         None
     }
 
+    /// A function `f(sqlstate, message)` that raises an error, where the target answers a
+    /// scalar subquery of several rows with its first (`passes/scalar_subqueries.rs`).
+    /// `None` where the target raises that error itself.
+    fn raise_function(&self) -> Option<&'static str> {
+        None
+    }
+
     /// A function that raises SQLSTATE 22012, guarding `/` and `%` divisors where the target
     /// answers NULL for a zero divisor. `None` leaves divisors alone.
     fn division_by_zero_function(&self) -> Option<&'static str> {

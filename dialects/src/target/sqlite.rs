@@ -255,6 +255,11 @@ impl TargetDialect for Sqlite {
         Some(super::sqlite_arrays::record_field(record, field))
     }
 
+    fn raise_function(&self) -> Option<&'static str> {
+        // Registered by the backend: raises `sqlstate: message`.
+        Some("pgbridge_raise")
+    }
+
     fn drops_without_cascade(&self) -> bool {
         true
     }

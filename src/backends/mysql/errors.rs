@@ -29,6 +29,7 @@ pub const BY_NUMBER: &[(u16, &str)] = &[
     (1213, "40P01"), // ER_LOCK_DEADLOCK: deadlock_detected
     (1205, "55P03"), // ER_LOCK_WAIT_TIMEOUT: lock_not_available
     (1365, "22012"), // ER_DIVISION_BY_ZERO: division_by_zero
+    (1242, "21000"), // ER_SUBQUERY_NO_1_ROW: cardinality_violation
     (1264, "22003"), // ER_WARN_DATA_OUT_OF_RANGE: numeric_value_out_of_range
     (1690, "22003"), // ER_DATA_OUT_OF_RANGE (BIGINT UNSIGNED value out of range)
     (1406, "22001"), // ER_DATA_TOO_LONG: string_data_right_truncation

@@ -290,6 +290,7 @@ mod errors_doc {
         ("22007", "invalid_datetime_format"),
         ("22008", "datetime_field_overflow"),
         ("22012", "division_by_zero"),
+        ("21000", "cardinality_violation"),
         ("22004", "null_value_not_allowed"),
         ("42803", "grouping_error"),
         ("42P20", "windowing_error"),

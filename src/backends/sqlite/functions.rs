@@ -223,6 +223,14 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
         connection
             .create_scalar_function(name, 2, deterministic, move |ctx| arithmetic(ctx, operator))?;
     }
+    // `pgbridge_raise(sqlstate, message)`: the error a translation raises where SQLite would
+    // answer (a scalar subquery of several rows).
+    // Volatile: SQLite evaluates a deterministic call with constant arguments once, up front.
+    connection.create_scalar_function("pgbridge_raise", 2, FunctionFlags::SQLITE_UTF8, |ctx| {
+        let code = text_of(ctx.get_raw(0));
+        let message = text_of(ctx.get_raw(1));
+        Err::<SqliteValue, _>(sql_error(&code, message))
+    })?;
     connection.create_scalar_function("pgbridge_bytea", 1, deterministic, |ctx| {
         Ok(match ctx.get_raw(0) {
             ValueRef::Null => SqliteValue::Null,
