@@ -91,6 +91,8 @@ const SUBQUERIES: &[&str] = &[
             (SELECT max(id) FROM docs) AS top, (SELECT name FROM people WHERE id = 99)
      FROM docs d ORDER BY id",
     "SELECT id FROM people WHERE id = (SELECT min(id) + 1 FROM people)",
+    "SELECT (SELECT name AS n FROM people WHERE id = 1 ORDER BY n),
+            (SELECT id FROM people WHERE id > 3 ORDER BY 1)",
     "UPDATE flags SET label = (SELECT name FROM people WHERE people.id = flags.id) WHERE id = 2
      RETURNING id, label",
 ];

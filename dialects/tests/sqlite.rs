@@ -1081,3 +1081,11 @@ fn scalar_subqueries_of_one_row_by_shape_stay() {
         assert!(!translated.contains("pgbridge_raise"), "{translated}");
     }
 }
+
+#[test]
+fn a_scalar_subquery_keeps_the_alias_its_order_by_uses() {
+    translates_to(
+        "SELECT (SELECT name AS n FROM u ORDER BY n) FROM t",
+        "SELECT (SELECT CASE WHEN count(*) > 1 THEN pgbridge_raise('21000', 'more than one row returned by a subquery used as an expression') ELSE max(n) END FROM (SELECT name AS n FROM u ORDER BY n NULLS LAST LIMIT 2) AS pgbridge_rows) FROM t",
+    );
+}

@@ -4,7 +4,8 @@
 //!
 //! `(SELECT e FROM ..)` becomes
 //! `(SELECT CASE WHEN count(*) > 1 THEN raise(..) ELSE max(pgbridge_value) END
-//!   FROM (SELECT e AS pgbridge_value FROM .. LIMIT 2))`,
+//!   FROM (SELECT e AS pgbridge_value FROM .. LIMIT 2))` (an alias the subquery gives `e`
+//! is kept and counted by instead),
 //!
 //! which is the one value, NULL for no row, and the error for two. Correlated subqueries keep
 //! working: SQLite resolves outer columns inside the nested FROM. Only single-column
@@ -71,11 +72,13 @@ fn at_most_one_row(query: &Query) -> bool {
     limited_to_one || select.from.is_empty() || (aggregate && !grouped && select.having.is_none())
 }
 
-fn checked(raise: &str) -> Option<Expr> {
+/// The count around a subquery whose value column is `column`; the subquery itself goes in
+/// place of the `(SELECT 1)` placeholder.
+fn checked(raise: &str, column: &Ident) -> Option<Expr> {
     let sql = format!(
         "(SELECT CASE WHEN count(*) > 1 THEN {raise}('21000', \
          'more than one row returned by a subquery used as an expression') \
-         ELSE max({VALUE_COLUMN}) END FROM (SELECT 1) AS pgbridge_rows)"
+         ELSE max({column}) END FROM (SELECT 1) AS pgbridge_rows)"
     );
     Parser::new(&GenericDialect {})
         .try_with_sql(&sql)
@@ -97,16 +100,19 @@ impl VisitorMut for ScalarSubqueries {
         let Some(item) = single_item(&mut inner.body) else {
             return ControlFlow::Continue(());
         };
-        let value = match std::mem::replace(item, SelectItem::Wildcard(Default::default())) {
-            SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. } => value,
-            other => {
-                *item = other;
-                return ControlFlow::Continue(());
+        // An alias the subquery names its column by stays (its ORDER BY may use it); an
+        // unnamed value is named for the count around it.
+        let column = match item {
+            SelectItem::ExprWithAlias { alias, .. } => alias.clone(),
+            SelectItem::UnnamedExpr(value) => {
+                let value = std::mem::replace(value, Expr::value(Value::Null));
+                *item = SelectItem::ExprWithAlias {
+                    expr: value,
+                    alias: Ident::new(VALUE_COLUMN),
+                };
+                Ident::new(VALUE_COLUMN)
             }
-        };
-        *item = SelectItem::ExprWithAlias {
-            expr: value,
-            alias: Ident::new(VALUE_COLUMN),
+            _ => return ControlFlow::Continue(()),
         };
         if inner.limit_clause.is_none() && inner.fetch.is_none() {
             inner.limit_clause = Some(LimitClause::LimitOffset {
@@ -115,7 +121,7 @@ impl VisitorMut for ScalarSubqueries {
                 limit_by: vec![],
             });
         }
-        let Some(Expr::Subquery(mut outer)) = checked(self.raise) else {
+        let Some(Expr::Subquery(mut outer)) = checked(self.raise, &column) else {
             return ControlFlow::Continue(());
         };
         if let SetExpr::Select(select) = outer.body.as_mut()
