@@ -68,7 +68,6 @@ pub use cache::{TranslatedScript, TranslatedStatement, TranslationCache};
 pub use error::TranslateError;
 pub use infer::{InferredColumn, SchemaLookup, StatementTypes, infer};
 pub use nesting::MAX_EXPRESSION_DEPTH;
-pub use passes::arrays::json_string;
 pub use passes::ddl::length_check_type;
 pub use pg_type::PgType;
 pub use schema::{DeclaredColumn, SchemaChange, schema_change};

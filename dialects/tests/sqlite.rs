@@ -1035,7 +1035,7 @@ fn jsonb_operators_become_registered_functions() {
     );
     translates_to(
         "SELECT body ? 'k', body ?| ARRAY['a', 'b\"'], '{}' <@ body FROM docs",
-        "SELECT pgbridge_json_exists(body, 'k'), pgbridge_json_exists_any(body, '[\"a\",\"b\\\"\"]'), \
+        "SELECT pgbridge_json_exists(body, 'k'), pgbridge_json_exists_any(body, '{\"a\",\"b\\\"\"}'), \
          pgbridge_json_contained('{}', body) FROM docs",
     );
 }

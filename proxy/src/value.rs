@@ -92,9 +92,20 @@ fn push_fraction(text: &mut String, micros: u32) {
     }
 }
 
+/// The bytes as lower-case hexadecimal digits, two per byte.
+pub fn format_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+            let _ = write!(out, "{byte:02x}");
+            out
+        })
+}
+
 /// The canonical lower-case hyphenated text of a uuid.
 pub fn format_uuid(bytes: &[u8; 16]) -> String {
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = format_hex(bytes);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -364,14 +375,7 @@ impl Value {
             Value::Float4(v) => format_float(v.to_string().parse().unwrap_or(f64::NAN)),
             Value::Float8(v) => format_float(*v),
             Value::Numeric(v) | Value::Text(v) | Value::Json(v) => v.clone(),
-            Value::Bytea(bytes) => {
-                let mut out = String::with_capacity(2 + bytes.len() * 2);
-                out.push_str("\\x");
-                for b in bytes {
-                    out.push_str(&format!("{b:02x}"));
-                }
-                out
-            }
+            Value::Bytea(bytes) => format!("\\x{}", format_hex(bytes)),
             Value::Date(d) => d.format("%Y-%m-%d").to_string(),
             Value::Time(t) => format_time(t),
             Value::Timestamp(ts) => format_timestamp(ts),

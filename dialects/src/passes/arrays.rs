@@ -105,8 +105,8 @@ fn rewrite_in_list(expr: &mut Expr) -> bool {
     true
 }
 
-/// `doc ?| ARRAY['a', 'b']` and `?&`: an array of literal keys becomes the JSON text of the
-/// array, the form arrays take on a target without them, which the key functions read.
+/// `doc ?| ARRAY['a', 'b']` and `?&`: an array of literal keys becomes the array's text
+/// (`{"a","b"}`), the form arrays take on a target without them, which the key functions read.
 fn rewrite_key_array(expr: &mut Expr) -> bool {
     let Expr::BinaryOp {
         op: BinaryOperator::QuestionPipe | BinaryOperator::QuestionAnd,
@@ -124,7 +124,10 @@ fn rewrite_key_array(expr: &mut Expr) -> bool {
         .iter()
         .map(|element| match element {
             Expr::Value(value) => match &value.value {
-                Value::SingleQuotedString(key) => Some(json_string(key)),
+                Value::SingleQuotedString(key) => Some(format!(
+                    "\"{}\"",
+                    key.replace('\\', "\\\\").replace('"', "\\\"")
+                )),
                 _ => None,
             },
             _ => None,
@@ -133,26 +136,9 @@ fn rewrite_key_array(expr: &mut Expr) -> bool {
     let Some(keys) = keys else {
         return false;
     };
-    let text = format!("[{}]", keys.join(","));
+    let text = format!("{{{}}}", keys.join(","));
     **right = Expr::value(Value::SingleQuotedString(text));
     true
-}
-
-/// `text` as a JSON string literal: arrays are JSON text on a target without them, in the
-/// translation and in the backend that stores them.
-pub fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 impl Arrays<'_> {

@@ -9,7 +9,6 @@
 //! `json_each` over arrays (set-returning functions in a select list), and PostgreSQL's
 //! `array_lower`, `array_upper`, `array_length` and `cardinality`.
 
-use pgbridge_dialects::json_string;
 use pgbridge_proxy::array::{format_text, split_text};
 use pgbridge_proxy::value::format_float;
 use pgbridge_proxy::{PgType, Value};
@@ -49,6 +48,22 @@ fn element_value(element: Option<&String>) -> SqliteValue {
             .parse::<i64>()
             .map_or_else(|_| SqliteValue::Text(text.clone()), SqliteValue::Integer),
     }
+}
+
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// An element as a JSON value.

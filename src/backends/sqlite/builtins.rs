@@ -121,7 +121,7 @@ pub(super) fn integer(ctx: &Context<'_>, index: usize) -> rusqlite::Result<i64> 
     }
 }
 
-fn real(ctx: &Context<'_>, index: usize) -> rusqlite::Result<f64> {
+pub(super) fn real(ctx: &Context<'_>, index: usize) -> rusqlite::Result<f64> {
     match ctx.get_raw(index) {
         ValueRef::Integer(i) => Ok(i as f64),
         ValueRef::Real(r) => Ok(r),

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
 
-use super::functions::sql_error;
+use super::functions::{pg_error, sql_error};
 
 /// The value of `field` (lower-case) of `at`: an integer where PostgreSQL's is whole.
 fn part(field: &str, at: &NaiveDateTime) -> Option<SqliteValue> {
@@ -82,8 +82,7 @@ fn date_part(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
         Ok(at) => at,
         Err(error) => {
             // Not a date or timestamp: an interval, or the timestamp's error.
-            let interval =
-                Interval::parse(&value).map_err(|_| sql_error(&error.code, &error.message))?;
+            let interval = Interval::parse(&value).map_err(|_| pg_error(error))?;
             return interval_part(&field, interval).ok_or_else(|| {
                 sql_error(
                     "0A000",
@@ -132,7 +131,7 @@ fn date_trunc(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     };
     let unit = String::from_utf8_lossy(unit).to_ascii_lowercase();
     let value = String::from_utf8_lossy(value);
-    let at = parse_timestamp(&value).map_err(|e| sql_error(&e.code, &e.message))?;
+    let at = parse_timestamp(&value).map_err(pg_error)?;
     let truncated = truncate(&unit, &at).ok_or_else(|| {
         sql_error(
             "22023",

@@ -26,17 +26,13 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
 use rusqlite::{Connection, Error};
 
-use super::functions::{optional_text as text, sql_error};
+use super::functions::{optional_text as text, pg_error, sql_error};
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 
-fn pg_error(error: &pgbridge_proxy::SqlError) -> Error {
-    sql_error(&error.code, &error.message)
-}
-
 fn interval_argument(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<Interval>> {
     text(ctx.get_raw(index))
-        .map(|text| Interval::parse(&text).map_err(|e| pg_error(&e)))
+        .map(|text| Interval::parse(&text).map_err(pg_error))
         .transpose()
 }
 
@@ -46,7 +42,7 @@ fn point_argument(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<Na
         .map(|text| {
             parse_timestamp(&text)
                 .or_else(|_| parse_timestamptz(&text).map(|at| at.naive_utc()))
-                .map_err(|e| pg_error(&e))
+                .map_err(pg_error)
         })
         .transpose()
 }
@@ -117,20 +113,11 @@ fn span(interval: Interval) -> i64 {
     i64::try_from(micros).unwrap_or(if micros < 0 { i64::MIN } else { i64::MAX })
 }
 
+/// A number argument (`None` for NULL), read as PostgreSQL's float8 input.
 fn factor_argument(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<f64>> {
     match ctx.get_raw(index) {
         ValueRef::Null => Ok(None),
-        ValueRef::Integer(i) => Ok(Some(i as f64)),
-        ValueRef::Real(r) => Ok(Some(r)),
-        ValueRef::Text(t) | ValueRef::Blob(t) => {
-            let text = String::from_utf8_lossy(t);
-            text.trim().parse::<f64>().map(Some).map_err(|_| {
-                pg_error(&pgbridge_proxy::SqlError::invalid_text(
-                    "double precision",
-                    &text,
-                ))
-            })
-        }
+        _ => super::builtins::real(ctx, index).map(Some),
     }
 }
 
@@ -145,9 +132,7 @@ fn register_justify(
         let Some(interval) = interval_argument(ctx, 0)? else {
             return Ok(SqliteValue::Null);
         };
-        justify(interval)
-            .map(interval_text)
-            .map_err(|e| pg_error(&e))
+        justify(interval).map(interval_text).map_err(pg_error)
     })
 }
 
@@ -159,7 +144,7 @@ fn register_age(connection: &Connection) -> rusqlite::Result<()> {
         let (Some(a), Some(b)) = (point_argument(ctx, 0)?, point_argument(ctx, 1)?) else {
             return Ok(SqliteValue::Null);
         };
-        age(a, b).map(interval_text).map_err(|e| pg_error(&e))
+        age(a, b).map(interval_text).map_err(pg_error)
     })?;
     connection.create_scalar_function("age", 1, FunctionFlags::SQLITE_UTF8, |ctx| {
         let Some(point) = point_argument(ctx, 0)? else {
@@ -168,9 +153,7 @@ fn register_age(connection: &Connection) -> rusqlite::Result<()> {
         let midnight = chrono::Utc::now()
             .date_naive()
             .and_time(chrono::NaiveTime::MIN);
-        age(midnight, point)
-            .map(interval_text)
-            .map_err(|e| pg_error(&e))
+        age(midnight, point).map(interval_text).map_err(pg_error)
     })
 }
 
@@ -185,7 +168,7 @@ pub fn register(connection: &Connection) -> rusqlite::Result<()> {
         interval
             .scaled(factor, flag(ctx, 2))
             .map(interval_text)
-            .map_err(|e| pg_error(&e))
+            .map_err(pg_error)
     })?;
     register_age(connection)?;
     register_justify(connection, "justify_hours", Interval::justify_hours)?;

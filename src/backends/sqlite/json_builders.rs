@@ -10,12 +10,12 @@
 //! SQLite's own `json_object` and `json_group_array` write compact JSON and read a boolean as
 //! 0 or 1, so these are written here.
 
-use pgbridge_proxy::value::format_float;
+use pgbridge_proxy::value::{format_float, format_hex};
 use rusqlite::functions::{Aggregate, Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
 use rusqlite::{Connection, Error};
 
-use super::functions::sql_error;
+use super::functions::{pg_error, sql_error};
 
 /// SQLite's subtype for JSON text (`'J'`), which its JSON functions use too.
 const JSON_SUBTYPE: u32 = 74;
@@ -38,10 +38,7 @@ fn json_of(ctx: &Context<'_>, index: usize) -> String {
         ValueRef::Real(r) if r.is_finite() => format_float(r),
         ValueRef::Real(r) => quoted(&format_float(r)),
         ValueRef::Text(text) => quoted(&String::from_utf8_lossy(text)),
-        ValueRef::Blob(bytes) => {
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            quoted(&format!("\\x{hex}"))
-        }
+        ValueRef::Blob(bytes) => quoted(&format!("\\x{}", format_hex(bytes))),
     }
 }
 
@@ -95,54 +92,45 @@ fn json_value(ctx: &Context<'_>) -> rusqlite::Result<(SqliteValue, Option<u32>)>
     };
     let canonical = matches!(ctx.get_raw(1), ValueRef::Integer(1));
     let text = if canonical {
-        pgbridge_proxy::jsonb::canonical(&text).map_err(|e| sql_error(&e.code, &e.message))?
+        pgbridge_proxy::jsonb::canonical(&text).map_err(pg_error)?
     } else {
         text
     };
     Ok(json_result(text))
 }
 
-/// `json_agg`: the elements in order, `[a, b]`; NULL for no rows.
-struct ArrayAggregate;
-
-impl Aggregate<Vec<String>, Option<String>> for ArrayAggregate {
-    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Vec<String>> {
-        Ok(Vec::new())
-    }
-
-    fn step(&self, ctx: &mut Context<'_>, elements: &mut Vec<String>) -> rusqlite::Result<()> {
-        elements.push(json_of(ctx, 0));
-        Ok(())
-    }
-
-    fn finalize(
-        &self,
-        _: &mut Context<'_>,
-        elements: Option<Vec<String>>,
-    ) -> rusqlite::Result<Option<String>> {
-        Ok(elements.map(|elements| format!("[{}]", elements.join(", "))))
-    }
+/// `json_agg` (`object` false): the elements in order, `[a, b]`; `json_object_agg` (`object`
+/// true): the members, `{ "k" : v, .. }`. NULL for no rows.
+struct ListAggregate {
+    object: bool,
 }
 
-/// `json_object_agg`: `{ "k" : v, .. }`; NULL for no rows.
-struct ObjectAggregate;
-
-impl Aggregate<Vec<String>, Option<String>> for ObjectAggregate {
+impl Aggregate<Vec<String>, Option<String>> for ListAggregate {
     fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Vec<String>> {
         Ok(Vec::new())
     }
 
-    fn step(&self, ctx: &mut Context<'_>, members: &mut Vec<String>) -> rusqlite::Result<()> {
-        members.push(format!("{} : {}", key_of(ctx, 0)?, json_of(ctx, 1)));
+    fn step(&self, ctx: &mut Context<'_>, items: &mut Vec<String>) -> rusqlite::Result<()> {
+        items.push(if self.object {
+            format!("{} : {}", key_of(ctx, 0)?, json_of(ctx, 1))
+        } else {
+            json_of(ctx, 0)
+        });
         Ok(())
     }
 
     fn finalize(
         &self,
         _: &mut Context<'_>,
-        members: Option<Vec<String>>,
+        items: Option<Vec<String>>,
     ) -> rusqlite::Result<Option<String>> {
-        Ok(members.map(|members| format!("{{ {} }}", members.join(", "))))
+        Ok(items.map(|items| {
+            if self.object {
+                format!("{{ {} }}", items.join(", "))
+            } else {
+                format!("[{}]", items.join(", "))
+            }
+        }))
     }
 }
 
@@ -169,10 +157,10 @@ pub fn register(connection: &Connection) -> Result<(), Error> {
         })?;
     }
     for name in ["json_agg", "jsonb_agg"] {
-        connection.create_aggregate_function(name, 1, flags, ArrayAggregate)?;
+        connection.create_aggregate_function(name, 1, flags, ListAggregate { object: false })?;
     }
     for name in ["json_object_agg", "jsonb_object_agg"] {
-        connection.create_aggregate_function(name, 2, flags, ObjectAggregate)?;
+        connection.create_aggregate_function(name, 2, flags, ListAggregate { object: true })?;
     }
     Ok(())
 }

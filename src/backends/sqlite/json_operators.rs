@@ -4,7 +4,7 @@
 //!
 //! * `#>` and `#>>`: `pgbridge_json_path(doc, path)` and `pgbridge_json_path_text(doc, path)`,
 //!   the value at a path of keys and array positions (negative counts from the end), as JSON
-//!   or as text (a JSON null as SQL NULL); the path is a text array, `'{a,0}'` or `'["a","0"]'`;
+//!   or as text (a JSON null as SQL NULL); the path is a text array (`'{a,0}'`);
 //! * `?`, `?|`, `?&`: `pgbridge_json_exists(doc, key)` and its `_any`/`_all` forms over an
 //!   array of keys: an object's key, or a string element of an array;
 //! * `@>` and `<@`: `pgbridge_json_contains(a, b)` and `pgbridge_json_contained(a, b)`,
@@ -19,7 +19,9 @@ use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::Value as SqliteValue;
 use serde_json::Value as Json;
 
-use super::functions::{optional_text as text, sql_error};
+use pgbridge_proxy::array::split_text;
+
+use super::functions::{optional_text as text, pg_error, sql_error};
 
 fn json(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<Json>> {
     text(ctx.get_raw(index))
@@ -30,54 +32,20 @@ fn json(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<Json>> {
         .transpose()
 }
 
-/// The elements of a text array given as PostgreSQL's literal (`{a,"b c"}`) or as the JSON
-/// array pgbridge keeps arrays in on SQLite.
-fn text_array(literal: &str) -> rusqlite::Result<Vec<String>> {
-    let trimmed = literal.trim();
-    if trimmed.starts_with('[') {
-        let elements: Vec<Json> = serde_json::from_str(trimmed)
-            .map_err(|_| sql_error("22P02", format!("malformed array literal: \"{literal}\"")))?;
-        return Ok(elements
-            .into_iter()
-            .map(|element| match element {
-                Json::String(text) => text,
-                other => other.to_string(),
-            })
-            .collect());
-    }
-    let inner = trimmed
-        .strip_prefix('{')
-        .and_then(|rest| rest.strip_suffix('}'))
-        .ok_or_else(|| sql_error("22P02", format!("malformed array literal: \"{literal}\"")))?;
-    let mut elements = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => quoted = !quoted,
-            '\\' => current.extend(chars.next()),
-            ',' if !quoted => elements.push(std::mem::take(&mut current).trim().to_owned()),
-            c => current.push(c),
+/// The value at `path` in `doc`; none where the path has a NULL step.
+fn at_path<'a>(doc: &'a Json, path: &[Option<String>]) -> Option<&'a Json> {
+    path.iter().try_fold(doc, |value, key| {
+        let key = key.as_ref()?;
+        match value {
+            Json::Object(members) => members.get(key),
+            Json::Array(elements) => {
+                let index: i64 = key.parse().ok()?;
+                let length = i64::try_from(elements.len()).ok()?;
+                let position = if index < 0 { length + index } else { index };
+                elements.get(usize::try_from(position).ok()?)
+            }
+            _ => None,
         }
-    }
-    if !inner.trim().is_empty() {
-        elements.push(current.trim().to_owned());
-    }
-    Ok(elements)
-}
-
-/// The value at `path` in `doc`.
-fn at_path<'a>(doc: &'a Json, path: &[String]) -> Option<&'a Json> {
-    path.iter().try_fold(doc, |value, key| match value {
-        Json::Object(members) => members.get(key),
-        Json::Array(elements) => {
-            let index: i64 = key.parse().ok()?;
-            let length = i64::try_from(elements.len()).ok()?;
-            let position = if index < 0 { length + index } else { index };
-            elements.get(usize::try_from(position).ok()?)
-        }
-        _ => None,
     })
 }
 
@@ -85,7 +53,7 @@ fn path_value(ctx: &Context<'_>, as_text: bool) -> rusqlite::Result<SqliteValue>
     let (Some(doc), Some(path)) = (json(ctx, 0)?, text(ctx.get_raw(1))) else {
         return Ok(SqliteValue::Null);
     };
-    let path = text_array(&path)?;
+    let path = split_text(&path).map_err(pg_error)?;
     Ok(match at_path(&doc, &path) {
         None => SqliteValue::Null,
         Some(Json::Null) if as_text => SqliteValue::Null,
@@ -111,11 +79,13 @@ fn exists(ctx: &Context<'_>, many: bool, all: bool) -> rusqlite::Result<SqliteVa
         return Ok(SqliteValue::Null);
     };
     let found = if many {
-        let keys = text_array(&key)?;
+        // NULL keys are left out, as PostgreSQL does.
+        let keys = split_text(&key).map_err(pg_error)?;
+        let mut keys = keys.iter().flatten();
         if all {
-            keys.iter().all(|key| has_key(&doc, key))
+            keys.all(|key| has_key(&doc, key))
         } else {
-            keys.iter().any(|key| has_key(&doc, key))
+            keys.any(|key| has_key(&doc, key))
         }
     } else {
         has_key(&doc, &key)
@@ -225,14 +195,14 @@ mod tests {
     }
 
     #[test]
-    fn paths_read_pg_and_json_arrays() {
-        assert_eq!(text_array("{a,\"b c\",0}").unwrap(), ["a", "b c", "0"]);
-        assert_eq!(text_array(r#"["a","1"]"#).unwrap(), ["a", "1"]);
-        assert!(text_array("{}").unwrap().is_empty());
-        let doc = parsed(r#"{"a":[10,20,{"b":"x"}]}"#);
-        let path = |p: &str| at_path(&doc, &text_array(p).unwrap()).cloned();
+    fn paths_step_through_keys_and_positions() {
+        let doc = parsed(r#"{"a":[10,20,{"b":"x"}],"b c":0}"#);
+        let path = |p: &str| at_path(&doc, &split_text(p).unwrap()).cloned();
         assert_eq!(path("{a,-1,b}"), Some(Json::String("x".into())));
         assert_eq!(path("{a,1}"), Some(parsed("20")));
+        assert_eq!(path("{\"b c\"}"), Some(parsed("0")));
         assert_eq!(path("{a,z}"), None);
+        assert_eq!(path("{a,NULL}"), None);
+        assert!(split_text("{}").unwrap().is_empty());
     }
 }

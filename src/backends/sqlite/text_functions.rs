@@ -13,13 +13,13 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use md5::{Digest, Md5};
-use pgbridge_proxy::value::parse_bytea;
+use pgbridge_proxy::value::{format_hex, parse_bytea};
 use rusqlite::Connection;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
 
 use super::builtins::{Scalar, integer, register_strict, text};
-use super::functions::sql_error;
+use super::functions::{pg_error, sql_error};
 
 const SCALARS: &[(&str, i32, Scalar)] = &[
     ("substring", 2, substring),
@@ -121,23 +121,13 @@ fn bytes(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Vec<u8>> {
 fn bytea(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Vec<u8>> {
     match ctx.get_raw(index) {
         ValueRef::Blob(bytes) => Ok(bytes.to_vec()),
-        _ => parse_bytea(&text(ctx, index)?).map_err(|e| sql_error(&e.code, &e.message)),
+        _ => parse_bytea(&text(ctx, index)?).map_err(pg_error),
     }
 }
 
 fn md5(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     let digest = Md5::digest(bytes(ctx, 0)?);
-    Ok(SqliteValue::Text(hex(&digest)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
+    Ok(SqliteValue::Text(format_hex(&digest)))
 }
 
 fn quote_literal(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
@@ -182,7 +172,7 @@ fn format_name(ctx: &Context<'_>, index: usize) -> rusqlite::Result<String> {
 fn encode(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     let data = bytea(ctx, 0)?;
     Ok(SqliteValue::Text(match format_name(ctx, 1)?.as_str() {
-        "hex" => hex(&data),
+        "hex" => format_hex(&data),
         "base64" => BASE64.encode(&data),
         _ => data
             .iter()
@@ -206,48 +196,19 @@ fn decode(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     };
     let decoded = match format_name(ctx, 1)?.as_str() {
         "hex" => {
-            let digits: Vec<u8> = value.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-            if !digits.len().is_multiple_of(2) {
-                return Err(invalid("hexadecimal"));
-            }
-            digits
-                .chunks(2)
-                .map(|pair| {
-                    std::str::from_utf8(pair)
-                        .ok()
-                        .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                })
-                .collect::<Option<Vec<u8>>>()
-                .ok_or_else(|| invalid("hexadecimal"))?
+            // bytea's own hex input, with the whitespace decode allows between digits.
+            let digits: String = value.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            parse_bytea(&format!("\\x{digits}")).map_err(|_| invalid("hexadecimal"))?
         }
         "base64" => {
             let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
             BASE64.decode(compact).map_err(|_| invalid("base64"))?
         }
-        _ => unescape(&value).ok_or_else(|| invalid("escape"))?,
+        // bytea's escape input; `\x` there would be read as hex, which escape has no form of.
+        _ if value.starts_with("\\x") => return Err(invalid("escape")),
+        _ => parse_bytea(&value).map_err(|_| invalid("escape"))?,
     };
     Ok(SqliteValue::Blob(decoded))
-}
-
-/// `escape` format: `\\` is a backslash, `\nnn` an octal byte, other bytes themselves.
-fn unescape(value: &str) -> Option<Vec<u8>> {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] != b'\\' {
-            out.push(bytes[index]);
-            index += 1;
-        } else if bytes.get(index + 1) == Some(&b'\\') {
-            out.push(b'\\');
-            index += 2;
-        } else {
-            let octal = std::str::from_utf8(bytes.get(index + 1..index + 4)?).ok()?;
-            out.push(u8::from_str_radix(octal, 8).ok()?);
-            index += 4;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
