@@ -4,6 +4,7 @@
 //! `upper`/`lower` beyond ASCII, `md5`, `quote_*`, `encode`/`decode`, dollar quotes,
 //! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the JSON builders (`json_agg`,
 //! `json_build_object`, ...) in PostgreSQL's text layout, the math functions SQLite lacks, `#`,
+//! rounding (floats half to even, numerics half away from zero, `round(x, -n)`),
 //! scalar subqueries of several rows (21000) and the errors SQLite reports in its own words.
 //! Compared as text, errors by SQLSTATE.
 
@@ -100,6 +101,15 @@ const SUBQUERIES: &[&str] = &[
 const MATH: &[&str] = &[
     "SELECT degrees(pi()), radians(180), div(17, 5), div(-17, 5), 12 # 10, 5 # 1",
     "SELECT round(log(2, 64)::numeric, 6), round(log(10, 1000)::numeric, 6), log10(100)",
+    // Floats round half to even (rint), numerics half away from zero, to any digit.
+    "SELECT round(2.5::float8), round(3.5::float8), round(-2.5::float8), round(0.5::float4),
+            2.5::float8::int, 3.5::float8::int, (-2.5)::float8::int, 2.5::float8::bigint,
+            2.5::float4::smallint, 2.5::numeric::int, (-2.5)::numeric::int",
+    "SELECT round(2.5), round(-2.5), round(2.345, 2), round(2.675, 2), round(1234.5, -2),
+            round(1250, -2), round(-1250, -2), round(49, -2), round(999.9, -3), round(5, -3)",
+    "SELECT id, price::int, round(price), round(price, 1), round(price, -1),
+            (price / 4)::float8::int, round((price * 1.0)::float8 / 5)
+     FROM flags ORDER BY id",
 ];
 
 const ERRORS: &[(&str, &str)] = &[
@@ -122,6 +132,7 @@ const ERRORS: &[(&str, &str)] = &[
     ("SELECT substring('abc' FROM 1 FOR -1)", "22011"),
     ("SELECT decode('abc', 'hex')", "22023"),
     ("SELECT encode('x'::bytea, 'rot13')", "22023"),
+    ("SELECT 3000000000.5::float8::int", "22003"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

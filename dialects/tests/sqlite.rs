@@ -1089,3 +1089,18 @@ fn a_scalar_subquery_keeps_the_alias_its_order_by_uses() {
         "SELECT (SELECT CASE WHEN count(*) > 1 THEN pgbridge_raise('21000', 'more than one row returned by a subquery used as an expression') ELSE max(n) END FROM (SELECT name AS n FROM u ORDER BY n NULLS LAST LIMIT 2) AS pgbridge_rows) FROM t",
     );
 }
+
+#[test]
+fn floats_round_half_to_even() {
+    // PostgreSQL's rint: round(2.5::float8) and 2.5::float8::int are 2.
+    translates_to(
+        "SELECT round(2.5::float8), 2.5::float8::int",
+        "SELECT pgbridge_rint(pgbridge_float8(2.5)), \
+         pgbridge_int4(pgbridge_rint(pgbridge_float8(2.5)))",
+    );
+    // A numeric keeps SQLite's half-away-from-zero rounding; round(x, n) is PostgreSQL's.
+    translates_to(
+        "SELECT round(2.5), 2.5::int, round(1.25, 1)",
+        "SELECT round(2.5), pgbridge_int4(2.5), pgbridge_round(1.25, 1)",
+    );
+}

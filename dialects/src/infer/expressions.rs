@@ -78,7 +78,7 @@ fn interval_arithmetic(
     }
 }
 
-pub(super) fn function_args(function: &sqlparser::ast::Function) -> Vec<&Expr> {
+pub(crate) fn function_args(function: &sqlparser::ast::Function) -> Vec<&Expr> {
     match &function.args {
         FunctionArguments::List(list) => list
             .args

@@ -23,6 +23,7 @@ use sqlparser::ast::{
 
 use crate::PgType;
 use expressions::expr_type;
+pub(crate) use expressions::function_args;
 pub(crate) use operand_types::{OperandTypes, WantedTypes, is_comparison, operator_types};
 use parameters::Parameters;
 pub(crate) use scales::expr_scale;

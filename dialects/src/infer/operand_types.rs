@@ -34,6 +34,9 @@ pub(crate) struct WantedTypes {
     pub(crate) comparisons: bool,
     /// The argument types of each call that builds JSON from values (`json_values.rs`).
     pub(crate) json_arguments: bool,
+    /// Whether each cast to an integer type and each one-argument `round` rounds a float
+    /// (`float_rounding.rs`: PostgreSQL rounds floats half to even).
+    pub(crate) float_roundings: bool,
 }
 
 impl WantedTypes {
@@ -44,6 +47,7 @@ impl WantedTypes {
             || self.additions
             || self.comparisons
             || self.json_arguments
+            || self.float_roundings
     }
 
     fn json_builder(self, expr: &Expr) -> bool {
@@ -67,11 +71,15 @@ impl WantedTypes {
                     || matches!(op, BinaryOperator::Multiply | BinaryOperator::Divide)))
     }
 
+    fn float_rounding(self, expr: &Expr) -> bool {
+        self.float_roundings && crate::passes::float_rounding::rounded_operand(expr).is_some()
+    }
+
     /// True when `expr` is a node some wanted typing is about.
     fn is_wanted(self, expr: &Expr) -> bool {
         match expr {
             Expr::BinaryOp { op, .. } => self.division(op) || self.addition(op),
-            _ => self.cast(expr) || self.json_builder(expr),
+            _ => self.cast(expr) || self.json_builder(expr) || self.float_rounding(expr),
         }
     }
 }
@@ -93,6 +101,9 @@ pub(crate) struct OperatorTypes {
     /// For each call that builds JSON, the type of each argument and, for a numeric, the scale
     /// all its values have where inference knows it.
     pub(crate) json_arguments: Vec<Vec<(Option<PgType>, Option<u32>)>>,
+    /// For each cast to an integer type and each one-argument `round`, in post-order, true
+    /// when what it rounds is a float4 or float8.
+    pub(crate) float_roundings: Vec<bool>,
 }
 
 /// `=`, `<>`, `<`, `<=`, `>`, `>=`.
@@ -149,6 +160,13 @@ impl Visitor for Typing<'_> {
     type Break = ();
 
     fn post_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if self.wanted.float_roundings
+            && let Some(operand) = crate::passes::float_rounding::rounded_operand(expr)
+        {
+            let from = self.operand_type(operand);
+            let is_float = matches!(from, Some(PgType::Float4 | PgType::Float8));
+            self.types.float_roundings.push(is_float);
+        }
         match expr {
             // A `/` may be in both lists: date arithmetic scales intervals by it.
             Expr::BinaryOp { left, op, right }
@@ -209,7 +227,11 @@ pub(crate) fn operator_types(
         return OperatorTypes::default();
     }
     super::with_statement_scope(statement, schema, |scope| {
-        let parameters = if wanted.divisions || wanted.additions || wanted.json_arguments {
+        let parameters = if wanted.divisions
+            || wanted.additions
+            || wanted.json_arguments
+            || wanted.float_roundings
+        {
             super::parameter_types(statement, scope)
         } else {
             Vec::new()

@@ -31,6 +31,7 @@ mod duplicate_key_upsert;
 mod empty_catalog;
 mod existence_guards;
 mod fetch_first;
+pub(crate) mod float_rounding;
 mod functions;
 mod identifiers;
 mod ilike;
@@ -95,8 +96,11 @@ pub(crate) fn run(
         additions: date_arithmetic::applies(target),
         comparisons: date_arithmetic::compares_intervals(target),
         json_arguments: json_values::applies(target),
+        float_roundings: float_rounding::applies(target),
     };
     let types = crate::infer::operator_types(statement, schema, wanted);
+    // First: it wraps operands and renames `round`, and no other list counts either.
+    float_rounding::run(statement, target, types.float_roundings);
     date_arithmetic::run(statement, target, types.additions);
     json_values::run(statement, target, types.json_arguments);
     // Before the boolean casts, which replace casts: both lists count the casts as written.

@@ -673,6 +673,13 @@ pub trait TargetDialect: Send + Sync {
         self.column_type(data_type)
     }
 
+    /// The function that rounds a float half to even (PostgreSQL's `rint`), where the target's
+    /// `round` and integer casts round halves away from zero: `round(2.5::float8)` and
+    /// `2.5::float8::int` are 2 in PostgreSQL. `None` keeps the target's rounding.
+    fn float_rint_function(&self) -> Option<&'static str> {
+        None
+    }
+
     /// True when the target stores booleans as the numbers 1 and 0, so a boolean cast to text
     /// must spell `true` / `false` itself.
     fn booleans_are_numbers(&self) -> bool {

@@ -83,6 +83,11 @@ impl TargetDialect for Sqlite {
         true
     }
 
+    fn float_rint_function(&self) -> Option<&'static str> {
+        // Registered by the backend: SQLite's round() and the integer casts round 2.5 to 3.
+        Some("pgbridge_rint")
+    }
+
     fn like_escapes_with_backslash(&self) -> bool {
         false
     }
@@ -280,6 +285,9 @@ impl TargetDialect for Sqlite {
             // Registered by the backend with PostgreSQL's rules; SQLite does not parse the
             // special syntax these come from (`POSITION(a IN b)`, `SUBSTRING(s FROM 1 FOR 2)`).
             ("substring" | "strpos", _) => Ok(Some(crate::passes::call(name, args.to_vec()))),
+            // Registered by the backend: SQLite's round() takes no negative digit counts and
+            // rounds the binary value (2.675 to 2.67) where numeric rounds the decimal.
+            ("round", [_, _]) => Ok(Some(crate::passes::call("pgbridge_round", args.to_vec()))),
             (
                 "pg_total_relation_size" | "pg_relation_size" | "pg_table_size" | "pg_indexes_size",
                 [relation],

@@ -9,6 +9,11 @@
 //! * `pgbridge_numeric_text(x, s)`: `x::text` of a numeric, as PostgreSQL prints it: with `s`
 //!   digits after the point (the scale inference gives the value, `NULL` when unknown) and
 //!   never in float notation.
+//! * `pgbridge_round(x, n)`: `round(numeric, n)`, half away from zero on the decimal digits
+//!   (2.675 to 2.68, where SQLite's `round` sees the binary 2.67499..), `n` negative too
+//!   (`round(1234.5, -2)` is 1200).
+//! * `pgbridge_rint(x)`: a float rounded half to even, as `round(float8)` and a float's cast to
+//!   an integer type round it (2.5 to 2, 3.5 to 4).
 
 use pgbridge_proxy::value::{numeric_with_typmod, parse_numeric, round_numeric};
 use rusqlite::functions::{Context, FunctionFlags};
@@ -82,10 +87,98 @@ fn text(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
     }))
 }
 
+/// `text` (a decimal) rounded half away from zero to `digits` digits after the point; a
+/// negative count rounds to tens, hundreds and so on.
+fn round_decimal(text: &str, digits: i64) -> String {
+    if let Ok(scale) = usize::try_from(digits) {
+        return round_numeric(text, scale);
+    }
+    let tens = usize::try_from(digits.unsigned_abs()).unwrap_or(usize::MAX);
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if tens > whole.len() + 1 {
+        // Every digit is below half of the unit rounded to.
+        return "0".to_owned();
+    }
+    let whole = format!("{}{whole}", "0".repeat(tens.saturating_sub(whole.len())));
+    let (high, low) = whole.split_at(whole.len() - tens);
+    let shifted = format!("{sign}{high}.{low}{fraction}");
+    let rounded = round_numeric(&shifted, 0);
+    match rounded.trim_start_matches('-') {
+        "0" | "" => "0".to_owned(),
+        _ => format!("{rounded}{}", "0".repeat(tens)),
+    }
+}
+
+fn round(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
+    let digits = match ctx.get_raw(1) {
+        ValueRef::Null => return Ok(SqliteValue::Null),
+        ValueRef::Integer(i) => i,
+        _ => {
+            return Err(sql_error(
+                "22023",
+                "round(): the digit count must be an integer",
+            ));
+        }
+    };
+    Ok(match decimal_text(ctx.get_raw(0))? {
+        None => SqliteValue::Null,
+        Some(text) => stored(&round_decimal(&text, digits)),
+    })
+}
+
+fn rint(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
+    Ok(match ctx.get_raw(0) {
+        ValueRef::Null => SqliteValue::Null,
+        ValueRef::Integer(i) => SqliteValue::Integer(i),
+        ValueRef::Real(r) => SqliteValue::Real(r.round_ties_even()),
+        other => {
+            let text = String::from_utf8_lossy(match other {
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => bytes,
+                _ => &[],
+            });
+            let value = pgbridge_proxy::value::parse_float(&text).map_err(pg_error)?;
+            SqliteValue::Real(value.round_ties_even())
+        }
+    })
+}
+
 pub(super) fn register(connection: &Connection) -> Result<(), Error> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     connection.create_scalar_function("pgbridge_numeric", 1, deterministic, cast)?;
     connection.create_scalar_function("pgbridge_numeric", 3, deterministic, cast)?;
     connection.create_scalar_function("pgbridge_numeric_text", 2, deterministic, text)?;
+    connection.create_scalar_function("pgbridge_round", 2, deterministic, round)?;
+    connection.create_scalar_function("pgbridge_rint", 1, deterministic, rint)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_decimal;
+
+    #[test]
+    fn rounds_decimals_half_away_from_zero_to_any_digit() {
+        for (text, digits, rounded) in [
+            ("2.675", 2, "2.68"),
+            ("-2.5", 0, "-3"),
+            ("1234.5", -2, "1200"),
+            ("1250", -2, "1300"),
+            ("-1250", -2, "-1300"),
+            ("49", -2, "0"),
+            ("50", -2, "100"),
+            ("5", -3, "0"),
+            ("0.5", -1, "0"),
+            ("999.9", -3, "1000"),
+        ] {
+            assert_eq!(
+                round_decimal(text, digits),
+                rounded,
+                "round({text}, {digits})"
+            );
+        }
+    }
 }
