@@ -4,7 +4,9 @@
 //! `upper`/`lower` beyond ASCII, `md5`, `quote_*`, `encode`/`decode`, dollar quotes,
 //! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the JSON builders (`json_agg`,
 //! `json_build_object`, ...) in PostgreSQL's text layout, the math functions SQLite lacks, `#`,
-//! rounding (floats half to even, numerics half away from zero, `round(x, -n)`),
+//! rounding (floats half to even, numerics half away from zero, `round(x, -n)`), `bit_and`/
+//! `bit_or`/`bit_xor`, `json(b)_array_length`, `UPDATE .. FROM` and `DELETE .. USING` through
+//! an alias,
 //! scalar subqueries of several rows (21000) and the errors SQLite reports in its own words.
 //! Compared as text, errors by SQLSTATE.
 
@@ -98,6 +100,26 @@ const SUBQUERIES: &[&str] = &[
      RETURNING id, label",
 ];
 
+/// Aggregates and JSON functions SQLite lacks or answers otherwise.
+const MORE_FUNCTIONS: &[&str] = &[
+    "SELECT id, jsonb_array_length(body -> 'tags'), json_array_length(body::json -> 'tags')
+     FROM docs WHERE id < 3 ORDER BY id",
+    "SELECT bit_and(id), bit_or(id), bit_xor(id), bit_or(id) FILTER (WHERE id > 9),
+            bit_and(NULL::int)
+     FROM people",
+];
+
+/// UPDATE and DELETE through an alias, with FROM / USING; run last, as they change the rows.
+const WRITES: &[&str] = &[
+    "UPDATE flags f SET label = p.name FROM people p WHERE p.id = f.id AND p.id = 1
+     RETURNING f.id, f.label",
+    "DELETE FROM flags f USING people p WHERE f.id = p.id AND p.email LIKE '%.org' RETURNING f.*",
+    "DELETE FROM docs USING people WHERE docs.id = people.id AND people.name IS NULL",
+    "SELECT id FROM docs ORDER BY id",
+    "DELETE FROM people p WHERE p.id = 3 RETURNING p.id, p.email",
+    "SELECT id, label FROM flags ORDER BY id",
+];
+
 const MATH: &[&str] = &[
     "SELECT degrees(pi()), radians(180), div(17, 5), div(-17, 5), 12 # 10, 5 # 1",
     "SELECT round(log(2, 64)::numeric, 6), round(log(10, 1000)::numeric, 6), log10(100)",
@@ -133,6 +155,11 @@ const ERRORS: &[(&str, &str)] = &[
     ("SELECT decode('abc', 'hex')", "22023"),
     ("SELECT encode('x'::bytea, 'rot13')", "22023"),
     ("SELECT 3000000000.5::float8::int", "22003"),
+    (
+        "SELECT jsonb_array_length(body) FROM docs WHERE id = 1",
+        "22023",
+    ),
+    ("SELECT json_array_length('3')", "22023"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -143,7 +170,9 @@ async fn text_functions_answer_as_postgresql() {
     found.extend(differences(&oracle.client, &pgbridge, JSON).await);
     found.extend(differences(&oracle.client, &pgbridge, BUILDERS).await);
     found.extend(differences(&oracle.client, &pgbridge, SUBQUERIES).await);
+    found.extend(differences(&oracle.client, &pgbridge, MORE_FUNCTIONS).await);
     found.extend(error_differences(&oracle.client, &pgbridge, ERRORS.iter().copied()).await);
+    found.extend(differences(&oracle.client, &pgbridge, WRITES).await);
     oracle.drop().await;
     assert!(found.is_empty(), "{}", found.join("\n"));
 }

@@ -1104,3 +1104,34 @@ fn floats_round_half_to_even() {
         "SELECT round(2.5), pgbridge_int4(2.5), pgbridge_round(1.25, 1)",
     );
 }
+
+#[test]
+fn delete_using_chooses_rows_by_rowid() {
+    translates_to(
+        "DELETE FROM orders o USING customers c WHERE o.customer_id = c.id AND c.name = 'x' \
+         RETURNING o.id",
+        "DELETE FROM orders WHERE rowid IN (SELECT o.rowid FROM orders o, customers c \
+         WHERE o.customer_id = c.id AND c.name = 'x') RETURNING orders.id",
+    );
+    refuses(
+        "DELETE FROM orders o USING customers c WHERE o.customer_id = c.id RETURNING c.name",
+        "RETURNING columns of the USING tables",
+    );
+}
+
+#[test]
+fn update_and_delete_aliases_name_the_table() {
+    // SQLite wants `AS` there, and its RETURNING cannot read the alias.
+    translates_to(
+        "UPDATE orders o SET status = 'x' WHERE o.id = 1 RETURNING o.id",
+        "UPDATE orders SET status = 'x' WHERE orders.id = 1 RETURNING orders.id",
+    );
+    translates_to(
+        "DELETE FROM orders o WHERE o.id = 1 RETURNING o.id",
+        "DELETE FROM orders WHERE orders.id = 1 RETURNING orders.id",
+    );
+    translates_to(
+        "DELETE FROM orders o WHERE o.id = 1 RETURNING o.*",
+        "DELETE FROM orders WHERE orders.id = 1 RETURNING *",
+    );
+}

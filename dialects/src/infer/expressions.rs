@@ -119,7 +119,7 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
             }
         }
         "min" | "max" | "abs" | "mod" | "lag" | "lead" | "first_value" | "last_value"
-        | "nth_value" => first()?,
+        | "nth_value" | "bit_and" | "bit_or" | "bit_xor" => first()?,
         "round" | "trunc" | "ceil" | "ceiling" | "floor" | "sign" => match first()? {
             t if t.is_integer() && name != "round" => t,
             PgType::Float4 | PgType::Float8 => PgType::Float8,
@@ -132,7 +132,7 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
             .find(|t| *t != PgType::Unknown)
             .unwrap_or(PgType::Text),
         "length" | "char_length" | "character_length" | "octet_length" | "strpos" | "position"
-        | "bit_length" | "ascii" => PgType::Int4,
+        | "bit_length" | "ascii" | "json_array_length" | "jsonb_array_length" => PgType::Int4,
         "random" | "sqrt" | "power" | "pow" | "exp" | "ln" | "log" | "pi" | "date_part"
         | "cbrt" | "degrees" | "radians" | "sin" | "cos" | "tan" => PgType::Float8,
         "now"

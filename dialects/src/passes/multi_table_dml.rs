@@ -3,13 +3,110 @@
 //! qualified with the target table, which PostgreSQL implies) and
 //! `DELETE FROM t USING t, u WHERE ..`. `UPDATE .. RETURNING`, and `RETURNING` of a multi-table
 //! `DELETE`, are refused where the target cannot return rows from them.
+//!
+//! On a target whose `DELETE` reads one table but whose rows have an id (SQLite's `rowid`), the
+//! rows to delete are chosen by a subquery that joins the tables instead:
+//! `DELETE FROM t WHERE t.rowid IN (SELECT t.rowid FROM t, u WHERE ..)`, which keeps `RETURNING`.
 
 use sqlparser::ast::{
     AssignmentTarget, FromTable, Ident, Join, JoinConstraint, JoinOperator, ObjectNamePart,
     Statement, TableFactor, UpdateTableFromKind,
 };
 
+use std::ops::ControlFlow;
+
 use crate::{TargetDialect, TranslateError};
+
+/// `DELETE FROM t [a] USING u.. WHERE c` as `DELETE FROM t WHERE id IN (SELECT a.id FROM
+/// t [a], u.. WHERE c)`, where `id` is the target's `row_id` column. The outer table loses its
+/// alias (SQLite's RETURNING does not read one): RETURNING names it by the table's name.
+fn delete_by_row_id(
+    delete: &mut sqlparser::ast::Delete,
+    row_id: &str,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    use sqlparser::ast::{Expr, SelectItem};
+    let refuse = || TranslateError::unsupported("DELETE .. USING", target.name());
+    let (FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables)) = &mut delete.from;
+    let [table] = tables.as_mut_slice() else {
+        return Err(refuse());
+    };
+    let qualifier = name_in_query(&table.relation).ok_or_else(refuse)?;
+    fn returned(item: &SelectItem) -> Option<&Expr> {
+        match item {
+            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => Some(expr),
+            _ => None,
+        }
+    }
+    // RETURNING sees only the deleted table once the others move into the subquery.
+    let names_other_table = |expr: &Expr| {
+        let mut found = false;
+        let _ = sqlparser::ast::visit_expressions(expr, |e| {
+            if let Expr::CompoundIdentifier(parts) = e
+                && parts.len() > 1
+                && !parts[parts.len() - 2]
+                    .value
+                    .eq_ignore_ascii_case(&qualifier.value)
+            {
+                found = true;
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        found
+    };
+    if delete
+        .returning
+        .iter()
+        .flatten()
+        .filter_map(returned)
+        .any(names_other_table)
+    {
+        return Err(TranslateError::unsupported(
+            "DELETE .. USING .. RETURNING columns of the USING tables",
+            target.name(),
+        ));
+    }
+    let using = delete.using.take().unwrap_or_default();
+    let read: Vec<String> = std::iter::once(&*table)
+        .chain(&using)
+        .map(ToString::to_string)
+        .collect();
+    let condition = delete
+        .selection
+        .as_ref()
+        .map_or_else(String::new, |c| format!(" WHERE {c}"));
+    let sql = format!(
+        "{row_id} IN (SELECT {qualifier}.{row_id} FROM {}{condition})",
+        read.join(", ")
+    );
+    delete.selection = Some(
+        sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
+            .try_with_sql(&sql)
+            .and_then(|mut parser| parser.parse_expr())
+            .map_err(|error| TranslateError::Syntax {
+                message: error.to_string(),
+            })?,
+    );
+    if let TableFactor::Table { name, alias, .. } = &mut table.relation
+        && alias.take().is_some()
+        && let Some(ObjectNamePart::Identifier(table_name)) = name.0.last()
+    {
+        let table_name = table_name.clone();
+        for item in delete.returning.iter_mut().flatten() {
+            if let SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } = item {
+                let _ = sqlparser::ast::visit_expressions_mut(expr, |e| {
+                    if let Expr::CompoundIdentifier(parts) = e
+                        && parts.len() == 2
+                    {
+                        parts[0] = table_name.clone();
+                    }
+                    ControlFlow::<()>::Continue(())
+                });
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The name a table goes by in the statement: its alias, else the last part of its name.
 fn name_in_query(relation: &TableFactor) -> Option<Ident> {
@@ -62,6 +159,12 @@ pub(super) fn run(
             }
         }
         Statement::Delete(delete) => {
+            if delete.using.is_none() {
+                return Ok(());
+            }
+            if let Some(row_id) = target.row_id_column() {
+                return delete_by_row_id(delete, row_id, target);
+            }
             let Some(using) = &mut delete.using else {
                 return Ok(());
             };

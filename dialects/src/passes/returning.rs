@@ -139,11 +139,30 @@ fn written_names(relation: Option<&TableFactor>) -> Vec<Ident> {
     }
 }
 
+/// `RETURNING t.*` as `RETURNING *`: one table's columns either way, as RETURNING reads the
+/// written table only.
+fn unqualify_wildcards(statement: &mut Statement) {
+    let returning = match statement {
+        Statement::Insert(insert) => insert.returning.as_mut(),
+        Statement::Update(update) => update.returning.as_mut(),
+        Statement::Delete(delete) => delete.returning.as_mut(),
+        _ => None,
+    };
+    for item in returning.into_iter().flatten() {
+        if let SelectItem::QualifiedWildcard(_, options) = item {
+            *item = SelectItem::Wildcard(options.clone());
+        }
+    }
+}
+
 pub(super) fn run(
     statement: &mut Statement,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
     if target.supports_returning() {
+        if !target.returning_reads_qualified_wildcards() {
+            unqualify_wildcards(statement);
+        }
         return Ok(());
     }
     let name = target.name();

@@ -290,6 +290,18 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// False when `RETURNING t.*` must be written `RETURNING *` (SQLite refuses the first).
+    fn returning_reads_qualified_wildcards(&self) -> bool {
+        true
+    }
+
+    /// The column that names a row (SQLite's `rowid`) on a target whose `DELETE` reads one
+    /// table only: `DELETE FROM t USING u WHERE ..` becomes
+    /// `DELETE FROM t WHERE t.rowid IN (SELECT t.rowid FROM t, u WHERE ..)`.
+    fn row_id_column(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The procedure that renames tables and columns (`EXEC sp_rename 't.a', 'b', 'COLUMN'`),
     /// or `None` when `ALTER TABLE .. RENAME` is accepted as written.
     fn rename_procedure(&self) -> Option<&'static str> {

@@ -83,6 +83,20 @@ impl TargetDialect for Sqlite {
         true
     }
 
+    fn supports_dml_target_alias(&self) -> bool {
+        // SQLite takes `UPDATE t AS a` (AS required) but its RETURNING cannot read `a.x`.
+        false
+    }
+
+    fn returning_reads_qualified_wildcards(&self) -> bool {
+        false
+    }
+
+    fn row_id_column(&self) -> Option<&'static str> {
+        // SQLite's DELETE takes no USING; pgbridge creates no WITHOUT ROWID tables.
+        Some("rowid")
+    }
+
     fn float_rint_function(&self) -> Option<&'static str> {
         // Registered by the backend: SQLite's round() and the integer casts round 2.5 to 3.
         Some("pgbridge_rint")

@@ -203,6 +203,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     let volatile = FunctionFlags::SQLITE_UTF8;
     super::builtins::register(connection)?;
     super::arrays::register(connection)?;
+    super::bit_aggregates::register(connection)?;
     super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
     super::to_char::register(connection)?;

@@ -11,7 +11,9 @@
 //!   jsonb containment: objects by their keys, arrays by their elements in any order, a
 //!   top-level array containing a scalar, numbers by value.
 //!
-//! And `jsonb_typeof`/`json_typeof` with PostgreSQL's type names. NULL in, NULL out; text that
+//! And `jsonb_typeof`/`json_typeof` with PostgreSQL's type names, and
+//! `json(b)_array_length`, which refuses a scalar or an object (22023) where SQLite's
+//! `json_array_length` answers 0. NULL in, NULL out; text that
 //! is not JSON is 22P02.
 
 use rusqlite::Connection;
@@ -147,7 +149,21 @@ fn type_name(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
     })
 }
 
-/// Registers the operator functions and `json(b)_typeof` on `connection`.
+fn array_length(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
+    Ok(match json(ctx, 0)? {
+        None => SqliteValue::Null,
+        Some(Json::Array(elements)) => {
+            SqliteValue::Integer(i64::try_from(elements.len()).unwrap_or(i64::MAX))
+        }
+        Some(Json::Object(_)) => {
+            return Err(sql_error("22023", "cannot get array length of a non-array"));
+        }
+        Some(_) => return Err(sql_error("22023", "cannot get array length of a scalar")),
+    })
+}
+
+/// Registers the operator functions, `json(b)_typeof` and `json(b)_array_length` on
+/// `connection`.
 pub fn register(connection: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     connection
@@ -171,7 +187,11 @@ pub fn register(connection: &Connection) -> rusqlite::Result<()> {
         containment(ctx, true)
     })?;
     connection.create_scalar_function("jsonb_typeof", 1, flags, |ctx| type_name(ctx))?;
-    connection.create_scalar_function("json_typeof", 1, flags, |ctx| type_name(ctx))
+    connection.create_scalar_function("json_typeof", 1, flags, |ctx| type_name(ctx))?;
+    for name in ["jsonb_array_length", "json_array_length"] {
+        connection.create_scalar_function(name, 1, flags, |ctx| array_length(ctx))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 
 mod adapter;
 mod arrays;
+mod bit_aggregates;
 mod builtins;
 #[cfg(feature = "observers")]
 mod capture;
