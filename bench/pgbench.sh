@@ -3,8 +3,12 @@
 # and against real PostgreSQL on the same machine, in one run. Prints both TPS and the ratio,
 # writes bench/results/pgbench.md and regenerates docs/performance.md (bench/report.py).
 #
-#   bench/pgbench.sh                      4 clients, 2 threads, 20 s, scale 1
-#   CLIENTS=8 DURATION=60 bench/pgbench.sh
+#   bench/pgbench.sh                      4 clients, 2 threads, 20 s, scale 1, 3 rounds
+#   CLIENTS=8 DURATION=60 ROUNDS=5 bench/pgbench.sh
+#
+# The two sides take turns (pgbridge, PostgreSQL, pgbridge, ...) for ROUNDS rounds, and the
+# median TPS of each side is compared: on a shared 2-core machine one run moves by 10% and
+# more, and taking turns spreads any drift over both sides.
 #
 # PostgreSQL: 127.0.0.1:5432 (user postgres, trust) when it answers, in a scratch database that
 # is dropped afterwards; else a throwaway cluster made with initdb on a free port.
@@ -24,6 +28,7 @@ cd "$ROOT"
 CLIENTS=${CLIENTS:-4}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-20}
+ROUNDS=${ROUNDS:-3}
 SCALE=${SCALE:-1}
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 [[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
@@ -139,6 +144,16 @@ run_pgbench() {
     echo "$tps $latency"
 }
 
+# The median of the numbers given.
+median() {
+    python3 -c 'import statistics, sys; print(statistics.median(float(a) for a in sys.argv[1:]))' "$@"
+}
+
+# The numbers given, rounded, comma-separated.
+rounded() {
+    python3 -c 'import sys; print(", ".join(f"{float(a):.0f}" for a in sys.argv[1:]))' "$@"
+}
+
 main() {
     command -v pgbench >/dev/null || { log "pgbench missing: apt-get install postgresql-client"; exit 1; }
     if [[ -z "$PGBRIDGE_BIN" ]]; then
@@ -154,27 +169,39 @@ main() {
     local pg_version
     pg_version=$(psql -X -At -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -c 'show server_version')
 
-    log "pgbench through pgbridge (release, SQLite)"
-    read -r bridge_tps bridge_latency < <(run_pgbench 127.0.0.1 "$PGBRIDGE_PORT" test)
-    log "pgbench against PostgreSQL $pg_version"
-    read -r pg_tps pg_latency < <(run_pgbench "$PG_HOST" "$PG_PORT" "$BENCH_DB")
+    local bridge_runs=() pg_runs=() bridge_latencies=() pg_latencies=() round tps latency
+    for ((round = 1; round <= ROUNDS; round++)); do
+        log "round $round/$ROUNDS: pgbench through pgbridge (release, SQLite)"
+        read -r tps latency < <(run_pgbench 127.0.0.1 "$PGBRIDGE_PORT" test)
+        bridge_runs+=("$tps") bridge_latencies+=("$latency")
+        log "round $round/$ROUNDS: pgbench against PostgreSQL $pg_version"
+        read -r tps latency < <(run_pgbench "$PG_HOST" "$PG_PORT" "$BENCH_DB")
+        pg_runs+=("$tps") pg_latencies+=("$latency")
+    done
 
-    local ratio
+    local bridge_tps pg_tps bridge_latency pg_latency ratio
+    bridge_tps=$(median "${bridge_runs[@]}")
+    pg_tps=$(median "${pg_runs[@]}")
+    bridge_latency=$(median "${bridge_latencies[@]}")
+    pg_latency=$(median "${pg_latencies[@]}")
     ratio=$(python3 -c "print(f'{$bridge_tps / $pg_tps:.2f}')")
-    printf '\npgbridge TPS: %s\nPostgreSQL TPS: %s\npgbridge/PostgreSQL: %s\n' "$bridge_tps" "$pg_tps" "$ratio"
+    printf '\npgbridge TPS (median of %s): %s   runs: %s\n' "$ROUNDS" "$bridge_tps" "${bridge_runs[*]}"
+    printf 'PostgreSQL TPS (median of %s): %s   runs: %s\npgbridge/PostgreSQL: %s\n' \
+        "$ROUNDS" "$pg_tps" "${pg_runs[*]}" "$ratio"
 
     mkdir -p "$(dirname "$RESULTS")"
     cat >"$RESULTS" <<EOF
 ## pgbench select-only, prepared
 
-\`CLIENTS=$CLIENTS THREADS=$THREADS DURATION=$DURATION SCALE=$SCALE bench/pgbench.sh\`, which runs
+\`CLIENTS=$CLIENTS THREADS=$THREADS DURATION=$DURATION SCALE=$SCALE ROUNDS=$ROUNDS bench/pgbench.sh\`, which runs
 \`pgbench -n -S -M prepared -c $CLIENTS -j $THREADS -T $DURATION\` on scale $SCALE ($((SCALE * 100000)) accounts),
-once through pgbridge and once against PostgreSQL, one after the other on the same machine.
+through pgbridge and against PostgreSQL in turn, $ROUNDS rounds each, on the same machine.
+Median of the rounds; every round's TPS in the last column.
 
-| target | TPS | average latency (ms) |
-|---|---:|---:|
-| pgbridge (release) on SQLite | $(printf '%.0f' "$bridge_tps") | $bridge_latency |
-| PostgreSQL $pg_version | $(printf '%.0f' "$pg_tps") | $pg_latency |
+| target | TPS (median) | average latency (ms, median) | TPS of each round |
+|---|---:|---:|---|
+| pgbridge (release) on SQLite | $(printf '%.0f' "$bridge_tps") | $bridge_latency | $(rounded "${bridge_runs[@]}") |
+| PostgreSQL $pg_version | $(printf '%.0f' "$pg_tps") | $pg_latency | $(rounded "${pg_runs[@]}") |
 
 pgbridge / PostgreSQL throughput: **$ratio**
 
