@@ -1,6 +1,7 @@
 //! Interval arithmetic on SQLite against the real PostgreSQL of the machine (the oracle, see
 //! tests/common/oracle.rs): `interval * number`, `interval / number`, `age`, `justify_*`,
-//! `EXTRACT` from intervals,
+//! `EXTRACT` from intervals, `generate_series` over dates and timestamps (one step added at a
+//! time, so a month from January 31 lands on February 29, then March 29),
 //! with interval columns, literals and parameters. SQLite keeps intervals as PostgreSQL's text
 //! and pgbridge computes them (`pgbridge_proxy::interval_math`); the answers are compared as
 //! text, and errors by SQLSTATE, in UTC on both sides.
@@ -53,9 +54,22 @@ const QUERIES: &[&str] = &[
             EXTRACT(QUARTER FROM interval '7 mons'), EXTRACT(SECOND FROM interval '-90.25 seconds'),
             EXTRACT(EPOCH FROM timestamp '2024-01-01 00:00:00.5'), EXTRACT(EPOCH FROM date '2024-01-01'),
             EXTRACT(YEAR FROM date '2024-01-01'), EXTRACT(SECOND FROM timestamp '2024-01-01 10:00:07')",
+    "SELECT d FROM generate_series(timestamp '2024-01-30', timestamp '2024-02-02', interval '1 day') AS d",
+    "SELECT d::date FROM generate_series(date '2024-01-31', date '2024-05-01', interval '1 month') AS d",
+    "SELECT * FROM generate_series(date '2024-01-03', date '2024-01-01', interval '-1 day')",
+    "SELECT count(*) FROM generate_series(timestamp '2024-01-03', timestamp '2024-01-01', '1 day')",
+    "SELECT h, count(s.id) FROM generate_series(timestamp '2024-01-31 08:00:00',
+            timestamp '2024-01-31 10:00:00', interval '30 minutes') AS h
+     LEFT JOIN shifts s ON s.started = h + interval '1 hour' GROUP BY h ORDER BY h",
+    "SELECT g.t FROM generate_series(timestamptz '2024-03-30 12:00:00+00',
+            timestamptz '2024-04-02 00:00:00+00', interval '1 day 6 hours') AS g(t)",
 ];
 
 const ERRORS: &[(&str, &str)] = &[
+    (
+        "SELECT * FROM generate_series(timestamp '2024-01-01', timestamp '2024-01-02', interval '0 days')",
+        "22023",
+    ),
     ("SELECT interval '1 day' / 0", "22012"),
     ("SELECT interval '1 mon' * 1e10", "22008"),
     (

@@ -318,10 +318,15 @@ impl Visitor for Scope<'_> {
                     ) => expr_type(expr, &Scope::empty(self.schema)),
                     _ => None,
                 });
-                let pg_type = bound_types
+                let pg_type = match bound_types
                     .map(resolve_unknown)
                     .reduce(|a, b| union_type(Some(a), Some(b)).unwrap_or(a))
-                    .unwrap_or(PgType::Int4);
+                    .unwrap_or(PgType::Int4)
+                {
+                    // A series of dates is one of timestamptz (date + interval, resolved).
+                    PgType::Date => PgType::Timestamptz,
+                    other => other,
+                };
                 let table = alias
                     .as_ref()
                     .map_or("generate_series", |a| a.name.value.as_str());

@@ -310,6 +310,10 @@ fn generate_series_is_a_typed_table() {
         columns("SELECT * FROM generate_series(1, 3)"),
         vec![column("generate_series", PgType::Int4)]
     );
+    assert_eq!(
+        columns("SELECT d FROM generate_series(DATE '2024-01-01', DATE '2024-02-01', '1 day') d"),
+        vec![column("d", PgType::Timestamptz)]
+    );
 }
 
 #[test]

@@ -5,6 +5,12 @@
 //! `(SELECT start + step * value AS column FROM generate_series(0, count - 1)) AS alias`,
 //! where the count is computed with PostgreSQL's rules (none when the step points away from
 //! `stop`), so the rows are PostgreSQL's in either direction.
+//!
+//! A series of dates or timestamps (an interval step, or a date or timestamp literal bound)
+//! cannot be counted up front: PostgreSQL adds the step again and again, so a month from
+//! January 31 is February 29 and then March 29. It becomes a recursive query that does the
+//! same, each addition typed by inference like any other; a zero step raises 22023 through the
+//! target's raise function, and is refused on a target without one (it would never end).
 
 use std::ops::ControlFlow;
 
@@ -23,10 +29,117 @@ const TEMPLATE: &str = "SELECT series_start + series_step * value AS generate_se
      FROM generate_series(0, CASE WHEN (series_stop - series_start) * sign(series_step) < 0 \
      THEN -1 ELSE (series_stop - series_start) / series_step END)";
 
+/// The replacement over dates and timestamps: PostgreSQL's loop, one addition at a time. The
+/// outer filter drops the start when it is already past `stop`. `series_value` stands for the
+/// recursive column cast to the series' type, which inference does not follow into a
+/// recursive query in FROM.
+const DATETIME_TEMPLATE: &str = "WITH RECURSIVE pgbridge_series (pgbridge_value) AS \
+     (SELECT series_start UNION ALL \
+      SELECT series_value + series_step FROM pgbridge_series \
+      WHERE CASE WHEN series_step > INTERVAL '0 seconds' \
+            THEN series_value + series_step <= series_stop \
+            ELSE series_value + series_step >= series_stop END) \
+     SELECT series_value AS generate_series FROM pgbridge_series \
+     WHERE CASE WHEN series_step = INTERVAL '0 seconds' \
+           THEN series_raise('22023', 'step size cannot equal zero') = 1 \
+           WHEN series_step > INTERVAL '0 seconds' THEN series_value <= series_stop \
+           ELSE series_value >= series_stop END";
+
+/// True when `expr` is written as a date, timestamp or interval (`DATE '..'`, `x::timestamp`,
+/// `INTERVAL '1 day'`, `now()`): the series it bounds or steps is one of dates or times.
+fn is_datetime(expr: &Expr) -> bool {
+    use crate::PgType::{Date, Interval, Timestamp, Timestamptz};
+    let datetime = |data_type: &sqlparser::ast::DataType| {
+        matches!(
+            crate::PgType::from_data_type(data_type),
+            Some(Date | Timestamp | Timestamptz | Interval)
+        )
+    };
+    match expr {
+        Expr::Interval(_) => true,
+        Expr::TypedString(typed) => datetime(&typed.data_type),
+        Expr::Cast { data_type, .. } => datetime(data_type),
+        Expr::Nested(inner) => is_datetime(inner),
+        Expr::Function(function) => matches!(
+            super::function_name(function).as_str(),
+            "now" | "current_timestamp" | "localtimestamp" | "current_date" | "date_trunc"
+        ),
+        Expr::BinaryOp { left, right, .. } => is_datetime(left) || is_datetime(right),
+        _ => false,
+    }
+}
+
+/// The type a series from `start` has, where the text of `start` tells: a timestamp literal or
+/// cast, `now()` and its kin, or a date (read as `timestamptz`), plus or minus an interval.
+fn start_type(start: &Expr) -> Option<sqlparser::ast::DataType> {
+    use sqlparser::ast::{DataType, TimezoneInfo};
+    let with_zone = DataType::Timestamp(None, TimezoneInfo::WithTimeZone);
+    let written = |data_type: &DataType| match crate::PgType::from_data_type(data_type)? {
+        crate::PgType::Date | crate::PgType::Timestamptz => Some(with_zone.clone()),
+        crate::PgType::Timestamp => Some(DataType::Timestamp(None, TimezoneInfo::None)),
+        _ => None,
+    };
+    match start {
+        Expr::TypedString(typed) => written(&typed.data_type),
+        Expr::Cast { data_type, .. } => written(data_type),
+        Expr::Nested(inner) => start_type(inner),
+        Expr::BinaryOp { left, .. } => start_type(left),
+        Expr::Function(function) => match super::function_name(function).as_str() {
+            "now" | "current_timestamp" | "current_date" => Some(with_zone),
+            "localtimestamp" => Some(DataType::Timestamp(None, TimezoneInfo::None)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A `DATE` literal bound as the `timestamptz` PostgreSQL reads it as in `generate_series`.
+fn as_timestamp(expr: Expr) -> Expr {
+    let is_date = match &expr {
+        Expr::TypedString(typed) => {
+            crate::PgType::from_data_type(&typed.data_type) == Some(crate::PgType::Date)
+        }
+        Expr::Cast { data_type, .. } => {
+            crate::PgType::from_data_type(data_type) == Some(crate::PgType::Date)
+        }
+        _ => false,
+    };
+    if !is_date {
+        return expr;
+    }
+    Expr::Cast {
+        kind: sqlparser::ast::CastKind::DoubleColon,
+        expr: Box::new(expr),
+        data_type: sqlparser::ast::DataType::Timestamp(
+            None,
+            sqlparser::ast::TimezoneInfo::WithTimeZone,
+        ),
+        format: None,
+    }
+}
+
+/// A quoted step (`'1 day'`) as the interval PostgreSQL reads it as.
+fn as_interval(step: Expr) -> Expr {
+    match &step {
+        Expr::Value(value) if matches!(value.value, Value::SingleQuotedString(_)) => Expr::Cast {
+            kind: sqlparser::ast::CastKind::DoubleColon,
+            expr: Box::new(step),
+            data_type: sqlparser::ast::DataType::Interval {
+                fields: None,
+                precision: None,
+            },
+            format: None,
+        },
+        _ => step,
+    }
+}
+
 struct Arguments {
     start: Expr,
     stop: Expr,
     step: Expr,
+    /// `pgbridge_value::type`, for a series of dates or times.
+    value: Option<Expr>,
 }
 
 impl VisitorMut for Arguments {
@@ -38,6 +151,10 @@ impl VisitorMut for Arguments {
                 "series_start" => &self.start,
                 "series_stop" => &self.stop,
                 "series_step" => &self.step,
+                "series_value" => match &self.value {
+                    Some(value) => value,
+                    None => return ControlFlow::Continue(()),
+                },
                 _ => return ControlFlow::Continue(()),
             };
             *expr = Expr::Nested(Box::new(argument.clone()));
@@ -53,8 +170,9 @@ fn argument(arg: &FunctionArg) -> Option<Expr> {
     }
 }
 
-/// The subquery that lists the series of `args`, its column named `column`.
-fn series_query(args: &[FunctionArg], column: Ident) -> Option<Query> {
+/// The subquery that lists the series of `args`, its column named `column`; `raise` is the
+/// target's raise function.
+fn series_query(args: &[FunctionArg], column: Ident, raise: Option<&str>) -> Option<Query> {
     let mut values = args.iter().map(argument);
     let start = values.next()??;
     let stop = values.next()??;
@@ -65,11 +183,40 @@ fn series_query(args: &[FunctionArg], column: Ident) -> Option<Query> {
     if values.next().is_some() {
         return None;
     }
+    let datetime = is_datetime(&start) || is_datetime(&stop) || is_datetime(&step);
+    let (template, value) = match (datetime, raise) {
+        (false, _) => (TEMPLATE.to_owned(), None),
+        // Left as written where the type is not told or no zero step could be refused: the
+        // target then refuses the call.
+        (true, None) => return None,
+        (true, Some(raise)) => {
+            let value = Expr::Cast {
+                kind: sqlparser::ast::CastKind::DoubleColon,
+                expr: Box::new(Expr::Identifier(Ident::new("pgbridge_value"))),
+                data_type: start_type(&start)?,
+                format: None,
+            };
+            (
+                DATETIME_TEMPLATE.replace("series_raise", raise),
+                Some(value),
+            )
+        }
+    };
+    let (start, stop, step) = if datetime {
+        (as_timestamp(start), as_timestamp(stop), as_interval(step))
+    } else {
+        (start, stop, step)
+    };
     let mut query = *Parser::new(&PostgreSqlDialect {})
-        .try_with_sql(TEMPLATE)
+        .try_with_sql(&template)
         .and_then(|mut parser| parser.parse_query())
         .ok()?;
-    let _ = query.visit(&mut Arguments { start, stop, step });
+    let _ = query.visit(&mut Arguments {
+        start,
+        stop,
+        step,
+        value,
+    });
     if let SetExpr::Select(select) = query.body.as_mut()
         && let Some(SelectItem::ExprWithAlias { alias, .. }) = select.projection.first_mut()
     {
@@ -78,7 +225,9 @@ fn series_query(args: &[FunctionArg], column: Ident) -> Option<Query> {
     Some(query)
 }
 
-struct Series;
+struct Series {
+    raise: Option<&'static str>,
+}
 
 impl VisitorMut for Series {
     type Break = ();
@@ -107,7 +256,7 @@ impl VisitorMut for Series {
             .as_ref()
             .and_then(|a| a.columns.first())
             .map_or_else(|| relation.clone(), |c| c.name.clone());
-        let Some(query) = series_query(&args.args, column) else {
+        let Some(query) = series_query(&args.args, column, self.raise) else {
             return ControlFlow::Continue(());
         };
         *factor = TableFactor::Derived {
@@ -127,6 +276,8 @@ impl VisitorMut for Series {
 
 pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) {
     if target.has_value_series() {
-        let _ = statement.visit(&mut Series);
+        let _ = statement.visit(&mut Series {
+            raise: target.raise_function(),
+        });
     }
 }
