@@ -54,6 +54,7 @@ const QUERIES: &[&str] = &[
             EXTRACT(QUARTER FROM interval '7 mons'), EXTRACT(SECOND FROM interval '-90.25 seconds'),
             EXTRACT(EPOCH FROM timestamp '2024-01-01 00:00:00.5'), EXTRACT(EPOCH FROM date '2024-01-01'),
             EXTRACT(YEAR FROM date '2024-01-01'), EXTRACT(SECOND FROM timestamp '2024-01-01 10:00:07')",
+    "SELECT LOCALTIMESTAMP > timestamp '2000-01-01', LOCALTIMESTAMP = now()::timestamp",
     "SELECT d FROM generate_series(timestamp '2024-01-30', timestamp '2024-02-02', interval '1 day') AS d",
     "SELECT d::date FROM generate_series(date '2024-01-31', date '2024-05-01', interval '1 month') AS d",
     "SELECT * FROM generate_series(date '2024-01-03', date '2024-01-01', interval '-1 day')",
@@ -101,4 +102,49 @@ async fn scaled_intervals_match_in_binary_with_parameters() {
     let actual = binary_rows(&pgbridge, sql, &[&2.5f64, &4i32]).await;
     oracle.drop().await;
     assert_eq!(expected, actual);
+}
+
+/// `now()` is the transaction's timestamp: the same in every statement of a transaction, the
+/// same for every call in one statement, and later in the next transaction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn now_is_the_transactions_timestamp() {
+    let (_server, pgbridge, oracle) = with_schema().await;
+    oracle.drop().await;
+    let now = |sql: &'static str| {
+        let client = &pgbridge;
+        async move {
+            let row = client.query_one(sql, &[]).await.expect(sql);
+            row.get::<_, String>(0)
+        }
+    };
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(20));
+    let row = pgbridge
+        .query_one(
+            "SELECT now() = now(), LOCALTIMESTAMP = now()::timestamp, now() = current_timestamp",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0) && row.get::<_, bool>(1) && row.get::<_, bool>(2));
+    pgbridge.batch_execute("BEGIN").await.unwrap();
+    let first = now("SELECT now()::text").await;
+    pause().await;
+    pgbridge
+        .batch_execute("INSERT INTO shifts (id) VALUES (99)")
+        .await
+        .unwrap();
+    let second = now("SELECT now()::text").await;
+    pgbridge.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(first, second, "now() moved inside a transaction");
+    pause().await;
+    let after = now("SELECT now()::text").await;
+    assert!(
+        after > first,
+        "now() after the transaction: {after} <= {first}"
+    );
+    pause().await;
+    assert!(
+        now("SELECT now()::text").await > after,
+        "now() did not move between statements"
+    );
 }

@@ -155,6 +155,10 @@ pub struct SessionValues {
     pub user: String,
     pub database: String,
     pub settings: RwLock<HashMap<String, String>>,
+    /// `now()` of the running transaction, as the backend's functions print it: taken at the
+    /// first call and kept until the transaction ends, as PostgreSQL keeps its transaction
+    /// timestamp. A backend without its own clock function clears it between transactions.
+    pub transaction_now: std::sync::Mutex<Option<String>>,
 }
 
 /// A backend database, opened once per server.

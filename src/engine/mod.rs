@@ -119,6 +119,7 @@ impl<A: Adapter> Backend for Engine<A> {
                 &info.user,
                 &info.application_name,
             )),
+            transaction_now: std::sync::Mutex::default(),
         });
         let worker = self.adapter.connect(Arc::clone(&functions)).await?;
         #[cfg(feature = "observers")]

@@ -1,7 +1,8 @@
 //! Functions whose name or calling form differs: `now()` and `CURRENT_TIMESTAMP` become the
-//! target's transaction timestamp, `pg_catalog.f(..)` loses its qualifier, niladic
-//! `current_user` / `session_user` become calls, and other plain calls take the target's
-//! spelling where it has one ([`TargetDialect::function_call`]).
+//! target's transaction timestamp (`LOCALTIMESTAMP` that cast to `timestamp`),
+//! `pg_catalog.f(..)` loses its qualifier, niladic `current_user` / `session_user` become
+//! calls, and other plain calls take the target's spelling where it has one
+//! ([`TargetDialect::function_call`]).
 
 use std::ops::ControlFlow;
 
@@ -64,6 +65,17 @@ impl VisitorMut for Functions<'_> {
         let niladic = matches!(function.args, FunctionArguments::None);
         if NOW_FUNCTIONS.contains(&name.as_str()) {
             *expr = call(self.target.now_function(), vec![]);
+        } else if niladic && name == "localtimestamp" {
+            // The transaction's timestamp in the session's zone, without the zone.
+            *expr = Expr::Cast {
+                kind: sqlparser::ast::CastKind::Cast,
+                expr: Box::new(call(self.target.now_function(), vec![])),
+                data_type: sqlparser::ast::DataType::Timestamp(
+                    None,
+                    sqlparser::ast::TimezoneInfo::None,
+                ),
+                format: None,
+            };
         } else if niladic && NILADIC_FUNCTIONS.contains(&name.as_str()) {
             let name = if name == "user" || name == "session_user" {
                 "current_user".to_owned()

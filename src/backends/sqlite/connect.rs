@@ -304,6 +304,13 @@ async fn run(
     };
     let mut block = Block::default();
     while let Some(command) = commands.recv().await {
+        // Outside a transaction, the next statement starts one of its own: now() moves on.
+        if connection.is_autocommit() {
+            *session
+                .transaction_now
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        }
         match command {
             Command::Prepare { sql, reply } => {
                 let _ = reply.send(prepare(&connection, &sql).map_err(|e| classify(&e)));

@@ -309,9 +309,18 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
             }
         })
     })?;
-    connection.create_scalar_function("pgbridge_now", 0, volatile, |_| {
-        let now = chrono::Utc::now().naive_utc();
-        Ok(SqliteValue::Text(format!("{}+00", format_timestamp(&now))))
+    // The transaction's timestamp: the same through the whole transaction (the worker clears
+    // it whenever SQLite is outside one).
+    let state = Arc::clone(&session);
+    connection.create_scalar_function("pgbridge_now", 0, volatile, move |_| {
+        let mut now = state
+            .transaction_now
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let text = now.get_or_insert_with(|| {
+            format!("{}+00", format_timestamp(&chrono::Utc::now().naive_utc()))
+        });
+        Ok(SqliteValue::Text(text.clone()))
     })?;
     // PostgreSQL's random() is a float8 in [0, 1); SQLite's own is any 64-bit integer.
     connection.create_scalar_function("random", 0, volatile, |_| {
