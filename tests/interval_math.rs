@@ -55,6 +55,9 @@ const QUERIES: &[&str] = &[
             EXTRACT(EPOCH FROM timestamp '2024-01-01 00:00:00.5'), EXTRACT(EPOCH FROM date '2024-01-01'),
             EXTRACT(YEAR FROM date '2024-01-01'), EXTRACT(SECOND FROM timestamp '2024-01-01 10:00:07')",
     "SELECT LOCALTIMESTAMP > timestamp '2000-01-01', LOCALTIMESTAMP = now()::timestamp",
+    "SELECT CAST('2008-12-25 15:30:00' AS TIME), '15:30'::time, '2008-12-25 07:05:03.25+02'::time,
+            TIME '23:59:59.999999'",
+    "SELECT id, started::time, ended::time FROM shifts ORDER BY id",
     "SELECT d FROM generate_series(timestamp '2024-01-30', timestamp '2024-02-02', interval '1 day') AS d",
     "SELECT d::date FROM generate_series(date '2024-01-31', date '2024-05-01', interval '1 month') AS d",
     "SELECT * FROM generate_series(date '2024-01-03', date '2024-01-01', interval '-1 day')",
@@ -72,6 +75,7 @@ const ERRORS: &[(&str, &str)] = &[
         "22023",
     ),
     ("SELECT interval '1 day' / 0", "22012"),
+    ("SELECT 'noon'::time", "22007"),
     ("SELECT interval '1 mon' * 1e10", "22008"),
     (
         "SELECT length / (parts - parts) FROM shifts WHERE id = 1",

@@ -323,9 +323,30 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, SqlError> {
 /// Reads a time of day (`13:45`, `13:45:10.25`).
 pub fn parse_time(text: &str) -> Result<NaiveTime, SqlError> {
     let trimmed = text.trim();
-    NaiveTime::parse_from_str(trimmed, "%H:%M:%S%.f")
-        .or_else(|_| NaiveTime::parse_from_str(trimmed, "%H:%M"))
-        .map_err(|_| SqlError::invalid_text("time without time zone", text))
+    let time = |text: &str| {
+        NaiveTime::parse_from_str(text, "%H:%M:%S%.f")
+            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
+            .ok()
+    };
+    time(trimmed)
+        .or_else(|| {
+            // PostgreSQL reads the time of day out of a timestamp too: a date before it and a
+            // zone after it are read and dropped (`'2008-12-25 15:30:00+02'::time`).
+            let (date, rest) = trimmed.split_once(' ')?;
+            NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+            let rest = rest.trim();
+            let clock = rest
+                .find(['+', '-', 'Z', 'z'])
+                .map_or(rest, |zone| &rest[..zone])
+                .trim();
+            time(clock)
+        })
+        .ok_or_else(|| {
+            SqlError::new(
+                "22007",
+                format!("invalid input syntax for type time: \"{text}\""),
+            )
+        })
 }
 
 /// Checks that text is a decimal PostgreSQL's numeric accepts, and returns it trimmed.

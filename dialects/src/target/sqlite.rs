@@ -50,6 +50,7 @@ impl TargetDialect for Sqlite {
             PgType::Date => "pgbridge_date",
             PgType::Timestamp => "pgbridge_timestamp",
             PgType::Timestamptz => "pgbridge_timestamptz",
+            PgType::Time => "pgbridge_time",
             PgType::Uuid => "pgbridge_uuid",
             PgType::Bytea => "pgbridge_bytea",
             PgType::Jsonb => "pgbridge_jsonb",

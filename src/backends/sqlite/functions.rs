@@ -7,8 +7,8 @@
 use std::sync::{Arc, PoisonError};
 
 use pgbridge_proxy::value::{
-    format_timestamp, format_uuid, parse_bool, parse_bytea, parse_date, parse_float,
-    parse_timestamp, parse_timestamptz, parse_uuid,
+    format_time, format_timestamp, format_uuid, parse_bool, parse_bytea, parse_date, parse_float,
+    parse_time, parse_timestamp, parse_timestamptz, parse_uuid,
 };
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{Value as SqliteValue, ValueRef};
@@ -292,6 +292,12 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
                 let value = parse_timestamptz(&text).map_err(pg_error)?;
                 SqliteValue::Text(format!("{}+00", format_timestamp(&value.naive_utc())))
             }
+        })
+    })?;
+    connection.create_scalar_function("pgbridge_time", 1, deterministic, |ctx| {
+        Ok(match text_argument(ctx) {
+            None => SqliteValue::Null,
+            Some(text) => SqliteValue::Text(format_time(&parse_time(&text).map_err(pg_error)?)),
         })
     })?;
     connection.create_scalar_function("pgbridge_uuid", 1, deterministic, |ctx| {
