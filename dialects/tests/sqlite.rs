@@ -110,7 +110,7 @@ fn casts_to_storage_types() {
         ("x::bytea", "pgbridge_bytea(x)"),
         ("x::json", "CAST(x AS TEXT)"),
         ("x::jsonb", "pgbridge_jsonb(x)"),
-        ("x::time", "CAST(x AS TEXT)"),
+        ("x::time", "pgbridge_time(x)"),
         ("x::regclass", "pgbridge_regclass_name(x)"),
     ];
     for (pg, sqlite) in cases {
