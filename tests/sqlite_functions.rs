@@ -117,6 +117,11 @@ const WRITES: &[&str] = &[
     "DELETE FROM docs USING people WHERE docs.id = people.id AND people.name IS NULL",
     "SELECT id FROM docs ORDER BY id",
     "DELETE FROM people p WHERE p.id = 3 RETURNING p.id, p.email",
+    // The alias stays bound to the written row inside a subquery over the same table.
+    "UPDATE people p SET name = 'has next' WHERE EXISTS (SELECT 1 FROM people WHERE people.id = p.id + 1)
+     RETURNING p.id, p.name",
+    "DELETE FROM people p WHERE NOT EXISTS (SELECT 1 FROM people WHERE people.id > p.id)
+     RETURNING p.id",
     "SELECT id, label FROM flags ORDER BY id",
 ];
 

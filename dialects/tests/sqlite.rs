@@ -1122,16 +1122,19 @@ fn delete_using_chooses_rows_by_rowid() {
 #[test]
 fn update_and_delete_aliases_name_the_table() {
     // SQLite wants `AS` there, and its RETURNING cannot read the alias.
+    // Only RETURNING names the table: a subquery over the same table keeps the outer alias.
     translates_to(
         "UPDATE orders o SET status = 'x' WHERE o.id = 1 RETURNING o.id",
-        "UPDATE orders SET status = 'x' WHERE orders.id = 1 RETURNING orders.id",
+        "UPDATE orders AS o SET status = 'x' WHERE o.id = 1 RETURNING orders.id",
     );
     translates_to(
-        "DELETE FROM orders o WHERE o.id = 1 RETURNING o.id",
-        "DELETE FROM orders WHERE orders.id = 1 RETURNING orders.id",
+        "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM orders WHERE orders.parent = o.id) \
+         RETURNING o.id",
+        "DELETE FROM orders AS o WHERE EXISTS (SELECT 1 FROM orders WHERE orders.parent = o.id) \
+         RETURNING orders.id",
     );
     translates_to(
         "DELETE FROM orders o WHERE o.id = 1 RETURNING o.*",
-        "DELETE FROM orders WHERE orders.id = 1 RETURNING *",
+        "DELETE FROM orders AS o WHERE o.id = 1 RETURNING *",
     );
 }

@@ -290,6 +290,12 @@ pub trait TargetDialect: Send + Sync {
         true
     }
 
+    /// True when the alias of the table an `UPDATE` / `DELETE` writes needs `AS` and cannot be
+    /// read in `RETURNING` (SQLite): see `passes/dml_aliases.rs`.
+    fn dml_alias_needs_as(&self) -> bool {
+        false
+    }
+
     /// False when `RETURNING t.*` must be written `RETURNING *` (SQLite refuses the first).
     fn returning_reads_qualified_wildcards(&self) -> bool {
         true

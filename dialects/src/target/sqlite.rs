@@ -84,9 +84,9 @@ impl TargetDialect for Sqlite {
         true
     }
 
-    fn supports_dml_target_alias(&self) -> bool {
+    fn dml_alias_needs_as(&self) -> bool {
         // SQLite takes `UPDATE t AS a` (AS required) but its RETURNING cannot read `a.x`.
-        false
+        true
     }
 
     fn returning_reads_qualified_wildcards(&self) -> bool {
