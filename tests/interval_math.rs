@@ -67,6 +67,9 @@ const QUERIES: &[&str] = &[
      LEFT JOIN shifts s ON s.started = h + interval '1 hour' GROUP BY h ORDER BY h",
     "SELECT g.t FROM generate_series(timestamptz '2024-03-30 12:00:00+00',
             timestamptz '2024-04-02 00:00:00+00', interval '1 day 6 hours') AS g(t)",
+    "SELECT count(*) FROM generate_series(timestamp '2024-01-01', timestamp '2024-01-03', NULL::interval)",
+    "SELECT n FROM generate_series(0, date '2024-03-01' - date '2024-02-26') AS n",
+    "SELECT '15:30:00+02'::time, '15:30:00 UTC'::time, ' 2008-12-25  15:30:00.5 +0100 '::time",
 ];
 
 const ERRORS: &[(&str, &str)] = &[
@@ -76,6 +79,16 @@ const ERRORS: &[(&str, &str)] = &[
     ),
     ("SELECT interval '1 day' / 0", "22012"),
     ("SELECT 'noon'::time", "22007"),
+    ("SELECT '15:30:00+02junk'::time", "22007"),
+    ("SELECT '2008-12-25T15:30:00'::time", "22007"),
+    ("SELECT '25:00'::time", "22008"),
+    (
+        // A zero step is refused even when the loop is reached from a join first.
+        "SELECT count(*) FROM shifts, generate_series(timestamp '2024-01-01', \
+         timestamp '2024-01-02', interval '0 days')",
+        "22023",
+    ),
+    ("SELECT round(1.5::numeric, 2)::numeric(1001, 0)", "22023"),
     ("SELECT interval '1 mon' * 1e10", "22008"),
     (
         "SELECT length / (parts - parts) FROM shifts WHERE id = 1",
@@ -138,8 +151,16 @@ async fn now_is_the_transactions_timestamp() {
         .await
         .unwrap();
     let second = now("SELECT now()::text").await;
+    pause().await;
+    let clock = now("SELECT clock_timestamp()::text").await;
+    let statement = now("SELECT statement_timestamp()::text").await;
     pgbridge.batch_execute("COMMIT").await.unwrap();
     assert_eq!(first, second, "now() moved inside a transaction");
+    assert!(
+        clock > second && statement > clock,
+        "clock_timestamp() {clock} and statement_timestamp() {statement} must move inside \
+         the transaction that began at {second}"
+    );
     pause().await;
     let after = now("SELECT now()::text").await;
     assert!(

@@ -5,8 +5,8 @@
 //! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the JSON builders (`json_agg`,
 //! `json_build_object`, ...) in PostgreSQL's text layout, the math functions SQLite lacks, `#`,
 //! rounding (floats half to even, numerics half away from zero, `round(x, -n)`), `bit_and`/
-//! `bit_or`/`bit_xor`, `json(b)_array_length`, `UPDATE .. FROM` and `DELETE .. USING` through
-//! an alias,
+//! `bit_or`/`bit_xor`, `json(b)_array_length`, `string_agg(DISTINCT ..)`, `op ANY | ALL
+//! (subquery)`, `UPDATE .. FROM` and `DELETE .. USING` through an alias,
 //! scalar subqueries of several rows (21000) and the errors SQLite reports in its own words.
 //! Compared as text, errors by SQLSTATE.
 
@@ -98,6 +98,14 @@ const SUBQUERIES: &[&str] = &[
             (SELECT id FROM people WHERE id > 3 ORDER BY 1)",
     "UPDATE flags SET label = (SELECT name FROM people WHERE people.id = flags.id) WHERE id = 2
      RETURNING id, label",
+    // Comparisons with every row or any row: NULL where a NULL comparison decides.
+    "SELECT id, id > ALL (SELECT id FROM docs WHERE id < 3), id < ANY (SELECT id FROM docs),
+            id >= ALL (SELECT id FROM docs), id <= ANY (SELECT id FROM docs WHERE id > 9),
+            id >= ALL (SELECT id FROM docs WHERE id > 9), id = ALL (SELECT 2),
+            id > ANY (SELECT price FROM flags), id < ALL (SELECT price FROM flags WHERE id > 1)
+     FROM people ORDER BY id",
+    "SELECT id FROM people p WHERE p.id > ALL (SELECT d.id FROM docs d WHERE d.id < p.id - 1)
+     ORDER BY id",
 ];
 
 /// Aggregates and JSON functions SQLite lacks or answers otherwise.
@@ -107,6 +115,11 @@ const MORE_FUNCTIONS: &[&str] = &[
     "SELECT bit_and(id), bit_or(id), bit_xor(id), bit_or(id) FILTER (WHERE id > 9),
             bit_and(NULL::int)
      FROM people",
+    "SELECT string_agg(DISTINCT email, '|' ORDER BY email), string_agg(DISTINCT sku, ', '),
+            string_agg(DISTINCT NULL::text, ','), count(DISTINCT label)
+     FROM people, flags WHERE people.id < 4",
+    "SELECT id % 2, string_agg(DISTINCT name, ' / ' ORDER BY name DESC) FROM people
+     GROUP BY id % 2 ORDER BY 1",
 ];
 
 /// UPDATE and DELETE through an alias, with FROM / USING; run last, as they change the rows.
@@ -133,7 +146,8 @@ const MATH: &[&str] = &[
             2.5::float8::int, 3.5::float8::int, (-2.5)::float8::int, 2.5::float8::bigint,
             2.5::float4::smallint, 2.5::numeric::int, (-2.5)::numeric::int",
     "SELECT round(2.5), round(-2.5), round(2.345, 2), round(2.675, 2), round(1234.5, -2),
-            round(1250, -2), round(-1250, -2), round(49, -2), round(999.9, -3), round(5, -3)",
+            round(1250, -2), round(-1250, -2), round(49, -2), round(999.9, -3), round(5, -3),
+            round(1.5, 100000) = 1.5, round(155, -100000)",
     "SELECT id, price::int, round(price), round(price, 1), round(price, -1),
             (price / 4)::float8::int, round((price * 1.0)::float8 / 5)
      FROM flags ORDER BY id",

@@ -171,6 +171,66 @@ fn unsupported_casts() {
     refuses("SELECT x::int[]", "array type INT[]");
     refuses("SELECT x::point", "cast to point");
     refuses("SELECT INTERVAL '1-2' YEAR TO MONTH", "interval literal");
+    refuses("SELECT x::numeric(5, -2)", "NUMERIC with a negative scale");
+}
+
+#[test]
+fn string_agg_distinct_is_an_aggregate_of_pgbridge() {
+    translates_to(
+        "SELECT string_agg(DISTINCT a, '|' ORDER BY a DESC) FROM t",
+        "SELECT pgbridge_string_agg_distinct(a, '|' ORDER BY a DESC NULLS FIRST) FROM t",
+    );
+    // PostgreSQL's DISTINCT sorts the values.
+    translates_to(
+        "SELECT string_agg(DISTINCT a, ',') FROM t",
+        "SELECT pgbridge_string_agg_distinct(a, ',' ORDER BY a) FROM t",
+    );
+}
+
+#[test]
+fn comparisons_with_every_or_any_row_are_exists_tests() {
+    translates_to(
+        "SELECT a > ALL (SELECT b FROM u)",
+        "SELECT (CASE WHEN EXISTS (SELECT 1 FROM (SELECT b AS pgbridge_compared FROM u) AS \
+         pgbridge_rows WHERE NOT ((a) > pgbridge_rows.pgbridge_compared)) THEN false WHEN \
+         EXISTS (SELECT 1 FROM (SELECT b AS pgbridge_compared FROM u) AS pgbridge_rows WHERE \
+         ((a) > pgbridge_rows.pgbridge_compared) IS NULL) THEN NULL ELSE true END)",
+    );
+    refuses("SELECT a > ALL (SELECT b, c FROM u)", "> ALL (..)");
+}
+
+#[test]
+fn type_modifiers_postgresql_refuses_are_refused() {
+    for (sql, message) in [
+        (
+            "SELECT x::numeric(1001)",
+            "NUMERIC precision 1001 must be between 1 and 1000",
+        ),
+        (
+            "SELECT x::numeric(0)",
+            "NUMERIC precision 0 must be between 1 and 1000",
+        ),
+        (
+            "SELECT x::numeric(5, 1001)",
+            "NUMERIC scale 1001 must be between -1000 and 1000",
+        ),
+        (
+            "CREATE TABLE t (a varchar(0))",
+            "length for type varchar must be at least 1",
+        ),
+        (
+            "ALTER TABLE t ADD COLUMN b char(20000000)",
+            "length for type char cannot exceed 10485760",
+        ),
+    ] {
+        let error = translate_sqlite(sql).expect_err(sql);
+        assert_eq!(error.sqlstate(), "22023", "{sql}");
+        assert_eq!(error.to_string(), message, "{sql}");
+    }
+    translates_to(
+        "SELECT x::varchar(10485760)",
+        "SELECT substr(CAST(x AS TEXT), 1, 10485760)",
+    );
 }
 
 #[test]
@@ -357,6 +417,8 @@ fn now_and_current_timestamp() {
     translates_to("SELECT CURRENT_TIMESTAMP", "SELECT pgbridge_now()");
     translates_to("SELECT pg_catalog.now()", "SELECT pgbridge_now()");
     translates_to("SELECT transaction_timestamp()", "SELECT pgbridge_now()");
+    translates_to("SELECT clock_timestamp()", "SELECT pgbridge_clock()");
+    translates_to("SELECT statement_timestamp()", "SELECT pgbridge_clock()");
 }
 
 #[test]
@@ -543,8 +605,15 @@ fn any_and_all_over_subqueries() {
         "SELECT 1 FROM t WHERE a <> ALL (SELECT b FROM u)",
         "SELECT 1 FROM t WHERE a NOT IN (SELECT b FROM u)",
     );
-    refuses("SELECT 1 FROM t WHERE a > ANY (SELECT b FROM u)", "> ANY");
-    refuses("SELECT 1 FROM t WHERE a < ALL (SELECT b FROM u)", "< ALL");
+    // Other comparisons: comparisons_with_every_or_any_row_are_exists_tests.
+    refuses(
+        "SELECT 1 FROM t WHERE a > ANY (SELECT b, c FROM u)",
+        "> ANY",
+    );
+    refuses(
+        "SELECT 1 FROM t WHERE a < ALL (SELECT b FROM u UNION SELECT c FROM v)",
+        "< ALL",
+    );
 }
 
 #[test]
@@ -958,6 +1027,12 @@ fn generate_series_in_from_counts_as_postgresql() {
          < 0 THEN -1 ELSE pgbridge_div((pgbridge_sub((0), (10))), (-3)) END)) AS g",
     );
     // A function's alias names its one column too.
+    // Dates subtracted are a number of days: the series is one of integers.
+    let (sql, _) = translate_sqlite(
+        "SELECT n FROM generate_series(0, DATE '2024-03-01' - DATE '2024-02-01') AS n",
+    )
+    .unwrap();
+    assert!(sql.contains("AS n FROM generate_series(0, "), "{sql}");
     let (sql, _) = translate_sqlite("SELECT SUM(n) FROM generate_series(1, 100) AS n").unwrap();
     assert!(sql.contains("AS n FROM generate_series(0, "), "{sql}");
     assert!(sql.ends_with(") AS n"), "{sql}");
@@ -1110,13 +1185,43 @@ fn delete_using_chooses_rows_by_rowid() {
     translates_to(
         "DELETE FROM orders o USING customers c WHERE o.customer_id = c.id AND c.name = 'x' \
          RETURNING o.id",
-        "DELETE FROM orders WHERE rowid IN (SELECT o.rowid FROM orders o, customers c \
+        "DELETE FROM orders AS o WHERE rowid IN (SELECT o.rowid FROM orders o, customers c \
          WHERE o.customer_id = c.id AND c.name = 'x') RETURNING orders.id",
     );
-    refuses(
-        "DELETE FROM orders o USING customers c WHERE o.customer_id = c.id RETURNING c.name",
-        "RETURNING columns of the USING tables",
+    translates_to(
+        "DELETE FROM orders o USING customers c WHERE o.customer_id = c.id RETURNING o.*",
+        "DELETE FROM orders AS o WHERE rowid IN (SELECT o.rowid FROM orders o, customers c \
+         WHERE o.customer_id = c.id) RETURNING *",
     );
+    // PostgreSQL's RETURNING reads the USING tables too; SQLite's the deleted table only.
+    for returning in ["c.name", "*", "c.*"] {
+        refuses(
+            &format!(
+                "DELETE FROM orders o USING customers c WHERE o.customer_id = c.id \
+                 RETURNING {returning}"
+            ),
+            "DELETE .. USING .. RETURNING",
+        );
+    }
+}
+
+#[test]
+fn update_from_returns_the_written_table_only() {
+    translates_to(
+        "UPDATE orders o SET status = c.name FROM customers c WHERE o.customer_id = c.id \
+         RETURNING o.id",
+        "UPDATE orders AS o SET status = c.name FROM customers c WHERE o.customer_id = c.id \
+         RETURNING orders.id",
+    );
+    for returning in ["c.name", "*", "c.*"] {
+        refuses(
+            &format!(
+                "UPDATE orders o SET status = 'x' FROM customers c WHERE o.customer_id = c.id \
+                 RETURNING {returning}"
+            ),
+            "UPDATE .. FROM .. RETURNING",
+        );
+    }
 }
 
 #[test]
@@ -1136,5 +1241,17 @@ fn update_and_delete_aliases_name_the_table() {
     translates_to(
         "DELETE FROM orders o WHERE o.id = 1 RETURNING o.*",
         "DELETE FROM orders AS o WHERE o.id = 1 RETURNING *",
+    );
+    // In RETURNING, `orders.id` inside a subquery over orders would name the subquery's row.
+    translates_to(
+        "UPDATE orders o SET status = 'x' RETURNING (SELECT count(*) FROM customers \
+         WHERE customers.id = o.customer_id)",
+        "UPDATE orders AS o SET status = 'x' RETURNING (SELECT count(*) FROM customers \
+         WHERE customers.id = orders.customer_id)",
+    );
+    refuses(
+        "UPDATE orders o SET status = 'x' RETURNING (SELECT count(*) FROM orders \
+         WHERE orders.parent = o.id)",
+        "a subquery over the written table",
     );
 }

@@ -322,31 +322,76 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, SqlError> {
 
 /// Reads a time of day (`13:45`, `13:45:10.25`).
 pub fn parse_time(text: &str) -> Result<NaiveTime, SqlError> {
-    let trimmed = text.trim();
-    let time = |text: &str| {
-        NaiveTime::parse_from_str(text, "%H:%M:%S%.f")
-            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
-            .ok()
+    let error = |code: &str, problem: &str| {
+        SqlError::new(code, format!("{problem} for type time: \"{text}\""))
     };
-    time(trimmed)
-        .or_else(|| {
-            // PostgreSQL reads the time of day out of a timestamp too: a date before it and a
-            // zone after it are read and dropped (`'2008-12-25 15:30:00+02'::time`).
-            let (date, rest) = trimmed.split_once(' ')?;
-            NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-            let rest = rest.trim();
-            let clock = rest
-                .find(['+', '-', 'Z', 'z'])
-                .map_or(rest, |zone| &rest[..zone])
-                .trim();
-            time(clock)
+    let out_of_range = || error("22008", "date/time field value out of range");
+    let trimmed = text.trim();
+    // PostgreSQL reads the time of day out of a timestamp too: a date before it and a zone
+    // after it are read and dropped (`'2008-12-25 15:30:00+02'::time`).
+    let rest = match trimmed.split_once(' ') {
+        Some((date, rest)) if is_date_shaped(date) => {
+            NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| out_of_range())?;
+            rest.trim_start()
+        }
+        _ => trimmed,
+    };
+    let zone_at = rest
+        .find(|c: char| c == '+' || c == '-' || c.is_ascii_alphabetic() || c.is_whitespace())
+        .unwrap_or(rest.len());
+    let (clock, zone) = rest.split_at(zone_at);
+    let syntax = || error("22007", "invalid input syntax");
+    if !is_time_zone(zone.trim()) {
+        return Err(syntax());
+    }
+    let fields: Vec<&str> = clock.split(':').collect();
+    let numeric = |field: &str| {
+        let whole = field.split_once('.').map_or(field, |(whole, _)| whole);
+        !whole.is_empty() && field.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    };
+    if !(2..=3).contains(&fields.len()) || !fields.iter().all(|field| numeric(field)) {
+        return Err(syntax());
+    }
+    NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
+        .or_else(|_| NaiveTime::parse_from_str(clock, "%H:%M"))
+        .map_err(|_| out_of_range())
+}
+
+/// True for `dddd-dd-dd`, which PostgreSQL reads as a date whether or not the date exists.
+fn is_date_shaped(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(at, &byte)| match at {
+            4 | 7 => byte == b'-',
+            _ => byte.is_ascii_digit(),
         })
-        .ok_or_else(|| {
-            SqlError::new(
-                "22007",
-                format!("invalid input syntax for type time: \"{text}\""),
-            )
-        })
+}
+
+/// True for the zone suffixes a time of day may carry: none, `Z`, `UTC`, `GMT`, or an offset
+/// `+HH`, `-HH:MM`, `+HHMM`, `+HH:MM:SS`.
+fn is_time_zone(zone: &str) -> bool {
+    if zone.is_empty()
+        || ["z", "utc", "gmt"]
+            .iter()
+            .any(|name| zone.eq_ignore_ascii_case(name))
+    {
+        return true;
+    }
+    let Some(offset) = zone.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let two_digits = |part: &str| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = offset.split(':').collect();
+    match parts.as_slice() {
+        [hours] if hours.len() == 4 => two_digits(&hours[..2]) && two_digits(&hours[2..]),
+        [hours] => (1..=2).contains(&hours.len()) && hours.bytes().all(|b| b.is_ascii_digit()),
+        [hours, rest @ ..] if rest.len() <= 2 => {
+            (1..=2).contains(&hours.len())
+                && hours.bytes().all(|b| b.is_ascii_digit())
+                && rest.iter().all(|part| two_digits(part))
+        }
+        _ => false,
+    }
 }
 
 /// Checks that text is a decimal PostgreSQL's numeric accepts, and returns it trimmed.
@@ -588,6 +633,39 @@ pub fn parse_bytea(text: &str) -> Result<Vec<u8>, SqlError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn times_of_day_read_as_postgresql_reads_them() {
+        use super::parse_time;
+        for (text, time) in [
+            ("15:30", "15:30:00"),
+            ("15:30:00.25", "15:30:00.25"),
+            ("15:30:00+02", "15:30:00"),
+            ("15:30:00-05:30", "15:30:00"),
+            ("15:30:00 UTC", "15:30:00"),
+            ("15:30:00Z", "15:30:00"),
+            ("2008-12-25 15:30:00+02", "15:30:00"),
+            (" 2008-12-25  15:30:00.5 +0100 ", "15:30:00.5"),
+        ] {
+            let parsed = parse_time(text).unwrap_or_else(|error| panic!("{text}: {error:?}"));
+            let expected = chrono::NaiveTime::parse_from_str(time, "%H:%M:%S%.f").unwrap();
+            assert_eq!(parsed, expected, "{text}");
+        }
+        for (bad, code) in [
+            ("", "22007"),
+            ("15", "22007"),
+            ("15:30:00+02junk", "22007"),
+            ("15:30:00 +2x", "22007"),
+            ("15:30:00 nowhere", "22007"),
+            ("15:30:00+02:00:00:00", "22007"),
+            ("2008-12-25T15:30:00", "22007"),
+            ("25:00", "22008"),
+            ("2008-13-25 15:30:00", "22008"),
+        ] {
+            let error = parse_time(bad).expect_err(bad);
+            assert_eq!(error.code, code, "{bad}");
+        }
+    }
+
     #[test]
     fn the_iso_fast_path_reads_what_the_general_parser_reads() {
         use super::{parse_iso_timestamp, parse_timestamp, parse_timestamptz};

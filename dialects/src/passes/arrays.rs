@@ -1,7 +1,9 @@
 //! Arrays: the target stores no array values, so array literals, subscripts, array types and
 //! `op ANY | ALL (array)` are refused. The forms that have an exact equivalent are kept:
 //! `x = ANY (SELECT ..)` is `x IN (SELECT ..)` and `x <> ALL (SELECT ..)` is
-//! `x NOT IN (SELECT ..)`, NULL handling included; the same for a literal list,
+//! `x NOT IN (SELECT ..)`, NULL handling included, and other comparisons with a subquery
+//! (`x > ALL (SELECT ..)`) become `EXISTS` tests over its rows where predicates are values;
+//! the same for a literal list,
 //! `x = ANY (ARRAY[a, b])` (what SQLAlchemy sends for `IN`) is `x IN (a, b)`. Against a column,
 //! `x = ANY (col)` is kept on targets with a membership function for array text (SQLite's
 //! emulated catalog stores `pg_index.indkey` and `pg_constraint.conkey` that way). On targets
@@ -11,8 +13,8 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, BinaryOperator, DataType, Expr, Ident, InTarget, ObjectName, Statement, Subscript,
-    Value, VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, DataType, Expr, Ident, InTarget, ObjectName, SelectItem, SetExpr,
+    Statement, Subscript, Value, VisitMut, VisitorMut,
 };
 
 use super::{finish, function_name};
@@ -56,6 +58,73 @@ fn rewrite_in_subquery(expr: &mut Expr) -> bool {
         };
     }
     true
+}
+
+/// Rewrites `left op ANY (subquery)` and `left op ALL (subquery)` for the other operators
+/// (`salary > ALL (SELECT ..)`) to `EXISTS` tests over the subquery's rows, with PostgreSQL's
+/// three-valued answer: ANY is true when one comparison is, else NULL when one is NULL, else
+/// false; ALL is false when one comparison is, else NULL when one is NULL, else true. The
+/// subquery's one column is named `pgbridge_compared` to be read. Returns false, leaving
+/// `expr` alone, when it is not such a comparison or the subquery's column cannot be named.
+fn rewrite_quantified_subquery(expr: &mut Expr) -> bool {
+    let (left, compare_op, right, all) = match expr {
+        Expr::AnyOp {
+            left,
+            compare_op,
+            right,
+            ..
+        } => (left, compare_op, right, false),
+        Expr::AllOp {
+            left,
+            compare_op,
+            right,
+        } => (left, compare_op, right, true),
+        _ => return false,
+    };
+    let Expr::Subquery(query) = right.as_ref() else {
+        return false;
+    };
+    let mut query = query.clone();
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return false;
+    };
+    let [item] = select.projection.as_mut_slice() else {
+        return false;
+    };
+    let column = Ident::new("pgbridge_compared");
+    *item = match std::mem::replace(item, SelectItem::Wildcard(Default::default())) {
+        SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => {
+            SelectItem::ExprWithAlias {
+                expr,
+                alias: column,
+            }
+        }
+        _ => return false,
+    };
+    let test = format!("({left}) {compare_op} pgbridge_rows.pgbridge_compared");
+    let rows = |condition: &str| {
+        format!("EXISTS (SELECT 1 FROM ({query}) AS pgbridge_rows WHERE {condition})")
+    };
+    let (decided_by, decided, otherwise) = if all {
+        (format!("NOT ({test})"), "FALSE", "TRUE")
+    } else {
+        (test.clone(), "TRUE", "FALSE")
+    };
+    let sql = format!(
+        "CASE WHEN {} THEN {decided} WHEN {} THEN NULL ELSE {otherwise} END",
+        rows(&decided_by),
+        rows(&format!("({test}) IS NULL")),
+    );
+    match sqlparser::parser::Parser::new(&sqlparser::dialect::PostgreSqlDialect {})
+        .try_with_sql(&sql)
+        .and_then(|mut parser| parser.parse_expr())
+    {
+        Ok(rewritten) => {
+            *expr = Expr::Nested(Box::new(rewritten));
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// The elements of an array literal, under any casts (`ARRAY[$1::varchar]::varchar[]`).
@@ -243,6 +312,7 @@ impl VisitorMut for Arrays<'_> {
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<TranslateError> {
         if rewrite_in_subquery(expr)
+            || (self.target.supports_boolean_values() && rewrite_quantified_subquery(expr))
             || rewrite_in_list(expr)
             || rewrite_key_array(expr)
             || self.rewrite_membership(expr)

@@ -8,28 +8,89 @@
 //! read it: there the alias is written `AS` and only `RETURNING` names the table instead. The
 //! rest of the statement keeps the alias, as renaming it everywhere would rebind `u.id` in a
 //! subquery over the same table (`WHERE EXISTS (SELECT 1 FROM users WHERE users.boss = u.id)`).
+//! Where only the renamed form can be written and a subquery reads the table under its own
+//! name and the written row through the alias, the statement is refused (0A000).
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{Expr, Ident, Statement, TableFactor, VisitMut, VisitorMut};
+use sqlparser::ast::{Expr, Ident, Query, SetExpr, Statement, TableFactor, VisitMut, VisitorMut};
 
-use crate::TargetDialect;
+use crate::{TargetDialect, TranslateError};
 
-/// Renames the qualifier `alias.` to `table.`.
+/// Renames the qualifier `alias.` to `table.`, except inside a subquery that reads the table
+/// under its own name, where `table.` would name the subquery's row: there it notes that the
+/// rename would rebind.
 struct Unalias {
     alias: Ident,
     table: Ident,
+    /// For each subquery entered: whether its FROM names the table without an alias.
+    shadowing: Vec<bool>,
+    rebinds: bool,
+}
+
+impl Unalias {
+    fn new(alias: Ident, table: Ident) -> Self {
+        Self {
+            alias,
+            table,
+            shadowing: Vec::new(),
+            rebinds: false,
+        }
+    }
+
+    /// The refusal when a rename would have rebound a reference.
+    fn outcome(&self, target: &dyn TargetDialect) -> Result<(), TranslateError> {
+        if self.rebinds {
+            return Err(TranslateError::unsupported(
+                "a subquery over the written table that reads the written row through its alias",
+                target.name(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// True when the query's FROM reads `table` under its own name.
+fn reads_unaliased(query: &Query, table: &Ident) -> bool {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return false;
+    };
+    select
+        .from
+        .iter()
+        .flat_map(|from| {
+            std::iter::once(&from.relation).chain(from.joins.iter().map(|j| &j.relation))
+        })
+        .any(|relation| {
+            matches!(relation, TableFactor::Table { name, alias: None, .. }
+                if name.0.last().and_then(|part| part.as_ident())
+                    .is_some_and(|name| name.value.eq_ignore_ascii_case(&table.value)))
+        })
 }
 
 impl VisitorMut for Unalias {
     type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        self.shadowing.push(reads_unaliased(query, &self.table));
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
+        self.shadowing.pop();
+        ControlFlow::Continue(())
+    }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
         if let Expr::CompoundIdentifier(parts) = expr
             && parts.len() == 2
             && parts[0].value.eq_ignore_ascii_case(&self.alias.value)
         {
-            parts[0] = self.table.clone();
+            if self.shadowing.iter().any(|shadows| *shadows) {
+                self.rebinds = true;
+            } else {
+                parts[0] = self.table.clone();
+            }
         }
         ControlFlow::Continue(())
     }
@@ -47,7 +108,10 @@ fn take_alias(relation: Option<&mut TableFactor>) -> Option<(Ident, Ident)> {
 
 /// The alias of the written table, written with `AS`, and its RETURNING through the table's
 /// name (SQLite).
-fn alias_with_as(statement: &mut Statement) {
+fn alias_with_as(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
     let (relation, returning) = match statement {
         Statement::Update(update) => (Some(&mut update.table.relation), &mut update.returning),
         Statement::Delete(delete) => {
@@ -58,7 +122,7 @@ fn alias_with_as(statement: &mut Statement) {
                 &mut delete.returning,
             )
         }
-        _ => return,
+        _ => return Ok(()),
     };
     let Some(TableFactor::Table {
         name,
@@ -66,28 +130,28 @@ fn alias_with_as(statement: &mut Statement) {
         ..
     }) = relation
     else {
-        return;
+        return Ok(());
     };
     alias.explicit = true;
     let Some(table) = name.0.last().and_then(|part| part.as_ident()).cloned() else {
-        return;
+        return Ok(());
     };
-    let mut unalias = Unalias {
-        alias: alias.name.clone(),
-        table,
-    };
+    let mut unalias = Unalias::new(alias.name.clone(), table);
     for item in returning.iter_mut().flatten() {
         let _ = item.visit(&mut unalias);
     }
+    unalias.outcome(target)
 }
 
-pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) {
+pub(super) fn run(
+    statement: &mut Statement,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
     if target.dml_alias_needs_as() {
-        alias_with_as(statement);
-        return;
+        return alias_with_as(statement, target);
     }
     if target.supports_dml_target_alias() {
-        return;
+        return Ok(());
     }
     let renamed = match statement {
         Statement::Update(update) => take_alias(Some(&mut update.table.relation)),
@@ -99,6 +163,9 @@ pub(super) fn run(statement: &mut Statement, target: &dyn TargetDialect) {
         _ => None,
     };
     if let Some((alias, table)) = renamed {
-        let _ = statement.visit(&mut Unalias { alias, table });
+        let mut unalias = Unalias::new(alias, table);
+        let _ = statement.visit(&mut unalias);
+        return unalias.outcome(target);
     }
+    Ok(())
 }

@@ -1,24 +1,26 @@
 //! Functions whose name or calling form differs: `now()` and `CURRENT_TIMESTAMP` become the
 //! target's transaction timestamp (`LOCALTIMESTAMP` that cast to `timestamp`),
+//! `clock_timestamp()` and `statement_timestamp()` its clock, `string_agg(DISTINCT ..)` the
+//! target's aggregate for it where its DISTINCT takes one argument,
 //! `pg_catalog.f(..)` loses its qualifier, niladic `current_user` / `session_user` become
 //! calls, and other plain calls take the target's spelling where it has one
 //! ([`TargetDialect::function_call`]).
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{Expr, FunctionArguments, Statement, VisitMut, VisitorMut};
+use sqlparser::ast::{
+    DuplicateTreatment, Expr, FunctionArguments, Statement, VisitMut, VisitorMut,
+};
 
 use super::{call, finish, function_name};
 use crate::{TargetDialect, TranslateError};
 
-/// Functions that PostgreSQL answers with the current timestamp with time zone.
-const NOW_FUNCTIONS: &[&str] = &[
-    "now",
-    "current_timestamp",
-    "transaction_timestamp",
-    "statement_timestamp",
-    "clock_timestamp",
-];
+/// Functions that PostgreSQL answers with the transaction's timestamp with time zone.
+const NOW_FUNCTIONS: &[&str] = &["now", "current_timestamp", "transaction_timestamp"];
+
+/// Functions that PostgreSQL answers with a later reading of the clock: the statement's start
+/// or the moment of the call. Targets read their clock when the call is evaluated.
+const CLOCK_FUNCTIONS: &[&str] = &["statement_timestamp", "clock_timestamp"];
 
 /// Functions written without parentheses in PostgreSQL that targets expect as calls.
 const NILADIC_FUNCTIONS: &[&str] = &[
@@ -63,8 +65,43 @@ impl VisitorMut for Functions<'_> {
         }
         let name = function_name(function);
         let niladic = matches!(function.args, FunctionArguments::None);
+        if name == "string_agg"
+            && let FunctionArguments::List(list) = &mut function.args
+            && list.duplicate_treatment == Some(DuplicateTreatment::Distinct)
+            && let Some(distinct) = self.target.distinct_string_agg_function()
+        {
+            // The target's DISTINCT takes one argument: its own aggregate drops repeats. It
+            // keeps the order rows come in, where PostgreSQL's DISTINCT sorts them.
+            list.duplicate_treatment = None;
+            let ordered = list
+                .clauses
+                .iter()
+                .any(|clause| matches!(clause, sqlparser::ast::FunctionArgumentClause::OrderBy(_)));
+            if !ordered
+                && let Some(sqlparser::ast::FunctionArg::Unnamed(
+                    sqlparser::ast::FunctionArgExpr::Expr(value),
+                )) = list.args.first()
+            {
+                list.clauses
+                    .push(sqlparser::ast::FunctionArgumentClause::OrderBy(vec![
+                        sqlparser::ast::OrderByExpr {
+                            expr: value.clone(),
+                            options: sqlparser::ast::OrderByOptions {
+                                sort: None,
+                                nulls_first: None,
+                            },
+                            with_fill: None,
+                        },
+                    ]));
+            }
+            function.name =
+                sqlparser::ast::ObjectName::from(vec![sqlparser::ast::Ident::new(distinct)]);
+            return ControlFlow::Continue(());
+        }
         if NOW_FUNCTIONS.contains(&name.as_str()) {
             *expr = call(self.target.now_function(), vec![]);
+        } else if CLOCK_FUNCTIONS.contains(&name.as_str()) {
+            *expr = call(self.target.clock_function(), vec![]);
         } else if niladic && name == "localtimestamp" {
             // The transaction's timestamp in the session's zone, without the zone.
             *expr = Expr::Cast {

@@ -67,6 +67,7 @@ mod target_functions;
 mod text_collation;
 mod trim_from;
 mod truncate;
+mod type_modifiers;
 mod upsert;
 mod value_series;
 
@@ -84,6 +85,7 @@ pub(crate) fn run(
     target: &dyn TargetDialect,
     schema: &dyn SchemaLookup,
 ) -> Result<usize, TranslateError> {
+    type_modifiers::run(statement, target)?;
     // Before the typing: the series it writes out divides and multiplies its arguments.
     value_series::run(statement, target);
     // Typed on the statement as written, before any pass changes it; date arithmetic and
@@ -135,7 +137,7 @@ pub(crate) fn run(
     constraint_forms::run(statement, target);
     ddl::run(statement, target)?;
     partial_indexes::run(statement, target)?;
-    dml_aliases::run(statement, target);
+    dml_aliases::run(statement, target)?;
     statement_forms::run(statement, target)?;
     indexes::run(statement, target)?;
     relations::run(statement);

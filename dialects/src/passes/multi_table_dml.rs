@@ -6,7 +6,10 @@
 //!
 //! On a target whose `DELETE` reads one table but whose rows have an id (SQLite's `rowid`), the
 //! rows to delete are chosen by a subquery that joins the tables instead:
-//! `DELETE FROM t WHERE t.rowid IN (SELECT t.rowid FROM t, u WHERE ..)`, which keeps `RETURNING`.
+//! `DELETE FROM t WHERE t.rowid IN (SELECT t.rowid FROM t, u WHERE ..)`, which keeps `RETURNING`
+//! of the deleted table's columns; where `RETURNING` reads the written table only, one that
+//! reads the other tables (`*` included, which in PostgreSQL returns their columns too) is
+//! refused (0A000).
 
 use sqlparser::ast::{
     AssignmentTarget, FromTable, Ident, Join, JoinConstraint, JoinOperator, ObjectNamePart,
@@ -17,36 +20,28 @@ use std::ops::ControlFlow;
 
 use crate::{TargetDialect, TranslateError};
 
-/// `DELETE FROM t [a] USING u.. WHERE c` as `DELETE FROM t WHERE id IN (SELECT a.id FROM
-/// t [a], u.. WHERE c)`, where `id` is the target's `row_id` column. The outer table loses its
-/// alias (SQLite's RETURNING does not read one): RETURNING names it by the table's name.
-fn delete_by_row_id(
-    delete: &mut sqlparser::ast::Delete,
-    row_id: &str,
+/// Refuses a `RETURNING` that reads more than the written table, on a target whose
+/// `RETURNING` reads that table only (SQLite) while PostgreSQL's also reads the tables of
+/// `UPDATE .. FROM` and `DELETE .. USING`: `*` (which would drop their columns), `u.*` and
+/// `u.c`. `written` holds the names the written table goes by.
+fn returning_reads_written_only(
+    returning: Option<&Vec<sqlparser::ast::SelectItem>>,
+    written: &[Ident],
+    construct: &str,
     target: &dyn TargetDialect,
 ) -> Result<(), TranslateError> {
-    use sqlparser::ast::{Expr, SelectItem};
-    let refuse = || TranslateError::unsupported("DELETE .. USING", target.name());
-    let (FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables)) = &mut delete.from;
-    let [table] = tables.as_mut_slice() else {
-        return Err(refuse());
+    use sqlparser::ast::{Expr, SelectItem, SelectItemQualifiedWildcardKind};
+    let is_written = |ident: &Ident| {
+        written
+            .iter()
+            .any(|name| name.value.eq_ignore_ascii_case(&ident.value))
     };
-    let qualifier = name_in_query(&table.relation).ok_or_else(refuse)?;
-    fn returned(item: &SelectItem) -> Option<&Expr> {
-        match item {
-            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => Some(expr),
-            _ => None,
-        }
-    }
-    // RETURNING sees only the deleted table once the others move into the subquery.
     let names_other_table = |expr: &Expr| {
         let mut found = false;
         let _ = sqlparser::ast::visit_expressions(expr, |e| {
             if let Expr::CompoundIdentifier(parts) = e
                 && parts.len() > 1
-                && !parts[parts.len() - 2]
-                    .value
-                    .eq_ignore_ascii_case(&qualifier.value)
+                && !is_written(&parts[parts.len() - 2])
             {
                 found = true;
             }
@@ -54,18 +49,70 @@ fn delete_by_row_id(
         });
         found
     };
-    if delete
-        .returning
-        .iter()
-        .flatten()
-        .filter_map(returned)
-        .any(names_other_table)
-    {
-        return Err(TranslateError::unsupported(
-            "DELETE .. USING .. RETURNING columns of the USING tables",
+    let refuse = |what: &str| {
+        Err(TranslateError::unsupported(
+            format!("{construct} .. RETURNING {what}"),
             target.name(),
-        ));
+        ))
+    };
+    for item in returning.into_iter().flatten() {
+        match item {
+            SelectItem::Wildcard(_) => {
+                return refuse("* (PostgreSQL's includes the other tables' columns)");
+            }
+            SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), _)
+                if name
+                    .0
+                    .last()
+                    .and_then(|part| part.as_ident())
+                    .is_some_and(is_written) => {}
+            SelectItem::QualifiedWildcard(..) => return refuse("columns of the other tables"),
+            SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }
+                if names_other_table(expr) =>
+            {
+                return refuse("columns of the other tables");
+            }
+            _ => {}
+        }
     }
+    Ok(())
+}
+
+/// The names the written table goes by: its name, and its alias when it has one.
+fn written_names(relation: &TableFactor) -> Vec<Ident> {
+    let TableFactor::Table { name, alias, .. } = relation else {
+        return Vec::new();
+    };
+    name.0
+        .last()
+        .and_then(|part| part.as_ident())
+        .cloned()
+        .into_iter()
+        .chain(alias.as_ref().map(|alias| alias.name.clone()))
+        .collect()
+}
+
+/// `DELETE FROM t [a] USING u.. WHERE c` as `DELETE FROM t [a] WHERE id IN (SELECT a.id FROM
+/// t [a], u.. WHERE c)`, where `id` is the target's `row_id` column. The subquery's copy of
+/// the table shadows the outer one under the same name, so `c` reads as it did.
+fn delete_by_row_id(
+    delete: &mut sqlparser::ast::Delete,
+    row_id: &str,
+    target: &dyn TargetDialect,
+) -> Result<(), TranslateError> {
+    let refuse = || TranslateError::unsupported("DELETE .. USING", target.name());
+    let (FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables)) = &mut delete.from;
+    let [table] = tables.as_mut_slice() else {
+        return Err(refuse());
+    };
+    let qualifier = name_in_query(&table.relation).ok_or_else(refuse)?;
+    // RETURNING sees only the deleted table once the others move into the subquery.
+    returning_reads_written_only(
+        delete.returning.as_ref(),
+        &written_names(&table.relation),
+        "DELETE .. USING",
+        target,
+    )?;
     let using = delete.using.take().unwrap_or_default();
     let read: Vec<String> = std::iter::once(&*table)
         .chain(&using)
@@ -87,24 +134,6 @@ fn delete_by_row_id(
                 message: error.to_string(),
             })?,
     );
-    if let TableFactor::Table { name, alias, .. } = &mut table.relation
-        && alias.take().is_some()
-        && let Some(ObjectNamePart::Identifier(table_name)) = name.0.last()
-    {
-        let table_name = table_name.clone();
-        for item in delete.returning.iter_mut().flatten() {
-            if let SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } = item {
-                let _ = sqlparser::ast::visit_expressions_mut(expr, |e| {
-                    if let Expr::CompoundIdentifier(parts) = e
-                        && parts.len() == 2
-                    {
-                        parts[0] = table_name.clone();
-                    }
-                    ControlFlow::<()>::Continue(())
-                });
-            }
-        }
-    }
     Ok(())
 }
 
@@ -133,6 +162,14 @@ pub(super) fn run(
                 return refuse("UPDATE .. RETURNING");
             }
             if target.supports_update_from() {
+                if update.from.is_some() && target.supports_returning() {
+                    returning_reads_written_only(
+                        update.returning.as_ref(),
+                        &written_names(&update.table.relation),
+                        "UPDATE .. FROM",
+                        target,
+                    )?;
+                }
                 return Ok(());
             }
             let Some(UpdateTableFromKind::AfterSet(from)) = update.from.take() else {

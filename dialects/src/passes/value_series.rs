@@ -36,11 +36,12 @@ const TEMPLATE: &str = "SELECT series_start + series_step * value AS generate_se
 const DATETIME_TEMPLATE: &str = "WITH RECURSIVE pgbridge_series (pgbridge_value) AS \
      (SELECT series_start UNION ALL \
       SELECT series_value + series_step FROM pgbridge_series \
-      WHERE CASE WHEN series_step > INTERVAL '0 seconds' \
+      WHERE series_step <> INTERVAL '0 seconds' AND \
+            CASE WHEN series_step > INTERVAL '0 seconds' \
             THEN series_value + series_step <= series_stop \
             ELSE series_value + series_step >= series_stop END) \
      SELECT series_value AS generate_series FROM pgbridge_series \
-     WHERE CASE WHEN series_step = INTERVAL '0 seconds' \
+     WHERE series_step IS NOT NULL AND CASE WHEN series_step = INTERVAL '0 seconds' \
            THEN series_raise('22023', 'step size cannot equal zero') = 1 \
            WHEN series_step > INTERVAL '0 seconds' THEN series_value <= series_stop \
            ELSE series_value >= series_stop END";
@@ -64,8 +65,46 @@ fn is_datetime(expr: &Expr) -> bool {
             super::function_name(function).as_str(),
             "now" | "current_timestamp" | "localtimestamp" | "current_date" | "date_trunc"
         ),
+        // A date minus a date is a number of days.
+        Expr::BinaryOp {
+            left,
+            op: sqlparser::ast::BinaryOperator::Minus,
+            right,
+        } if is_date(left) && is_date(right) => false,
         Expr::BinaryOp { left, right, .. } => is_datetime(left) || is_datetime(right),
         _ => false,
+    }
+}
+
+/// True when `expr` is a `DATE` literal or cast.
+fn is_date(expr: &Expr) -> bool {
+    match expr {
+        Expr::TypedString(typed) => {
+            crate::PgType::from_data_type(&typed.data_type) == Some(crate::PgType::Date)
+        }
+        Expr::Cast { data_type, .. } => {
+            crate::PgType::from_data_type(data_type) == Some(crate::PgType::Date)
+        }
+        Expr::Nested(inner) => is_date(inner),
+        _ => false,
+    }
+}
+
+/// True when the series stepped by `step` from `start` to `stop` is one of dates or times:
+/// PostgreSQL has no such series without a step, and a number steps integers; an interval
+/// step, or a step whose type the bounds tell (`'1 day'`, `$3`), steps dates or times.
+fn is_datetime_series(start: &Expr, stop: &Expr, step: Option<&Expr>) -> bool {
+    let is_number = |expr: &Expr| match expr {
+        Expr::Value(value) => matches!(value.value, Value::Number(..)),
+        Expr::UnaryOp { expr, .. } => {
+            matches!(expr.as_ref(), Expr::Value(value) if matches!(value.value, Value::Number(..)))
+        }
+        _ => false,
+    };
+    match step {
+        None => false,
+        Some(step) if is_number(step) => false,
+        Some(step) => is_datetime(step) || is_datetime(start) || is_datetime(stop),
     }
 }
 
@@ -95,25 +134,21 @@ fn start_type(start: &Expr) -> Option<sqlparser::ast::DataType> {
 
 /// A `DATE` literal bound as the `timestamptz` PostgreSQL reads it as in `generate_series`.
 fn as_timestamp(expr: Expr) -> Expr {
-    let is_date = match &expr {
-        Expr::TypedString(typed) => {
-            crate::PgType::from_data_type(&typed.data_type) == Some(crate::PgType::Date)
-        }
-        Expr::Cast { data_type, .. } => {
-            crate::PgType::from_data_type(data_type) == Some(crate::PgType::Date)
-        }
-        _ => false,
-    };
-    if !is_date {
+    if !is_date(&expr) {
         return expr;
     }
+    cast(
+        expr,
+        sqlparser::ast::DataType::Timestamp(None, sqlparser::ast::TimezoneInfo::WithTimeZone),
+    )
+}
+
+/// `expr::data_type`.
+fn cast(expr: Expr, data_type: sqlparser::ast::DataType) -> Expr {
     Expr::Cast {
         kind: sqlparser::ast::CastKind::DoubleColon,
         expr: Box::new(expr),
-        data_type: sqlparser::ast::DataType::Timestamp(
-            None,
-            sqlparser::ast::TimezoneInfo::WithTimeZone,
-        ),
+        data_type,
         format: None,
     }
 }
@@ -121,15 +156,13 @@ fn as_timestamp(expr: Expr) -> Expr {
 /// A quoted step (`'1 day'`) as the interval PostgreSQL reads it as.
 fn as_interval(step: Expr) -> Expr {
     match &step {
-        Expr::Value(value) if matches!(value.value, Value::SingleQuotedString(_)) => Expr::Cast {
-            kind: sqlparser::ast::CastKind::DoubleColon,
-            expr: Box::new(step),
-            data_type: sqlparser::ast::DataType::Interval {
+        Expr::Value(value) if matches!(value.value, Value::SingleQuotedString(_)) => cast(
+            step,
+            sqlparser::ast::DataType::Interval {
                 fields: None,
                 precision: None,
             },
-            format: None,
-        },
+        ),
         _ => step,
     }
 }
@@ -176,26 +209,25 @@ fn series_query(args: &[FunctionArg], column: Ident, raise: Option<&str>) -> Opt
     let mut values = args.iter().map(argument);
     let start = values.next()??;
     let stop = values.next()??;
-    let step = match values.next() {
-        None => Expr::value(Value::Number("1".to_owned(), false)),
-        Some(step) => step?,
+    let written_step = match values.next() {
+        None => None,
+        Some(step) => Some(step?),
     };
     if values.next().is_some() {
         return None;
     }
-    let datetime = is_datetime(&start) || is_datetime(&stop) || is_datetime(&step);
+    let datetime = is_datetime_series(&start, &stop, written_step.as_ref());
+    let step = written_step.unwrap_or_else(|| Expr::value(Value::Number("1".to_owned(), false)));
     let (template, value) = match (datetime, raise) {
         (false, _) => (TEMPLATE.to_owned(), None),
         // Left as written where the type is not told or no zero step could be refused: the
         // target then refuses the call.
         (true, None) => return None,
         (true, Some(raise)) => {
-            let value = Expr::Cast {
-                kind: sqlparser::ast::CastKind::DoubleColon,
-                expr: Box::new(Expr::Identifier(Ident::new("pgbridge_value"))),
-                data_type: start_type(&start)?,
-                format: None,
-            };
+            let value = cast(
+                Expr::Identifier(Ident::new("pgbridge_value")),
+                start_type(&start)?,
+            );
             (
                 DATETIME_TEMPLATE.replace("series_raise", raise),
                 Some(value),

@@ -151,6 +151,18 @@ pub trait TargetDialect: Send + Sync {
     /// The function that returns the current transaction's timestamp with time zone.
     fn now_function(&self) -> &'static str;
 
+    /// The function that reads the clock when it is called (`clock_timestamp()`); the
+    /// transaction's timestamp where the target's `now` already reads the clock.
+    fn clock_function(&self) -> &'static str {
+        self.now_function()
+    }
+
+    /// The aggregate that computes `string_agg(DISTINCT value, separator)` where the target's
+    /// `DISTINCT` takes one argument only (SQLite): it drops repeated pairs itself.
+    fn distinct_string_agg_function(&self) -> Option<&'static str> {
+        None
+    }
+
     /// True when `LIMIT` / `OFFSET` are accepted; else they become `TOP (n)` or
     /// `OFFSET .. ROWS FETCH NEXT .. ROWS ONLY` (`limit_offset.rs`).
     fn supports_limit_offset(&self) -> bool {

@@ -165,6 +165,15 @@ impl TargetDialect for Sqlite {
         "pgbridge_now"
     }
 
+    fn clock_function(&self) -> &'static str {
+        "pgbridge_clock"
+    }
+
+    fn distinct_string_agg_function(&self) -> Option<&'static str> {
+        // "DISTINCT aggregates must have exactly one argument" (registered by the backend).
+        Some("pgbridge_string_agg_distinct")
+    }
+
     fn is_keyword(&self, word: &str) -> bool {
         KEYWORDS
             .binary_search(&word.to_ascii_uppercase().as_str())

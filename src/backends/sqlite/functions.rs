@@ -204,6 +204,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::builtins::register(connection)?;
     super::arrays::register(connection)?;
     super::bit_aggregates::register(connection)?;
+    super::string_aggregates::register(connection)?;
     super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
     super::to_char::register(connection)?;
@@ -327,6 +328,13 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
             format!("{}+00", format_timestamp(&chrono::Utc::now().naive_utc()))
         });
         Ok(SqliteValue::Text(text.clone()))
+    })?;
+    // clock_timestamp() and statement_timestamp(): the clock, read at each call.
+    connection.create_scalar_function("pgbridge_clock", 0, volatile, |_| {
+        Ok(SqliteValue::Text(format!(
+            "{}+00",
+            format_timestamp(&chrono::Utc::now().naive_utc())
+        )))
     })?;
     // PostgreSQL's random() is a float8 in [0, 1); SQLite's own is any 64-bit integer.
     connection.create_scalar_function("random", 0, volatile, |_| {

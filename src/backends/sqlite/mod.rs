@@ -31,6 +31,7 @@ mod numerics;
 mod patterns;
 mod registry;
 mod snapshots;
+mod string_aggregates;
 mod text_functions;
 mod to_char;
 mod types;

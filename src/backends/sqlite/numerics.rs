@@ -49,9 +49,12 @@ fn stored(text: &str) -> SqliteValue {
 fn count(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<u32>> {
     match ctx.get_raw(index) {
         ValueRef::Null => Ok(None),
-        ValueRef::Integer(i) => u32::try_from(i)
-            .map(Some)
-            .map_err(|_| sql_error("22023", format!("invalid numeric precision or scale {i}"))),
+        // PostgreSQL's NUMERIC takes at most 1000 digits of precision and of scale.
+        ValueRef::Integer(i @ 0..=1000) => Ok(u32::try_from(i).ok()),
+        ValueRef::Integer(i) => Err(sql_error(
+            "22023",
+            format!("numeric precision or scale {i} is not between 0 and 1000"),
+        )),
         _ => Err(sql_error(
             "22023",
             "numeric precision and scale must be integers",
@@ -87,6 +90,9 @@ fn text(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
     }))
 }
 
+/// The most digits `round(numeric, n)` pads to, as in PostgreSQL (its largest display scale).
+const MAX_ROUND_DIGITS: i64 = 16_383;
+
 /// `text` (a decimal) rounded half away from zero to `digits` digits after the point; a
 /// negative count rounds to tens, hundreds and so on.
 fn round_decimal(text: &str, digits: i64) -> String {
@@ -116,7 +122,9 @@ fn round_decimal(text: &str, digits: i64) -> String {
 fn round(ctx: &mut Context<'_>) -> rusqlite::Result<SqliteValue> {
     let digits = match ctx.get_raw(1) {
         ValueRef::Null => return Ok(SqliteValue::Null),
-        ValueRef::Integer(i) => i,
+        // PostgreSQL pads to at most 16383 digits whatever the count asked for; the clamp
+        // also keeps a huge count from padding without bound.
+        ValueRef::Integer(i) => i.clamp(-MAX_ROUND_DIGITS, MAX_ROUND_DIGITS),
         _ => {
             return Err(sql_error(
                 "22023",

@@ -275,6 +275,7 @@ fn postgres_default(stored: &str) -> String {
         .unwrap_or(stored);
     match unwrapped {
         "pgbridge_now()" => "now()".to_owned(),
+        "pgbridge_clock()" => "clock_timestamp()".to_owned(),
         other => other.to_owned(),
     }
 }
