@@ -1,7 +1,8 @@
 //! Interval arithmetic on SQLite against the real PostgreSQL of the machine (the oracle, see
 //! tests/common/oracle.rs): `interval * number`, `interval / number`, `age`, `justify_*`,
 //! `EXTRACT` from intervals, `generate_series` over dates and timestamps (one step added at a
-//! time, so a month from January 31 lands on February 29, then March 29),
+//! time, so a month from January 31 lands on February 29, then March 29), time input, the
+//! `make_date` / `make_time` / `make_timestamp[tz]` constructors,
 //! with interval columns, literals and parameters. SQLite keeps intervals as PostgreSQL's text
 //! and pgbridge computes them (`pgbridge_proxy::interval_math`); the answers are compared as
 //! text, and errors by SQLSTATE, in UTC on both sides.
@@ -70,6 +71,11 @@ const QUERIES: &[&str] = &[
     "SELECT count(*) FROM generate_series(timestamp '2024-01-01', timestamp '2024-01-03', NULL::interval)",
     "SELECT n FROM generate_series(0, date '2024-03-01' - date '2024-02-26') AS n",
     "SELECT '15:30:00+02'::time, '15:30:00 UTC'::time, ' 2008-12-25  15:30:00.5 +0100 '::time",
+    "SELECT make_date(2024, 2, 29), make_time(8, 15, 23.5), make_timestamp(2013, 7, 15, 8, 15, 23.5),
+            make_timestamptz(2024, 1, 1, 0, 0, 0), make_timestamp(2024, 12, 31, 23, 59, 60),
+            make_time(8, 15, 59.9999999), make_date(NULL, 1, 1) IS NULL",
+    "SELECT id, make_date(2024, id, id) + 1, make_timestamp(2024, 1, id, id, 0, 0) - interval '1 hour'
+     FROM shifts ORDER BY id",
 ];
 
 const ERRORS: &[(&str, &str)] = &[
@@ -82,6 +88,10 @@ const ERRORS: &[(&str, &str)] = &[
     ("SELECT '15:30:00+02junk'::time", "22007"),
     ("SELECT '2008-12-25T15:30:00'::time", "22007"),
     ("SELECT '25:00'::time", "22008"),
+    ("SELECT make_date(2023, 2, 29)", "22008"),
+    ("SELECT make_date(0, 1, 1)", "22008"),
+    ("SELECT make_time(25, 0, 0)", "22008"),
+    ("SELECT make_timestamp(2024, 13, 1, 0, 0, 0)", "22008"),
     (
         // A zero step is refused even when the loop is reached from a join first.
         "SELECT count(*) FROM shifts, generate_series(timestamp '2024-01-01', \

@@ -145,7 +145,10 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
         "age" | "justify_hours" | "justify_days" | "justify_interval" => PgType::Interval,
         "div" => PgType::Numeric,
         "substring" | "substr" if first() == Some(PgType::Bytea) => PgType::Bytea,
-        "current_date" => PgType::Date,
+        "current_date" | "make_date" => PgType::Date,
+        "make_time" => PgType::Time,
+        "make_timestamp" => PgType::Timestamp,
+        "make_timestamptz" => PgType::Timestamptz,
         "date_trunc" => match args.get(1).and_then(|e| expr_type(e, scope)) {
             Some(PgType::Timestamp) => PgType::Timestamp,
             _ => PgType::Timestamptz,

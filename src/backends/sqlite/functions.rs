@@ -205,6 +205,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::arrays::register(connection)?;
     super::bit_aggregates::register(connection)?;
     super::string_aggregates::register(connection)?;
+    super::date_constructors::register(connection)?;
     super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
     super::to_char::register(connection)?;

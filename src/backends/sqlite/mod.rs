@@ -21,6 +21,7 @@ mod builtins;
 mod capture;
 pub mod catalog;
 mod connect;
+mod date_constructors;
 mod date_parts;
 mod errors;
 pub mod functions;
