@@ -5,7 +5,8 @@
 //! `FETCH FIRST`, the jsonb operators `#> #>> ? ?| ?& @> <@`, the JSON builders (`json_agg`,
 //! `json_build_object`, ...) in PostgreSQL's text layout, the math functions SQLite lacks, `#`,
 //! rounding (floats half to even, numerics half away from zero, `round(x, -n)`), `bit_and`/
-//! `bit_or`/`bit_xor`, `json(b)_array_length`, `string_agg(DISTINCT ..)`, `op ANY | ALL
+//! `bit_or`/`bit_xor`, `json(b)_array_length`, jsonb `|| - #-` and `jsonb_set`,
+//! `string_agg(DISTINCT ..)`, `op ANY | ALL
 //! (subquery)`, `UPDATE .. FROM` and `DELETE .. USING` through an alias,
 //! scalar subqueries of several rows (21000) and the errors SQLite reports in its own words.
 //! Compared as text, errors by SQLSTATE.
@@ -69,6 +70,16 @@ const JSON: &[&str] = &[
     "SELECT id, jsonb_typeof(body), jsonb_typeof(body -> 'name'), jsonb_typeof(body -> 'score'),
             json_typeof(body::json -> 'tags'), jsonb_typeof(body -> 'nickname')
      FROM docs ORDER BY id",
+    // Editing: || merges or appends, - and #- remove, jsonb_set replaces or adds.
+    "SELECT id, body || '{\"extra\": true, \"name\": \"Zed\"}', body || '[9]'::jsonb,
+            (body || '{\"n\": 2}') -> 'n', body #- '{address,city}', body #- '{2,0}',
+            jsonb_set(body, '{address,city}', '\"Bergen\"'), jsonb_set(body, '{new}', '[1]', false)
+     FROM docs WHERE id <> 3 ORDER BY id",
+    "SELECT id, body - 'name', body - 0, body - -1, body - 'x', jsonb_set(body, '{2,1}', 'null'),
+            jsonb_set(body, '{9}', '0'), jsonb_set(body, '{-9}', '0')
+     FROM docs WHERE id >= 3 ORDER BY id",
+    "SELECT id, 'text ' || body, label || 'x' FROM docs, flags WHERE docs.id = flags.id ORDER BY id",
+    "UPDATE docs SET body = (body || '{\"seen\": 1}') - 'tags' WHERE id = 1 RETURNING body",
 ];
 
 const BUILDERS: &[&str] = &[
@@ -179,6 +190,10 @@ const ERRORS: &[(&str, &str)] = &[
         "22023",
     ),
     ("SELECT json_array_length('3')", "22023"),
+    ("SELECT body - 1 FROM docs WHERE id = 1", "22023"),
+    ("SELECT '5'::jsonb - 'a'", "22023"),
+    ("SELECT jsonb_set('5', '{a}', '1')", "22023"),
+    ("SELECT '5'::jsonb #- '{a}'", "22023"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

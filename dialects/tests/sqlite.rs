@@ -200,6 +200,31 @@ fn comparisons_with_every_or_any_row_are_exists_tests() {
 }
 
 #[test]
+fn jsonb_edits_are_functions_where_an_operand_is_jsonb() {
+    translates_to(
+        "SELECT '{\"a\": 1}'::jsonb || '{\"b\": 2}', x::jsonb - 'a', x::jsonb #- '{a,b}'",
+        "SELECT pgbridge_jsonb_concat(pgbridge_jsonb('{\"a\": 1}'), '{\"b\": 2}'), \
+         pgbridge_jsonb_delete(pgbridge_jsonb(x), 'a'), pgbridge_jsonb_delete_path(pgbridge_jsonb(x), '{a,b}')",
+    );
+    // Text on one side joins texts; dates subtract as before.
+    translates_to(
+        "SELECT 'a' || x::jsonb::text, 'n' || 1, DATE '2024-01-02' - 1",
+        "SELECT 'a' || CAST(pgbridge_jsonb(x) AS TEXT), 'n' || 1, \
+         pgbridge_sub(pgbridge_date('2024-01-02'), 1)",
+    );
+}
+
+#[test]
+fn jsonb_edits_leave_date_arithmetic_in_step() {
+    // The `-` rewritten here is dropped from the operand types date arithmetic reads.
+    translates_to(
+        "SELECT x::jsonb - 'a', INTERVAL '1 day' * 2 FROM t",
+        "SELECT pgbridge_jsonb_delete(pgbridge_jsonb(x), 'a'), \
+         pgbridge_interval_scaled(pgbridge_interval('1 day'), 2, 0) FROM t",
+    );
+}
+
+#[test]
 fn type_modifiers_postgresql_refuses_are_refused() {
     for (sql, message) in [
         (

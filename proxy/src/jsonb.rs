@@ -18,6 +18,13 @@ pub fn canonical(text: &str) -> Result<String, SqlError> {
     Ok(out)
 }
 
+/// The jsonb text of a parsed value: keys sorted as jsonb keeps them, PostgreSQL's spacing.
+pub fn to_text(value: &Json) -> String {
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
 fn write(value: &Json, out: &mut String) {
     match value {
         Json::Object(members) => {

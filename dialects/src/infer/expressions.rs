@@ -169,7 +169,7 @@ fn function_type(function: &sqlparser::ast::Function, scope: &Scope) -> Option<P
         "json_build_object" | "json_build_array" | "json_agg" | "to_json" | "row_to_json"
         | "json_object_agg" => PgType::Json,
         "jsonb_build_object" | "jsonb_build_array" | "jsonb_agg" | "jsonb_object_agg"
-        | "to_jsonb" => PgType::Jsonb,
+        | "to_jsonb" | "jsonb_set" => PgType::Jsonb,
         "pg_backend_pid" | "txid_current" => {
             if name == "pg_backend_pid" {
                 PgType::Int4
@@ -224,6 +224,8 @@ pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
                 let l = expr_type(left, scope);
                 let r = expr_type(right, scope);
                 match (l, r, op) {
+                    // jsonb minus a key or a position.
+                    (Some(PgType::Jsonb), _, BinaryOperator::Minus) => Some(PgType::Jsonb),
                     (Some(PgType::Date), Some(t), BinaryOperator::Plus | BinaryOperator::Minus)
                         if t.is_integer() =>
                     {
@@ -236,7 +238,15 @@ pub(super) fn expr_type(expr: &Expr, scope: &Scope) -> Option<PgType> {
                     _ => arithmetic(l, r),
                 }
             }
-            BinaryOperator::StringConcat => Some(PgType::Text),
+            BinaryOperator::StringConcat => {
+                let operands = (expr_type(left, scope), expr_type(right, scope));
+                if crate::passes::json_edits::concatenates_jsonb(operands) {
+                    Some(PgType::Jsonb)
+                } else {
+                    Some(PgType::Text)
+                }
+            }
+            BinaryOperator::HashMinus => Some(PgType::Jsonb),
             BinaryOperator::Arrow | BinaryOperator::HashArrow => expr_type(left, scope),
             BinaryOperator::LongArrow | BinaryOperator::HashLongArrow => Some(PgType::Text),
             BinaryOperator::BitwiseAnd

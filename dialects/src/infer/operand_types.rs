@@ -37,6 +37,8 @@ pub(crate) struct WantedTypes {
     /// Whether each cast to an integer type and each one-argument `round` rounds a float
     /// (`float_rounding.rs`: PostgreSQL rounds floats half to even).
     pub(crate) float_roundings: bool,
+    /// The operand types of each `||` (`json_edits.rs`: jsonb concatenation).
+    pub(crate) concatenations: bool,
 }
 
 impl WantedTypes {
@@ -48,6 +50,11 @@ impl WantedTypes {
             || self.comparisons
             || self.json_arguments
             || self.float_roundings
+            || self.concatenations
+    }
+
+    fn concatenation(self, op: &BinaryOperator) -> bool {
+        self.concatenations && matches!(op, BinaryOperator::StringConcat)
     }
 
     fn json_builder(self, expr: &Expr) -> bool {
@@ -64,7 +71,8 @@ impl WantedTypes {
         self.divisions && matches!(op, BinaryOperator::Divide)
     }
 
-    fn addition(self, op: &BinaryOperator) -> bool {
+    /// True when the operand types of `op` are in [`OperatorTypes::additions`].
+    pub(crate) fn addition(self, op: &BinaryOperator) -> bool {
         (self.additions && matches!(op, BinaryOperator::Plus | BinaryOperator::Minus))
             || (self.comparisons
                 && (is_comparison(op)
@@ -78,7 +86,9 @@ impl WantedTypes {
     /// True when `expr` is a node some wanted typing is about.
     fn is_wanted(self, expr: &Expr) -> bool {
         match expr {
-            Expr::BinaryOp { op, .. } => self.division(op) || self.addition(op),
+            Expr::BinaryOp { op, .. } => {
+                self.division(op) || self.addition(op) || self.concatenation(op)
+            }
             _ => self.cast(expr) || self.json_builder(expr) || self.float_rounding(expr),
         }
     }
@@ -104,6 +114,8 @@ pub(crate) struct OperatorTypes {
     /// For each cast to an integer type and each one-argument `round`, in post-order, true
     /// when what it rounds is a float4 or float8.
     pub(crate) float_roundings: Vec<bool>,
+    /// For each `||`, the types of its operands.
+    pub(crate) concatenations: Vec<OperandTypes>,
 }
 
 /// `=`, `<>`, `<`, `<=`, `>`, `>=`.
@@ -166,6 +178,12 @@ impl Visitor for Typing<'_> {
             let from = self.operand_type(operand);
             let is_float = matches!(from, Some(PgType::Float4 | PgType::Float8));
             self.types.float_roundings.push(is_float);
+        }
+        if let Expr::BinaryOp { left, op, right } = expr
+            && self.wanted.concatenation(op)
+        {
+            let operands = self.operands(left, right);
+            self.types.concatenations.push(operands);
         }
         match expr {
             // A `/` may be in both lists: date arithmetic scales intervals by it.
@@ -231,6 +249,7 @@ pub(crate) fn operator_types(
             || wanted.additions
             || wanted.json_arguments
             || wanted.float_roundings
+            || wanted.concatenations
         {
             super::parameter_types(statement, scope)
         } else {

@@ -36,6 +36,7 @@ mod functions;
 mod identifiers;
 mod ilike;
 mod indexes;
+pub(crate) mod json_edits;
 mod json_paths;
 pub(crate) mod json_values;
 mod lateral;
@@ -95,14 +96,23 @@ pub(crate) fn run(
         boolean_text_casts: boolean_text::applies(target),
         numeric_text_casts: numeric_text::applies(target),
         divisions: divisions::applies(target),
-        additions: date_arithmetic::applies(target),
+        additions: date_arithmetic::applies(target) || json_edits::applies(target),
         comparisons: date_arithmetic::compares_intervals(target),
         json_arguments: json_values::applies(target),
         float_roundings: float_rounding::applies(target),
+        concatenations: json_edits::applies(target),
     };
-    let types = crate::infer::operator_types(statement, schema, wanted);
+    let mut types = crate::infer::operator_types(statement, schema, wanted);
     // First: it wraps operands and renames `round`, and no other list counts either.
     float_rounding::run(statement, target, types.float_roundings);
+    // Before date arithmetic: it takes the `-` of jsonb out of the list that one reads.
+    json_edits::run(
+        statement,
+        target,
+        wanted,
+        types.concatenations,
+        &mut types.additions,
+    );
     date_arithmetic::run(statement, target, types.additions);
     json_values::run(statement, target, types.json_arguments);
     // Before the boolean casts, which replace casts: both lists count the casts as written.

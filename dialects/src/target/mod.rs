@@ -157,6 +157,13 @@ pub trait TargetDialect: Send + Sync {
         self.now_function()
     }
 
+    /// The function that computes a jsonb editing operator (`||`, `-`, `#-` on jsonb) where
+    /// the target's own operator would compute something else (`json_edits.rs`).
+    fn jsonb_operator_function(&self, operator: &BinaryOperator) -> Option<&'static str> {
+        let _ = operator;
+        None
+    }
+
     /// The aggregate that computes `string_agg(DISTINCT value, separator)` where the target's
     /// `DISTINCT` takes one argument only (SQLite): it drops repeated pairs itself.
     fn distinct_string_agg_function(&self) -> Option<&'static str> {

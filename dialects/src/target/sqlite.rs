@@ -169,6 +169,16 @@ impl TargetDialect for Sqlite {
         "pgbridge_clock"
     }
 
+    fn jsonb_operator_function(&self, operator: &BinaryOperator) -> Option<&'static str> {
+        // Registered by the backend (src/backends/sqlite/json_edits.rs).
+        Some(match operator {
+            BinaryOperator::StringConcat => "pgbridge_jsonb_concat",
+            BinaryOperator::Minus => "pgbridge_jsonb_delete",
+            BinaryOperator::HashMinus => "pgbridge_jsonb_delete_path",
+            _ => return None,
+        })
+    }
+
     fn distinct_string_agg_function(&self) -> Option<&'static str> {
         // "DISTINCT aggregates must have exactly one argument" (registered by the backend).
         Some("pgbridge_string_agg_distinct")

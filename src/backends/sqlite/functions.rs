@@ -206,6 +206,7 @@ pub fn register(connection: &Connection, session: Arc<SessionFunctions>) -> rusq
     super::bit_aggregates::register(connection)?;
     super::string_aggregates::register(connection)?;
     super::date_constructors::register(connection)?;
+    super::json_edits::register(connection)?;
     super::intervals::register(connection)?;
     super::date_parts::register(connection)?;
     super::to_char::register(connection)?;

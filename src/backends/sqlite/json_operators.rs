@@ -25,7 +25,8 @@ use pgbridge_proxy::array::split_text;
 
 use super::functions::{optional_text as text, pg_error, sql_error};
 
-fn json(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<Json>> {
+/// The JSON value of argument `index`; `None` for NULL, 22P02 for text that is not JSON.
+pub(super) fn json(ctx: &Context<'_>, index: usize) -> rusqlite::Result<Option<Json>> {
     text(ctx.get_raw(index))
         .map(|text| {
             serde_json::from_str(&text)

@@ -27,6 +27,7 @@ mod errors;
 pub mod functions;
 mod intervals;
 mod json_builders;
+mod json_edits;
 mod json_operators;
 mod numerics;
 mod patterns;
