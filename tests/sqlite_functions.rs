@@ -117,6 +117,10 @@ const SUBQUERIES: &[&str] = &[
      FROM people ORDER BY id",
     "SELECT id FROM people p WHERE p.id > ALL (SELECT d.id FROM docs d WHERE d.id < p.id - 1)
      ORDER BY id",
+    // The subquery keeps its own alias, ORDER BY and LIMIT.
+    "SELECT id FROM people WHERE id > ANY (SELECT id + 1 AS s FROM docs ORDER BY s LIMIT 1)
+     ORDER BY id",
+    "SELECT id, id <= ALL (SELECT id FROM docs UNION SELECT 2) FROM people ORDER BY id",
 ];
 
 /// Aggregates and JSON functions SQLite lacks or answers otherwise.
@@ -131,6 +135,8 @@ const MORE_FUNCTIONS: &[&str] = &[
      FROM people, flags WHERE people.id < 4",
     "SELECT id % 2, string_agg(DISTINCT name, ' / ' ORDER BY name DESC) FROM people
      GROUP BY id % 2 ORDER BY 1",
+    // Without ORDER BY, PostgreSQL's DISTINCT sorts by the value, then the separator.
+    "SELECT string_agg(DISTINCT x, y) FROM (VALUES ('a', ';'), ('a', ','), ('b', ',')) v(x, y)",
 ];
 
 /// UPDATE and DELETE through an alias, with FROM / USING; run last, as they change the rows.
@@ -194,6 +200,10 @@ const ERRORS: &[(&str, &str)] = &[
     ("SELECT '5'::jsonb - 'a'", "22023"),
     ("SELECT jsonb_set('5', '{a}', '1')", "22023"),
     ("SELECT '5'::jsonb #- '{a}'", "22023"),
+    (
+        "SELECT string_agg(DISTINCT name, ',' ORDER BY id) FROM people",
+        "42P10",
+    ),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -180,10 +180,10 @@ fn string_agg_distinct_is_an_aggregate_of_pgbridge() {
         "SELECT string_agg(DISTINCT a, '|' ORDER BY a DESC) FROM t",
         "SELECT pgbridge_string_agg_distinct(a, '|' ORDER BY a DESC NULLS FIRST) FROM t",
     );
-    // PostgreSQL's DISTINCT sorts the values.
+    // PostgreSQL's DISTINCT sorts by the arguments.
     translates_to(
         "SELECT string_agg(DISTINCT a, ',') FROM t",
-        "SELECT pgbridge_string_agg_distinct(a, ',' ORDER BY a) FROM t",
+        "SELECT pgbridge_string_agg_distinct(a, ',' ORDER BY a, ',') FROM t",
     );
 }
 
@@ -191,12 +191,19 @@ fn string_agg_distinct_is_an_aggregate_of_pgbridge() {
 fn comparisons_with_every_or_any_row_are_exists_tests() {
     translates_to(
         "SELECT a > ALL (SELECT b FROM u)",
-        "SELECT (CASE WHEN EXISTS (SELECT 1 FROM (SELECT b AS pgbridge_compared FROM u) AS \
-         pgbridge_rows WHERE NOT ((a) > pgbridge_rows.pgbridge_compared)) THEN false WHEN \
-         EXISTS (SELECT 1 FROM (SELECT b AS pgbridge_compared FROM u) AS pgbridge_rows WHERE \
-         ((a) > pgbridge_rows.pgbridge_compared) IS NULL) THEN NULL ELSE true END)",
+        "SELECT (CASE WHEN EXISTS (WITH pgbridge_rows (pgbridge_compared) AS (SELECT b FROM u) \
+         SELECT 1 FROM pgbridge_rows WHERE NOT ((a) > pgbridge_rows.pgbridge_compared)) \
+         THEN false WHEN EXISTS (WITH pgbridge_rows (pgbridge_compared) AS (SELECT b FROM u) \
+         SELECT 1 FROM pgbridge_rows WHERE ((a) > pgbridge_rows.pgbridge_compared) IS NULL) \
+         THEN NULL ELSE true END)",
     );
     refuses("SELECT a > ALL (SELECT b, c FROM u)", "> ALL (..)");
+    // An aggregate or window function cannot move into the WHERE of the EXISTS test.
+    refuses("SELECT max(a) > ALL (SELECT b FROM u) FROM t", "> ALL (..)");
+    refuses(
+        "SELECT row_number() OVER () < ANY (SELECT b FROM u) FROM t",
+        "< ANY (..)",
+    );
 }
 
 #[test]
@@ -234,6 +241,10 @@ fn type_modifiers_postgresql_refuses_are_refused() {
         (
             "SELECT x::numeric(0)",
             "NUMERIC precision 0 must be between 1 and 1000",
+        ),
+        (
+            "SELECT x::float(54)",
+            "precision for type float must be less than 54 bits",
         ),
         (
             "SELECT x::numeric(5, 1001)",
@@ -636,7 +647,7 @@ fn any_and_all_over_subqueries() {
         "> ANY",
     );
     refuses(
-        "SELECT 1 FROM t WHERE a < ALL (SELECT b FROM u UNION SELECT c FROM v)",
+        "SELECT 1 FROM t WHERE a < ALL (SELECT b, c FROM u UNION SELECT c, d FROM v)",
         "< ALL",
     );
 }
@@ -1274,9 +1285,15 @@ fn update_and_delete_aliases_name_the_table() {
         "UPDATE orders AS o SET status = 'x' RETURNING (SELECT count(*) FROM customers \
          WHERE customers.id = orders.customer_id)",
     );
-    refuses(
-        "UPDATE orders o SET status = 'x' RETURNING (SELECT count(*) FROM orders \
-         WHERE orders.parent = o.id)",
-        "a subquery over the written table",
-    );
+    for subquery in [
+        "SELECT count(*) FROM orders WHERE orders.parent = o.id",
+        "SELECT count(*) FROM orders AS orders WHERE orders.parent = o.id",
+        "SELECT 1 FROM orders WHERE orders.parent = o.id UNION ALL SELECT 2",
+        "SELECT 1 FROM (orders JOIN customers ON true) WHERE orders.parent = o.id",
+    ] {
+        refuses(
+            &format!("UPDATE orders o SET status = 'x' RETURNING ({subquery})"),
+            "a subquery over the written table",
+        );
+    }
 }

@@ -322,6 +322,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, SqlError> {
 
 /// Reads a time of day (`13:45`, `13:45:10.25`).
 pub fn parse_time(text: &str) -> Result<NaiveTime, SqlError> {
+    use chrono::Timelike;
     let error = |code: &str, problem: &str| {
         SqlError::new(code, format!("{problem} for type time: \"{text}\""))
     };
@@ -341,8 +342,15 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, SqlError> {
         .unwrap_or(rest.len());
     let (clock, zone) = rest.split_at(zone_at);
     let syntax = || error("22007", "invalid input syntax");
-    if !is_time_zone(zone.trim()) {
+    let zone = zone.trim();
+    if !is_time_zone(zone) {
         return Err(syntax());
+    }
+    if zone_hours(zone) > 15 {
+        return Err(SqlError::new(
+            "22009",
+            format!("time zone displacement out of range: \"{text}\""),
+        ));
     }
     let fields: Vec<&str> = clock.split(':').collect();
     let numeric = |field: &str| {
@@ -352,9 +360,31 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, SqlError> {
     if !(2..=3).contains(&fields.len()) || !fields.iter().all(|field| numeric(field)) {
         return Err(syntax());
     }
-    NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
+    let time = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
         .or_else(|_| NaiveTime::parse_from_str(clock, "%H:%M"))
-        .map_err(|_| out_of_range())
+        .map_err(|_| out_of_range())?;
+    // chrono reads a 60th second as a leap second; PostgreSQL carries it into the next minute.
+    if time.nanosecond() >= 1_000_000_000 {
+        let carried = time.with_nanosecond(time.nanosecond() - 1_000_000_000);
+        return carried
+            .map(|time| time + chrono::TimeDelta::seconds(1))
+            .filter(|next| *next > NaiveTime::MIN)
+            .ok_or_else(out_of_range);
+    }
+    Ok(time)
+}
+
+/// The whole hours of an offset suffix (`+02`, `-0530`, `+2:30`); 0 for a named zone.
+fn zone_hours(zone: &str) -> u32 {
+    let Some(offset) = zone.strip_prefix(['+', '-']) else {
+        return 0;
+    };
+    let hours = match offset.split_once(':') {
+        Some((hours, _)) => hours,
+        None if offset.len() == 4 => &offset[..2],
+        None => offset,
+    };
+    hours.parse().unwrap_or(0)
 }
 
 /// True for `dddd-dd-dd`, which PostgreSQL reads as a date whether or not the date exists.
@@ -643,6 +673,8 @@ mod tests {
             ("15:30:00-05:30", "15:30:00"),
             ("15:30:00 UTC", "15:30:00"),
             ("15:30:00Z", "15:30:00"),
+            ("15:30:60", "15:31:00"),
+            ("15:30:00-15:59", "15:30:00"),
             ("2008-12-25 15:30:00+02", "15:30:00"),
             (" 2008-12-25  15:30:00.5 +0100 ", "15:30:00.5"),
         ] {
@@ -659,6 +691,8 @@ mod tests {
             ("15:30:00+02:00:00:00", "22007"),
             ("2008-12-25T15:30:00", "22007"),
             ("25:00", "22008"),
+            ("23:59:60", "22008"),
+            ("15:30:00+25", "22009"),
             ("2008-13-25 15:30:00", "22008"),
         ] {
             let error = parse_time(bad).expect_err(bad);

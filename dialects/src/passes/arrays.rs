@@ -13,8 +13,8 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, BinaryOperator, DataType, Expr, Ident, InTarget, ObjectName, SelectItem, SetExpr,
-    Statement, Subscript, Value, VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, DataType, Expr, Ident, InTarget, ObjectName, SetExpr, Statement,
+    Subscript, Value, VisitMut, VisitorMut,
 };
 
 use super::{finish, function_name};
@@ -64,8 +64,10 @@ fn rewrite_in_subquery(expr: &mut Expr) -> bool {
 /// (`salary > ALL (SELECT ..)`) to `EXISTS` tests over the subquery's rows, with PostgreSQL's
 /// three-valued answer: ANY is true when one comparison is, else NULL when one is NULL, else
 /// false; ALL is false when one comparison is, else NULL when one is NULL, else true. The
-/// subquery's one column is named `pgbridge_compared` to be read. Returns false, leaving
-/// `expr` alone, when it is not such a comparison or the subquery's column cannot be named.
+/// subquery becomes a CTE whose one column is named `pgbridge_compared`, so it is kept as
+/// written (its aliases, ORDER BY, set operations). Returns false, leaving `expr` alone, when
+/// it is not such a comparison, or when `left` holds an aggregate or a window function, which
+/// cannot move into the new subquery's WHERE.
 fn rewrite_quantified_subquery(expr: &mut Expr) -> bool {
     let (left, compare_op, right, all) = match expr {
         Expr::AnyOp {
@@ -84,26 +86,34 @@ fn rewrite_quantified_subquery(expr: &mut Expr) -> bool {
     let Expr::Subquery(query) = right.as_ref() else {
         return false;
     };
-    let mut query = query.clone();
-    let SetExpr::Select(select) = query.body.as_mut() else {
+    // The CTE names one column: a subquery of several is left to be refused.
+    let mut body = query.body.as_ref();
+    while let SetExpr::SetOperation { left, .. } = body {
+        body = left;
+    }
+    if let SetExpr::Select(select) = body
+        && select.projection.len() != 1
+    {
         return false;
-    };
-    let [item] = select.projection.as_mut_slice() else {
-        return false;
-    };
-    let column = Ident::new("pgbridge_compared");
-    *item = match std::mem::replace(item, SelectItem::Wildcard(Default::default())) {
-        SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } => {
-            SelectItem::ExprWithAlias {
-                expr,
-                alias: column,
-            }
+    }
+    let aggregates = sqlparser::ast::visit_expressions(left.as_ref(), |e| match e {
+        Expr::Function(function)
+            if function.over.is_some()
+                || super::empty_catalog::AGGREGATES.contains(&function_name(function).as_str()) =>
+        {
+            ControlFlow::Break(())
         }
-        _ => return false,
-    };
+        _ => ControlFlow::Continue(()),
+    });
+    if aggregates.is_break() {
+        return false;
+    }
     let test = format!("({left}) {compare_op} pgbridge_rows.pgbridge_compared");
     let rows = |condition: &str| {
-        format!("EXISTS (SELECT 1 FROM ({query}) AS pgbridge_rows WHERE {condition})")
+        format!(
+            "EXISTS (WITH pgbridge_rows (pgbridge_compared) AS ({query}) \
+             SELECT 1 FROM pgbridge_rows WHERE {condition})"
+        )
     };
     let (decided_by, decided, otherwise) = if all {
         (format!("NOT ({test})"), "FALSE", "TRUE")

@@ -50,22 +50,44 @@ impl Unalias {
     }
 }
 
-/// True when the query's FROM reads `table` under its own name.
+/// True when the query's FROM reads `table` under its own name, in any branch of a set
+/// operation and inside parenthesised joins.
 fn reads_unaliased(query: &Query, table: &Ident) -> bool {
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return false;
-    };
-    select
-        .from
-        .iter()
-        .flat_map(|from| {
-            std::iter::once(&from.relation).chain(from.joins.iter().map(|j| &j.relation))
+    fn names_table(relation: &TableFactor, table: &Ident) -> bool {
+        match relation {
+            TableFactor::Table { name, alias, .. } => {
+                let called = alias.as_ref().map_or_else(
+                    || name.0.last().and_then(|part| part.as_ident()),
+                    |alias| Some(&alias.name),
+                );
+                called.is_some_and(|called| called.value.eq_ignore_ascii_case(&table.value))
+            }
+            TableFactor::NestedJoin {
+                table_with_joins, ..
+            } => reads(std::slice::from_ref(table_with_joins.as_ref()), table),
+            _ => false,
+        }
+    }
+    fn reads(from: &[sqlparser::ast::TableWithJoins], table: &Ident) -> bool {
+        from.iter().any(|from| {
+            names_table(&from.relation, table)
+                || from
+                    .joins
+                    .iter()
+                    .any(|join| names_table(&join.relation, table))
         })
-        .any(|relation| {
-            matches!(relation, TableFactor::Table { name, alias: None, .. }
-                if name.0.last().and_then(|part| part.as_ident())
-                    .is_some_and(|name| name.value.eq_ignore_ascii_case(&table.value)))
-        })
+    }
+    fn body_reads(body: &SetExpr, table: &Ident) -> bool {
+        match body {
+            SetExpr::Select(select) => reads(&select.from, table),
+            SetExpr::SetOperation { left, right, .. } => {
+                body_reads(left, table) || body_reads(right, table)
+            }
+            SetExpr::Query(query) => body_reads(&query.body, table),
+            _ => false,
+        }
+    }
+    body_reads(&query.body, table)
 }
 
 impl VisitorMut for Unalias {

@@ -71,28 +71,46 @@ impl VisitorMut for Functions<'_> {
             && let Some(distinct) = self.target.distinct_string_agg_function()
         {
             // The target's DISTINCT takes one argument: its own aggregate drops repeats. It
-            // keeps the order rows come in, where PostgreSQL's DISTINCT sorts them.
+            // keeps the order rows come in, where PostgreSQL's DISTINCT sorts them by the
+            // arguments.
             list.duplicate_treatment = None;
-            let ordered = list
-                .clauses
+            let arguments: Vec<Expr> = list
+                .args
                 .iter()
-                .any(|clause| matches!(clause, sqlparser::ast::FunctionArgumentClause::OrderBy(_)));
-            if !ordered
-                && let Some(sqlparser::ast::FunctionArg::Unnamed(
-                    sqlparser::ast::FunctionArgExpr::Expr(value),
-                )) = list.args.first()
-            {
-                list.clauses
-                    .push(sqlparser::ast::FunctionArgumentClause::OrderBy(vec![
-                        sqlparser::ast::OrderByExpr {
-                            expr: value.clone(),
-                            options: sqlparser::ast::OrderByOptions {
-                                sort: None,
-                                nulls_first: None,
-                            },
-                            with_fill: None,
+                .filter_map(|argument| match argument {
+                    sqlparser::ast::FunctionArg::Unnamed(
+                        sqlparser::ast::FunctionArgExpr::Expr(value),
+                    ) => Some(value.clone()),
+                    _ => None,
+                })
+                .collect();
+            let mut ordered = false;
+            for clause in &list.clauses {
+                if let sqlparser::ast::FunctionArgumentClause::OrderBy(keys) = clause {
+                    ordered = true;
+                    if keys.iter().any(|key| !arguments.contains(&key.expr)) {
+                        return ControlFlow::Break(TranslateError::invalid(
+                            "42P10",
+                            "in an aggregate with DISTINCT, ORDER BY expressions must appear \
+                             in argument list",
+                        ));
+                    }
+                }
+            }
+            if !ordered {
+                let keys = arguments
+                    .into_iter()
+                    .map(|expr| sqlparser::ast::OrderByExpr {
+                        expr,
+                        options: sqlparser::ast::OrderByOptions {
+                            sort: None,
+                            nulls_first: None,
                         },
-                    ]));
+                        with_fill: None,
+                    })
+                    .collect();
+                list.clauses
+                    .push(sqlparser::ast::FunctionArgumentClause::OrderBy(keys));
             }
             function.name =
                 sqlparser::ast::ObjectName::from(vec![sqlparser::ast::Ident::new(distinct)]);

@@ -67,6 +67,12 @@ fn check(data_type: &DataType, target: &'static str) -> Result<(), TranslateErro
             }
             Ok(())
         }
+        DataType::Float(sqlparser::ast::ExactNumberInfo::Precision(bits)) if *bits < 1 => {
+            refuse("precision for type float must be at least 1 bit".to_owned())
+        }
+        DataType::Float(sqlparser::ast::ExactNumberInfo::Precision(bits)) if *bits > 53 => {
+            refuse("precision for type float must be less than 54 bits".to_owned())
+        }
         DataType::Array(sqlparser::ast::ArrayElemTypeDef::SquareBracket(element, _)) => {
             check(element, target)
         }

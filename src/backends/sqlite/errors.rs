@@ -289,6 +289,7 @@ mod errors_doc {
         ("22003", "numeric_value_out_of_range"),
         ("22007", "invalid_datetime_format"),
         ("22008", "datetime_field_overflow"),
+        ("22009", "invalid_time_zone_displacement_value"),
         ("22012", "division_by_zero"),
         ("21000", "cardinality_violation"),
         ("22004", "null_value_not_allowed"),
