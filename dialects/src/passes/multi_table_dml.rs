@@ -78,20 +78,6 @@ fn returning_reads_written_only(
     Ok(())
 }
 
-/// The names the written table goes by: its name, and its alias when it has one.
-fn written_names(relation: &TableFactor) -> Vec<Ident> {
-    let TableFactor::Table { name, alias, .. } = relation else {
-        return Vec::new();
-    };
-    name.0
-        .last()
-        .and_then(|part| part.as_ident())
-        .cloned()
-        .into_iter()
-        .chain(alias.as_ref().map(|alias| alias.name.clone()))
-        .collect()
-}
-
 /// `DELETE FROM t [a] USING u.. WHERE c` as `DELETE FROM t [a] WHERE id IN (SELECT a.id FROM
 /// t [a], u.. WHERE c)`, where `id` is the target's `row_id` column. The subquery's copy of
 /// the table shadows the outer one under the same name, so `c` reads as it did.
@@ -109,7 +95,7 @@ fn delete_by_row_id(
     // RETURNING sees only the deleted table once the others move into the subquery.
     returning_reads_written_only(
         delete.returning.as_ref(),
-        &written_names(&table.relation),
+        &super::returning::written_names(Some(&table.relation)),
         "DELETE .. USING",
         target,
     )?;
@@ -165,7 +151,7 @@ pub(super) fn run(
                 if update.from.is_some() && target.supports_returning() {
                     returning_reads_written_only(
                         update.returning.as_ref(),
-                        &written_names(&update.table.relation),
+                        &super::returning::written_names(Some(&update.table.relation)),
                         "UPDATE .. FROM",
                         target,
                     )?;

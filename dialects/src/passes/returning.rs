@@ -125,7 +125,7 @@ fn output(
 }
 
 /// The names a table is referred to by: its own (last part) and its alias.
-fn written_names(relation: Option<&TableFactor>) -> Vec<Ident> {
+pub(super) fn written_names(relation: Option<&TableFactor>) -> Vec<Ident> {
     match relation {
         Some(TableFactor::Table { name, alias, .. }) => name
             .0

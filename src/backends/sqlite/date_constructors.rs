@@ -120,18 +120,12 @@ fn make_time(ctx: &Context<'_>) -> rusqlite::Result<SqliteValue> {
 
 /// The timestamp of the six fields, `None` when one is NULL.
 fn timestamp(ctx: &Context<'_>) -> rusqlite::Result<Option<NaiveDateTime>> {
-    let fields = [
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
         field(ctx, 0, "year")?,
         field(ctx, 1, "month")?,
         field(ctx, 2, "day")?,
         field(ctx, 3, "hour")?,
         field(ctx, 4, "minute")?,
-    ];
-    let (Some([year, month, day, hour, minute]), Some(second)) = (
-        fields
-            .into_iter()
-            .collect::<Option<Vec<i64>>>()
-            .and_then(|f| <[i64; 5]>::try_from(f).ok()),
         seconds(ctx, 5)?,
     ) else {
         return Ok(None);
